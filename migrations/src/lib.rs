@@ -1,0 +1,16 @@
+//! Newsdesk's schema history. Each change is one migration, applied in the
+//! order listed here; a merged migration is never edited, only followed.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_content;
+
+/// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_content::Migration)]
+    }
+}

@@ -1,0 +1,56 @@
+//! The application: shared state and the one router that `main` serves and
+//! the tests drive.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, header};
+use sea_orm::DatabaseConnection;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::config::{CorsOrigins, HttpConfig};
+use crate::domain::views::ViewCounter;
+use crate::{middleware, rest};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub views: Arc<ViewCounter>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection) -> Self {
+        AppState {
+            db,
+            views: Arc::new(ViewCounter::default()),
+        }
+    }
+}
+
+/// Builds the complete router with its middleware.
+pub fn build(state: AppState, http: &HttpConfig) -> Router {
+    rest::router()
+        .into_router()
+        .layer(DefaultBodyLimit::max(http.body_limit_bytes))
+        .layer(cors(&http.cors_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            http.request_timeout,
+            middleware::request_context,
+        ))
+        .with_state(state)
+}
+
+fn cors(origins: &CorsOrigins) -> CorsLayer {
+    let allow_origin = match origins {
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(list) => AllowOrigin::list(list.clone()),
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, HeaderName::from_static(middleware::REQUEST_ID_HEADER)])
+        .max_age(std::time::Duration::from_secs(600))
+}

@@ -1,0 +1,150 @@
+//! The `newsdesk` command line: serve (the default), migrate, seed.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ConfigError, DatabaseArgs, HttpArgs};
+use crate::{db, seed, server};
+
+#[derive(Parser, Debug)]
+#[command(name = "newsdesk", version, about = "A headless content API for news publishers.")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (the default when no command is given).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// Fill an empty database with content.
+    Seed {
+        /// Seed the demo newsroom.
+        #[arg(long, required = true)]
+        demo: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct LogArgs {
+    /// Log filter, as in `info` or `newsdesk=debug,sea_orm=warn`.
+    #[arg(long, env = "NEWSDESK_LOG", default_value = "info")]
+    log: String,
+}
+
+/// Options of `newsdesk serve`.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
+    log: LogArgs,
+    /// Do not apply pending migrations at start-up.
+    #[arg(long, env = "NEWSDESK_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// Do not seed the demo newsroom into an empty database at start-up.
+    #[arg(long, env = "NEWSDESK_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+/// Why a command stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("NEWSDESK_LOG (--log): {0}")]
+    Log(String),
+    #[error("cannot use the database named by NEWSDESK_DATABASE_URL (--database-url): {0}")]
+    Connect(sea_orm::DbErr),
+    #[error("migrating the database failed: {0}")]
+    Migrate(sea_orm::DbErr),
+    #[error("seeding failed: {0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("NEWSDESK_BIND (--bind): cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Parses the command line, runs the command, and turns failure into one line on stderr.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.to_string().replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), StartupError> {
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate { db, log }) => {
+            init_logging(&log)?;
+            let conn = connect(&db).await?;
+            db::migrate(&conn).await.map_err(StartupError::Migrate)
+        }
+        Some(Command::Seed { db, log, .. }) => {
+            init_logging(&log)?;
+            let conn = connect(&db).await?;
+            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            seed::demo(&conn).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), StartupError> {
+    init_logging(&args.log)?;
+    let http = args.http.config()?;
+    let conn = connect(&args.db).await?;
+    if !args.no_migrate {
+        db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+    }
+    if !args.no_demo && seed::is_empty(&conn).await.map_err(StartupError::Connect)? {
+        tracing::info!("the database is empty: seeding the demo newsroom");
+        seed::demo(&conn).await?;
+    }
+    server::run(conn, args.http.bind, http, std::time::Duration::from_secs(args.http.views_flush_secs)).await
+}
+
+async fn connect(args: &DatabaseArgs) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    let settings = args.settings()?;
+    db::connect(&settings).await.map_err(StartupError::Connect)
+}
+
+fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log).map_err(|e| StartupError::Log(e.to_string()))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init()
+        .map_err(|e| StartupError::Log(e.to_string()))
+}

@@ -1,0 +1,187 @@
+//! Settings, read once from flags and `NEWSDESK_*` variables (flags win) and
+//! passed down as a value. A bad setting is an error that names it.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
+
+/// A value that must not reach logs: `Debug` and `Display` print a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The default store: a SQLite file next to where Newsdesk runs, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://newsdesk.db?mode=rwc";
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "NEWSDESK_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+    /// Connections in the pool.
+    #[arg(long, env = "NEWSDESK_DB_MAX_CONNECTIONS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: u32,
+}
+
+/// Everything `newsdesk serve` needs beyond the database.
+#[derive(Args, Clone, Debug)]
+pub struct HttpArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "NEWSDESK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Origins allowed to call the API from a browser: `*` for any, or a comma-separated list.
+    #[arg(long, env = "NEWSDESK_CORS_ORIGINS", default_value = "*")]
+    pub cors_origins: String,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "NEWSDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "NEWSDESK_BODY_LIMIT_BYTES", default_value_t = 1_048_576, value_parser = clap::value_parser!(u64).range(1..=104_857_600))]
+    pub body_limit_bytes: u64,
+    /// Seconds between writes of counted article views to the database.
+    #[arg(long, env = "NEWSDESK_VIEWS_FLUSH_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub views_flush_secs: u64,
+}
+
+/// Browser origins allowed by CORS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsOrigins {
+    Any,
+    List(Vec<axum::http::HeaderValue>),
+}
+
+/// The HTTP face's settings, validated.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    pub cors_origins: CorsOrigins,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            cors_origins: CorsOrigins::Any,
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 1_048_576,
+        }
+    }
+}
+
+/// A setting that cannot be used, with its name.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+impl DatabaseArgs {
+    /// Checks the URL's scheme and yields the database settings.
+    pub fn settings(&self) -> Result<crate::db::DbSettings, ConfigError> {
+        let url = self.database_url.trim();
+        let known = ["sqlite:", "postgres://", "postgresql://"];
+        if !known.iter().any(|scheme| url.starts_with(scheme)) {
+            return Err(ConfigError {
+                setting: "NEWSDESK_DATABASE_URL (--database-url)",
+                message: "must start with sqlite:, postgres:// or postgresql://".into(),
+            });
+        }
+        Ok(crate::db::DbSettings {
+            url: Secret::new(url),
+            max_connections: self.db_max_connections,
+        })
+    }
+}
+
+impl HttpArgs {
+    /// Validates the HTTP settings.
+    pub fn config(&self) -> Result<HttpConfig, ConfigError> {
+        Ok(HttpConfig {
+            cors_origins: parse_origins(&self.cors_origins)?,
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            body_limit_bytes: usize::try_from(self.body_limit_bytes).map_err(|_| ConfigError {
+                setting: "NEWSDESK_BODY_LIMIT_BYTES (--body-limit-bytes)",
+                message: "too large for this machine".into(),
+            })?,
+        })
+    }
+}
+
+fn parse_origins(raw: &str) -> Result<CorsOrigins, ConfigError> {
+    let raw = raw.trim();
+    if raw == "*" {
+        return Ok(CorsOrigins::Any);
+    }
+    let error = |message: String| ConfigError {
+        setting: "NEWSDESK_CORS_ORIGINS (--cors-origins)",
+        message,
+    };
+    let mut origins = Vec::new();
+    for origin in raw.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+            return Err(error(format!("{origin:?} is not an origin like https://example.com")));
+        }
+        origins.push(
+            axum::http::HeaderValue::from_str(origin).map_err(|_| error(format!("{origin:?} is not a valid header value")))?,
+        );
+    }
+    if origins.is_empty() {
+        return Err(error("name at least one origin, or * for any".into()));
+    }
+    Ok(CorsOrigins::List(origins))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("postgres://u:hunter2@h/db");
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn origins_are_any_or_a_list() {
+        assert_eq!(parse_origins("*").unwrap(), CorsOrigins::Any);
+        let CorsOrigins::List(list) = parse_origins("https://a.example, http://localhost:3000").unwrap() else {
+            panic!("expected a list");
+        };
+        assert_eq!(list.len(), 2);
+    }
+
+    #[test]
+    fn a_bad_origin_names_the_setting() {
+        let err = parse_origins("example.com").unwrap_err();
+        assert!(err.to_string().starts_with("NEWSDESK_CORS_ORIGINS"));
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_names_the_setting() {
+        let args = DatabaseArgs {
+            database_url: "mysql://x".into(),
+            db_max_connections: 4,
+        };
+        let err = args.settings().unwrap_err();
+        assert!(err.to_string().starts_with("NEWSDESK_DATABASE_URL"));
+    }
+}

@@ -1,0 +1,56 @@
+//! Connecting to the database, running migrations, and a typed query helper.
+
+pub mod entities;
+
+use std::time::Duration;
+
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, FromQueryResult};
+
+/// How to reach the database.
+#[derive(Clone)]
+pub struct DbSettings {
+    /// The connection URL. It may hold a password, so `Debug` hides it.
+    pub url: crate::config::Secret,
+    pub max_connections: u32,
+}
+
+/// Opens a pool. SQLite files are created when missing and run in WAL mode with
+/// a busy timeout, so a writer makes readers wait instead of fail.
+pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(settings.url.expose().to_owned());
+    options
+        .max_connections(settings.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    let db = Database::connect(options).await?;
+    db.ping().await?;
+    Ok(db)
+}
+
+/// Applies every migration not yet applied.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use migration::MigratorTrait;
+    migration::Migrator::up(db, None).await
+}
+
+/// Runs a select built with sea-query and reads each row as `T`.
+pub async fn fetch_all<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    query: &SelectStatement,
+) -> Result<Vec<T>, DbErr> {
+    db.query_all(query)
+        .await?
+        .iter()
+        .map(|row| T::from_query_result(row, ""))
+        .collect()
+}

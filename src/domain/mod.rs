@@ -1,0 +1,18 @@
+//! Every query and rule of Newsdesk. The REST and GraphQL faces call in here
+//! and only translate; nothing here knows about HTTP or GraphQL.
+
+pub mod articles;
+pub mod authors;
+pub mod batch;
+pub mod comments;
+pub mod ids;
+pub mod markdown;
+pub mod page;
+pub mod popular;
+pub mod related_links;
+pub mod sections;
+pub mod tags;
+pub mod time;
+pub mod views;
+pub mod visibility;
+pub mod editing;

@@ -1,0 +1,114 @@
+//! Sections: the site's menu tree, and the articles filed under each.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::articles::{self, ArticleSummary, Scope};
+use super::batch::SectionRef;
+use super::ids::Slug;
+use super::page::{Page, PageRequest};
+use crate::db::entities::sections;
+use crate::error::{Error, Resource, Result};
+
+/// A section in the menu tree, with its subsections in menu order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SectionNode {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub children: Vec<SectionNode>,
+}
+
+/// One section, where it sits in the tree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Section {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub parent: Option<SectionRef>,
+    pub children: Vec<SectionRef>,
+}
+
+async fn all(db: &impl ConnectionTrait) -> Result<Vec<sections::Model>> {
+    Ok(sections::Entity::find()
+        .order_by_asc(sections::Column::Position)
+        .order_by_asc(sections::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Every section as a tree: top-level sections in menu order, each with its own.
+pub async fn section_tree(db: &impl ConnectionTrait) -> Result<Vec<SectionNode>> {
+    let all = all(db).await?;
+    Ok(children_of(&all, None))
+}
+
+fn children_of(all: &[sections::Model], parent: Option<i64>) -> Vec<SectionNode> {
+    all.iter()
+        .filter(|s| s.parent_id == parent)
+        .map(|s| SectionNode {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            children: children_of(all, Some(s.id)),
+        })
+        .collect()
+}
+
+/// One section with its parent and subsections.
+pub async fn get_section(db: &impl ConnectionTrait, slug: &Slug) -> Result<Section> {
+    let all = all(db).await?;
+    let section = all
+        .iter()
+        .find(|s| s.slug == slug.as_str())
+        .ok_or(Error::NotFound(Resource::Section))?;
+    let as_ref = |s: &sections::Model| SectionRef {
+        slug: s.slug.clone(),
+        name: s.name.clone(),
+    };
+    Ok(Section {
+        slug: section.slug.clone(),
+        name: section.name.clone(),
+        description: section.description.clone(),
+        parent: section
+            .parent_id
+            .and_then(|p| all.iter().find(|s| s.id == p))
+            .map(as_ref),
+        children: all
+            .iter()
+            .filter(|s| s.parent_id == Some(section.id))
+            .map(as_ref)
+            .collect(),
+    })
+}
+
+/// The ids of a section and of every section below it.
+pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Result<Vec<i64>> {
+    let root = sections::Entity::find()
+        .filter(sections::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Section))?;
+    let all = all(db).await?;
+    let mut ids = vec![root.id];
+    let mut next = 0;
+    while next < ids.len() {
+        let parent = ids[next];
+        ids.extend(all.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
+        next += 1;
+    }
+    Ok(ids)
+}
+
+/// The public articles of a section and its subsections, newest first.
+pub async fn section_articles(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    page: &PageRequest,
+) -> Result<Page<ArticleSummary>> {
+    let scope = Scope {
+        section_ids: Some(subtree_ids(db, slug).await?),
+        ..Scope::default()
+    };
+    articles::list_in_scope(db, &scope, page).await
+}

@@ -1,0 +1,81 @@
+//! The one error type of the domain. Each variant has a stable `code()`;
+//! `rest::problem` maps it to HTTP, and that is the only place that does.
+
+use std::fmt;
+
+/// A problem with one named input: a query parameter, a field or a header.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a domain operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or the caller may not know that it does:
+    /// a draft answers exactly like a missing article.
+    #[error("{0} not found")]
+    NotFound(Resource),
+    /// The input cannot be used; each entry names what was wrong.
+    #[error("invalid input: {}", describe(.0))]
+    InvalidInput(Vec<FieldError>),
+    /// The database failed. The cause is logged, never shown.
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// What was looked for, so a 404 can say what it did not find.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Article,
+    Section,
+    Author,
+    Tag,
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Resource::Article => "article",
+            Resource::Section => "section",
+            Resource::Author => "author",
+            Resource::Tag => "tag",
+        })
+    }
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Error {
+    /// A single invalid input.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidInput(vec![FieldError::new(field, message)])
+    }
+
+    /// A stable machine-readable code, the same in every face.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "not_found",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Database(_) => "internal",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,74 @@
+//! What wraps every request: a request id (echoed as `x-request-id`), a
+//! tracing span carrying it, an access log line, and the time limit.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+use crate::rest::problem::Problem;
+
+/// The header that carries the request id both ways.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, for error bodies and logs.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Keeps a caller's id when it is a sane token (so ids can follow a request
+/// across services) and makes one otherwise.
+fn request_id(request: &Request) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let given = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()));
+    match given {
+        Some(id) => id.to_owned(),
+        None => {
+            let boot = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            format!("{boot:x}-{:x}-{n:08x}", std::process::id())
+        }
+    }
+}
+
+/// Serves one request inside its id, span and time limit.
+pub async fn request_context(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let id = request_id(&request);
+    let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
+    let started = Instant::now();
+    let mut response = REQUEST_ID
+        .scope(id.clone(), async move {
+            match tokio::time::timeout(limit, next.run(request)).await {
+                Ok(response) => response,
+                Err(_) => Problem::timed_out().into_response(),
+            }
+        })
+        .instrument(span.clone())
+        .await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            "answered"
+        );
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}

@@ -1,0 +1,130 @@
+//! `/api/v1/articles`: lists, one article, its comments, "more like this", views.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::extract::{AppQuery, path_slug, query_slug};
+use super::views::{DataResponse, ListResponse, PageParams};
+use crate::app::AppState;
+use crate::domain::articles::{self, Article, ArticleFilter, ArticleSummary, ListArticles};
+use crate::domain::comments::{self, Comment};
+use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
+use crate::error::{Error, Resource, Result};
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    section: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `GET /api/v1/articles`
+pub async fn list_articles(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<ListParams>,
+) -> Result<Json<ListResponse<ArticleSummary>>> {
+    let filter = collect_errors(
+        query_slug("section", params.section.as_deref()),
+        query_slug("tag", params.tag.as_deref()),
+        query_slug("author", params.author.as_deref()),
+        PageRequest::parse(CursorKind::Articles, params.limit.as_deref(), params.cursor.as_deref()),
+    )?;
+    let (section, tag, author, page) = filter;
+    let query = ListArticles {
+        filter: ArticleFilter { section, tag, author },
+        page,
+    };
+    Ok(Json(articles::list_articles(&state.db, &query).await?.into()))
+}
+
+/// Gathers every invalid parameter into one error, so a client fixes them all at once.
+fn collect_errors<A, B, C, D>(a: Result<A>, b: Result<B>, c: Result<C>, d: Result<D>) -> Result<(A, B, C, D)> {
+    match (a, b, c, d) {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => Ok((a, b, c, d)),
+        (a, b, c, d) => {
+            let mut fields = Vec::new();
+            for error in [a.err(), b.err(), c.err(), d.err()].into_iter().flatten() {
+                match error {
+                    Error::InvalidInput(mut more) => fields.append(&mut more),
+                    other => return Err(other),
+                }
+            }
+            Err(Error::InvalidInput(fields))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ArticleParams {
+    include: Option<String>,
+}
+
+/// An article, with its first page of comments when asked.
+#[derive(Serialize)]
+pub struct ArticleResponse {
+    #[serde(flatten)]
+    article: Article,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<ListResponse<Comment>>,
+}
+
+/// `GET /api/v1/articles/{slug}`
+pub async fn get_article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    AppQuery(params): AppQuery<ArticleParams>,
+) -> Result<Json<ArticleResponse>> {
+    let with_comments = match params.include.as_deref() {
+        None | Some("") => false,
+        Some("comments") => true,
+        Some(_) => return Err(Error::invalid("include", "the only inclusion is `comments`")),
+    };
+    let slug = path_slug(&slug, Resource::Article)?;
+    let article = articles::get_article(&state.db, &slug).await?;
+    let comments = if with_comments {
+        let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
+        Some(comments::list_comments(&state.db, &slug, &first).await?.into())
+    } else {
+        None
+    };
+    Ok(Json(ArticleResponse { article, comments }))
+}
+
+/// `GET /api/v1/articles/{slug}/comments`
+pub async fn list_article_comments(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    AppQuery(params): AppQuery<PageParams>,
+) -> Result<Json<ListResponse<Comment>>> {
+    let page = PageRequest::parse(CursorKind::Comments, params.limit.as_deref(), params.cursor.as_deref())?;
+    let slug = path_slug(&slug, Resource::Article)?;
+    Ok(Json(comments::list_comments(&state.db, &slug, &page).await?.into()))
+}
+
+#[derive(Deserialize)]
+pub struct LimitParams {
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/articles/{slug}/more-like-this`
+pub async fn more_like_this(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    AppQuery(params): AppQuery<LimitParams>,
+) -> Result<Json<DataResponse<Vec<ArticleSummary>>>> {
+    let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
+    let slug = path_slug(&slug, Resource::Article)?;
+    let data = articles::more_like_this(&state.db, &slug, limit).await?;
+    Ok(Json(DataResponse { data }))
+}
+
+/// `POST /api/v1/articles/{slug}/views`
+pub async fn record_view(State(state): State<AppState>, Path(slug): Path<String>) -> Result<StatusCode> {
+    let slug = path_slug(&slug, Resource::Article)?;
+    state.views.record(&state.db, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,38 @@
+//! Extractors whose failures are problems, and the parsers for path and query values.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::problem::Problem;
+use crate::domain::ids::Slug;
+use crate::error::{Error, Resource};
+
+/// Query parameters; an unreadable query string is a 400 problem.
+pub struct AppQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for AppQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| AppQuery(value))
+            .map_err(|rejection| Problem::bad_request(rejection.body_text()))
+    }
+}
+
+/// A slug in the path. One that cannot exist is simply not found.
+pub fn path_slug(raw: &str, resource: Resource) -> Result<Slug, Error> {
+    Slug::parse(raw).map_err(|_| Error::NotFound(resource))
+}
+
+/// A slug in a query parameter. A malformed one is an error naming the parameter.
+pub fn query_slug(field: &str, raw: Option<&str>) -> Result<Option<Slug>, Error> {
+    raw.map(|raw| Slug::parse(raw).map_err(|message| Error::invalid(field, message)))
+        .transpose()
+}

@@ -1,0 +1,84 @@
+//! The REST face: thin handlers over the domain, JSON in snake_case, errors as
+//! RFC 9457 problems. Every route is registered here together with the
+//! operation `openapi.yaml` must describe; a test holds the two together.
+
+pub mod articles;
+pub mod extract;
+pub mod ops;
+pub mod popular;
+pub mod problem;
+pub mod sections;
+pub mod taxonomy;
+pub mod views;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, on};
+
+use crate::app::AppState;
+
+/// The router under construction, and the operations it serves so far.
+pub struct Routes {
+    router: Router<AppState>,
+    operations: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Routes {
+            router: Router::new(),
+            operations: Vec::new(),
+        }
+    }
+
+    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).expect("routes use standard methods");
+        self.router = self.router.route(path, on(filter, handler));
+        self.operations.push((method, path));
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::GET, path, handler)
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::POST, path, handler)
+    }
+
+    /// Every (method, path) served, in OpenAPI's path syntax. GET implies HEAD.
+    pub fn operations(&self) -> &[(Method, &'static str)] {
+        &self.operations
+    }
+
+    /// The finished router, with problem answers for unknown paths and methods.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+            .fallback(problem::no_route)
+            .method_not_allowed_fallback(problem::method_not_allowed)
+    }
+}
+
+/// Every REST route.
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/healthz", ops::healthz)
+        .get("/readyz", ops::readyz)
+        .get("/openapi.yaml", ops::openapi)
+        .get("/api/v1/articles", articles::list_articles)
+        .get("/api/v1/articles/{slug}", articles::get_article)
+        .get("/api/v1/articles/{slug}/comments", articles::list_article_comments)
+        .get("/api/v1/articles/{slug}/more-like-this", articles::more_like_this)
+        .post("/api/v1/articles/{slug}/views", articles::record_view)
+        .get("/api/v1/sections", sections::list_sections)
+        .get("/api/v1/sections/{slug}", sections::get_section)
+        .get("/api/v1/sections/{slug}/articles", sections::list_section_articles)
+        .get("/api/v1/authors/{slug}", taxonomy::get_author)
+        .get("/api/v1/tags/{slug}", taxonomy::get_tag)
+        .get("/api/v1/popular", popular::list_popular)
+}

@@ -1,0 +1,34 @@
+//! The demo newsroom: a week-one site to browse, written for this project.
+//! Seeded into an empty database by `newsdesk seed --demo` and on first start.
+
+mod newsroom;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::db::entities::{articles, sections};
+
+/// Why seeding stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the database already has content; the demo is only seeded into an empty one")]
+    NotEmpty,
+    #[error(transparent)]
+    Domain(#[from] crate::error::Error),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// True when there are neither sections nor articles.
+pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
+    Ok(sections::Entity::find().count(db).await? == 0 && articles::Entity::find().count(db).await? == 0)
+}
+
+/// Seeds the demo newsroom into an empty database. Refuses a database that
+/// has content, so nothing stored is ever mixed with or overwritten by demo data.
+pub async fn demo(db: &DatabaseConnection) -> Result<(), SeedError> {
+    if !is_empty(db).await? {
+        return Err(SeedError::NotEmpty);
+    }
+    newsroom::seed(db).await?;
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Running the server: bind, serve until SIGTERM or Ctrl-C, let in-flight
+//! requests finish, and write the views still counted in memory.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+use crate::app::{self, AppState};
+use crate::cli::StartupError;
+use crate::config::HttpConfig;
+
+/// Serves the API on `bind` until a shutdown signal.
+pub async fn run(
+    db: DatabaseConnection,
+    bind: SocketAddr,
+    http: HttpConfig,
+    views_flush: Duration,
+) -> Result<(), StartupError> {
+    let state = AppState::new(db);
+    let router = app::build(state.clone(), &http);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|source| StartupError::Bind { addr: bind, source })?;
+    tracing::info!(%bind, "newsdesk is serving on http://{bind}");
+
+    let flusher = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(views_flush);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.views.flush(&state.db).await {
+                    tracing::warn!(error = %e, "writing view counts failed; keeping them for the next try");
+                }
+            }
+        })
+    };
+
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    flusher.abort();
+    if let Err(e) = state.views.flush(&state.db).await {
+        tracing::error!(error = %e, pending = state.views.pending(), "views counted since the last flush were not written");
+    }
+    tracing::info!("newsdesk stopped");
+    served.map_err(StartupError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
