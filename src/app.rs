@@ -36,7 +36,10 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(
-            http.request_timeout,
+            middleware::RequestLimits {
+                timeout: http.request_timeout,
+                body_bytes: http.body_limit_bytes,
+            },
             middleware::request_context,
         ))
         .with_state(state)
@@ -50,7 +53,14 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow_origin)
         .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH])
-        .expose_headers([header::ETAG, HeaderName::from_static(middleware::REQUEST_ID_HEADER)])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([
+            header::ETAG,
+            HeaderName::from_static(middleware::REQUEST_ID_HEADER),
+        ])
         .max_age(std::time::Duration::from_secs(600))
 }

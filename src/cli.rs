@@ -8,7 +8,11 @@ use crate::config::{ConfigError, DatabaseArgs, HttpArgs};
 use crate::{db, seed, server};
 
 #[derive(Parser, Debug)]
-#[command(name = "newsdesk", version, about = "A headless content API for news publishers.")]
+#[command(
+    name = "newsdesk",
+    version,
+    about = "A headless content API for news publishers."
+)]
 #[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
@@ -78,7 +82,10 @@ pub enum StartupError {
     #[error("seeding failed: {0}")]
     Seed(#[from] seed::SeedError),
     #[error("NEWSDESK_BIND (--bind): cannot listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -86,7 +93,10 @@ pub enum StartupError {
 /// Parses the command line, runs the command, and turns failure into one line on stderr.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -132,7 +142,13 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
         tracing::info!("the database is empty: seeding the demo newsroom");
         seed::demo(&conn).await?;
     }
-    server::run(conn, args.http.bind, http, std::time::Duration::from_secs(args.http.views_flush_secs)).await
+    server::run(
+        conn,
+        args.http.bind,
+        http,
+        std::time::Duration::from_secs(args.http.views_flush_secs),
+    )
+    .await
 }
 
 async fn connect(args: &DatabaseArgs) -> Result<sea_orm::DatabaseConnection, StartupError> {
@@ -141,7 +157,8 @@ async fn connect(args: &DatabaseArgs) -> Result<sea_orm::DatabaseConnection, Sta
 }
 
 fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
-    let filter = tracing_subscriber::EnvFilter::try_new(&args.log).map_err(|e| StartupError::Log(e.to_string()))?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
+        .map_err(|e| StartupError::Log(e.to_string()))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

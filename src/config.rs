@@ -137,11 +137,16 @@ fn parse_origins(raw: &str) -> Result<CorsOrigins, ConfigError> {
     };
     let mut origins = Vec::new();
     for origin in raw.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-        if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
-            return Err(error(format!("{origin:?} is not an origin like https://example.com")));
+        if !(origin.starts_with("http://") || origin.starts_with("https://"))
+            || origin.ends_with('/')
+        {
+            return Err(error(format!(
+                "{origin:?} is not an origin like https://example.com"
+            )));
         }
         origins.push(
-            axum::http::HeaderValue::from_str(origin).map_err(|_| error(format!("{origin:?} is not a valid header value")))?,
+            axum::http::HeaderValue::from_str(origin)
+                .map_err(|_| error(format!("{origin:?} is not a valid header value")))?,
         );
     }
     if origins.is_empty() {
@@ -163,7 +168,9 @@ mod tests {
     #[test]
     fn origins_are_any_or_a_list() {
         assert_eq!(parse_origins("*").unwrap(), CorsOrigins::Any);
-        let CorsOrigins::List(list) = parse_origins("https://a.example, http://localhost:3000").unwrap() else {
+        let CorsOrigins::List(list) =
+            parse_origins("https://a.example, http://localhost:3000").unwrap()
+        else {
             panic!("expected a list");
         };
         assert_eq!(list.len(), 2);

@@ -46,14 +46,39 @@ fn request_id(request: &Request) -> String {
     }
 }
 
-/// Serves one request inside its id, span and time limit.
-pub async fn request_context(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+/// The limits every request is held to.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimits {
+    pub timeout: Duration,
+    pub body_bytes: usize,
+}
+
+/// A declared body over the limit is refused before anything reads it; bodies
+/// without a length are capped where they are read (`DefaultBodyLimit`).
+fn declared_too_large(request: &Request, limit: usize) -> bool {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
+}
+
+/// Serves one request inside its id, span and limits.
+pub async fn request_context(
+    State(limits): State<RequestLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
     let id = request_id(&request);
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
     let mut response = REQUEST_ID
         .scope(id.clone(), async move {
-            match tokio::time::timeout(limit, next.run(request)).await {
+            if declared_too_large(&request, limits.body_bytes) {
+                return Problem::payload_too_large(limits.body_bytes).into_response();
+            }
+            match tokio::time::timeout(limits.timeout, next.run(request)).await {
                 Ok(response) => response,
                 Err(_) => Problem::timed_out().into_response(),
             }

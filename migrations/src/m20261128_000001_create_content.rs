@@ -168,7 +168,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_sections_parent_position", Sections::Table, &["parent_id", "position"]).await?;
+        index(
+            manager,
+            "idx_sections_parent_position",
+            Sections::Table,
+            &["parent_id", "position"],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -233,7 +239,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // The public lists walk these newest first by (published_at, id).
-        index(manager, "idx_articles_published", Articles::Table, &["published_at", "id"]).await?;
+        index(
+            manager,
+            "idx_articles_published",
+            Articles::Table,
+            &["published_at", "id"],
+        )
+        .await?;
         index(
             manager,
             "idx_articles_section_published",
@@ -241,7 +253,13 @@ impl MigrationTrait for Migration {
             &["section_id", "published_at", "id"],
         )
         .await?;
-        index(manager, "idx_articles_status", Articles::Table, &["status", "published_at"]).await?;
+        index(
+            manager,
+            "idx_articles_status",
+            Articles::Table,
+            &["status", "published_at"],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -284,7 +302,11 @@ impl MigrationTrait for Migration {
                     .table(ArticleTags::Table)
                     .col(big_integer(ArticleTags::ArticleId))
                     .col(big_integer(ArticleTags::TagId))
-                    .primary_key(Index::create().col(ArticleTags::ArticleId).col(ArticleTags::TagId))
+                    .primary_key(
+                        Index::create()
+                            .col(ArticleTags::ArticleId)
+                            .col(ArticleTags::TagId),
+                    )
                     .foreign_key(&mut fk(
                         "fk_article_tags_article",
                         (ArticleTags::Table, ArticleTags::ArticleId),
@@ -300,7 +322,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_article_tags_tag", ArticleTags::Table, &["tag_id", "article_id"]).await?;
+        index(
+            manager,
+            "idx_article_tags_tag",
+            ArticleTags::Table,
+            &["tag_id", "article_id"],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -372,8 +400,20 @@ impl MigrationTrait for Migration {
             &["article_id", "status", "root_id", "created_at", "id"],
         )
         .await?;
-        index(manager, "idx_comments_root", Comments::Table, &["root_id", "status"]).await?;
-        index(manager, "idx_comments_parent", Comments::Table, &["parent_id"]).await?;
+        index(
+            manager,
+            "idx_comments_root",
+            Comments::Table,
+            &["root_id", "status"],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_comments_parent",
+            Comments::Table,
+            &["parent_id"],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -382,7 +422,11 @@ impl MigrationTrait for Migration {
                     .col(big_integer(ArticleViews::ArticleId))
                     .col(date(ArticleViews::Day))
                     .col(big_integer(ArticleViews::Views))
-                    .primary_key(Index::create().col(ArticleViews::ArticleId).col(ArticleViews::Day))
+                    .primary_key(
+                        Index::create()
+                            .col(ArticleViews::ArticleId)
+                            .col(ArticleViews::Day),
+                    )
                     .foreign_key(&mut fk(
                         "fk_article_views_article",
                         (ArticleViews::Table, ArticleViews::ArticleId),
@@ -392,7 +436,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_article_views_day", ArticleViews::Table, &["day", "article_id"]).await?;
+        index(
+            manager,
+            "idx_article_views_day",
+            ArticleViews::Table,
+            &["day", "article_id"],
+        )
+        .await?;
         Ok(())
     }
 
@@ -408,7 +458,9 @@ impl MigrationTrait for Migration {
             Authors::Table.into_iden(),
             Sections::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

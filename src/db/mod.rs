@@ -5,10 +5,12 @@ pub mod entities;
 use std::time::Duration;
 
 use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, FromQueryResult};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, FromQueryResult,
+};
 
 /// How to reach the database.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct DbSettings {
     /// The connection URL. It may hold a password, so `Debug` hides it.
     pub url: crate::config::Secret,

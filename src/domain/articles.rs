@@ -1,7 +1,9 @@
 //! Reading articles: public lists, one article, and "more like this".
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, QueryStatementBuilder, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Order, Query, QueryStatementBuilder, SelectStatement,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
@@ -134,7 +136,10 @@ fn summary_select() -> SelectStatement {
 }
 
 /// Lists published articles, newest first, by keyset on (published_at, id).
-pub async fn list_articles(db: &impl ConnectionTrait, query: &ListArticles) -> Result<Page<ArticleSummary>> {
+pub async fn list_articles(
+    db: &impl ConnectionTrait,
+    query: &ListArticles,
+) -> Result<Page<ArticleSummary>> {
     let scope = resolve_filter(db, &query.filter).await?;
     list_in_scope(db, &scope, &query.page).await
 }
@@ -225,14 +230,19 @@ pub(crate) async fn list_in_scope(
         let published = Expr::col((articles::Entity, articles::Column::PublishedAt));
         let id = Expr::col((articles::Entity, articles::Column::Id));
         q.cond_where(
-            Condition::any()
-                .add(published.clone().lt(after.at))
-                .add(Condition::all().add(published.eq(after.at)).add(id.lt(after.id))),
+            Condition::any().add(published.clone().lt(after.at)).add(
+                Condition::all()
+                    .add(published.eq(after.at))
+                    .add(id.lt(after.id)),
+            ),
         );
     }
-    q.order_by((articles::Entity, articles::Column::PublishedAt), Order::Desc)
-        .order_by((articles::Entity, articles::Column::Id), Order::Desc)
-        .limit(page.limit.get() + 1);
+    q.order_by(
+        (articles::Entity, articles::Column::PublishedAt),
+        Order::Desc,
+    )
+    .order_by((articles::Entity, articles::Column::Id), Order::Desc)
+    .limit(page.limit.get() + 1);
     let rows: Vec<SummaryRow> = fetch_all(db, &q).await?;
     let summaries = batch::summaries(db, rows).await?;
     Ok(Page::from_overfetch(summaries, page.limit, article_cursor))
@@ -279,12 +289,16 @@ pub async fn get_article(db: &impl ConnectionTrait, slug: &Slug) -> Result<Artic
         .next()
         .expect("batch::summaries returns one summary per row");
     let body_blocks = RawValue::from_string(model.body_blocks).map_err(|e| {
-        Error::Database(sea_orm::DbErr::Custom(format!("stored body_blocks is not JSON: {e}")))
+        Error::Database(sea_orm::DbErr::Custom(format!(
+            "stored body_blocks is not JSON: {e}"
+        )))
     })?;
     Ok(Article {
         seo: Seo {
             title: model.seo_title.unwrap_or_else(|| summary.title.clone()),
-            description: model.seo_description.unwrap_or_else(|| summary.excerpt.clone()),
+            description: model
+                .seo_description
+                .unwrap_or_else(|| summary.excerpt.clone()),
             canonical_url: model.canonical_url,
         },
         summary,
@@ -313,7 +327,11 @@ pub(crate) async fn public_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<
 /// Public articles that share tags or the section with the article `slug`,
 /// most shared tags first (the same section counts as one more), then newest.
 /// Never the article itself.
-pub async fn more_like_this(db: &impl ConnectionTrait, slug: &Slug, limit: Limit) -> Result<Vec<ArticleSummary>> {
+pub async fn more_like_this(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    limit: Limit,
+) -> Result<Vec<ArticleSummary>> {
     let now = time::now();
     let article = articles::Entity::find()
         .filter(articles::Column::Slug.eq(slug.as_str()))
@@ -323,7 +341,10 @@ pub async fn more_like_this(db: &impl ConnectionTrait, slug: &Slug, limit: Limit
         .ok_or(Error::NotFound(Resource::Article))?;
 
     let shared_tags = Query::select()
-        .expr(Func::count(Expr::col((Alias::new("mine"), article_tags::Column::TagId))))
+        .expr(Func::count(Expr::col((
+            Alias::new("mine"),
+            article_tags::Column::TagId,
+        ))))
         .from_as(article_tags::Entity, Alias::new("theirs"))
         .join_as(
             JoinType::InnerJoin,
@@ -343,14 +364,21 @@ pub async fn more_like_this(db: &impl ConnectionTrait, slug: &Slug, limit: Limit
         1,
     )
     .finally(0);
-    let score = Expr::expr(Expr::SubQuery(None, Box::new(shared_tags.into_sub_query_statement()))).add(same_section);
+    let score = Expr::expr(Expr::SubQuery(
+        None,
+        Box::new(shared_tags.into_sub_query_statement()),
+    ))
+    .add(same_section);
 
     let mut q = summary_select();
     q.cond_where(public_articles(articles::Entity, now))
         .and_where(Expr::col((articles::Entity, articles::Column::Id)).ne(article.id))
         .and_where(score.clone().gt(0))
         .order_by_expr(score, Order::Desc)
-        .order_by((articles::Entity, articles::Column::PublishedAt), Order::Desc)
+        .order_by(
+            (articles::Entity, articles::Column::PublishedAt),
+            Order::Desc,
+        )
         .order_by((articles::Entity, articles::Column::Id), Order::Desc)
         .limit(limit.get());
     let rows: Vec<SummaryRow> = fetch_all(db, &q).await?;
@@ -358,7 +386,10 @@ pub async fn more_like_this(db: &impl ConnectionTrait, slug: &Slug, limit: Limit
 }
 
 /// Summaries of the public articles among `ids`, in the order of `ids`.
-pub(crate) async fn summaries_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<ArticleSummary>> {
+pub(crate) async fn summaries_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<ArticleSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -366,7 +397,10 @@ pub(crate) async fn summaries_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> 
     q.cond_where(public_articles(articles::Entity, time::now()))
         .and_where(Expr::col((articles::Entity, articles::Column::Id)).is_in(ids.to_vec()));
     let rows: Vec<SummaryRow> = fetch_all(db, &q).await?;
-    let mut by_id: std::collections::HashMap<i64, ArticleSummary> =
-        batch::summaries(db, rows).await?.into_iter().map(|s| (s.id, s)).collect();
+    let mut by_id: std::collections::HashMap<i64, ArticleSummary> = batch::summaries(db, rows)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }

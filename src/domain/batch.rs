@@ -48,24 +48,42 @@ struct CreditRow {
 }
 
 /// Sections by id.
-pub async fn sections_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, SectionRef>> {
+pub async fn sections_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, SectionRef>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let q = Query::select()
-        .columns([sections::Column::Id, sections::Column::Slug, sections::Column::Name])
+        .columns([
+            sections::Column::Id,
+            sections::Column::Slug,
+            sections::Column::Name,
+        ])
         .from(sections::Entity)
         .and_where(Expr::col(sections::Column::Id).is_in(dedup(ids)))
         .to_owned();
     let rows: Vec<SectionRow> = fetch_all(db, &q).await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.id, SectionRef { slug: r.slug, name: r.name }))
+        .map(|r| {
+            (
+                r.id,
+                SectionRef {
+                    slug: r.slug,
+                    name: r.name,
+                },
+            )
+        })
         .collect())
 }
 
 /// Each article's authors, in byline order.
-pub async fn authors_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Result<HashMap<i64, Vec<AuthorRef>>> {
+pub async fn authors_for(
+    db: &impl ConnectionTrait,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, Vec<AuthorRef>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -80,9 +98,13 @@ pub async fn authors_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Resu
                 .equals((article_authors::Entity, article_authors::Column::AuthorId)),
         )
         .and_where(
-            Expr::col((article_authors::Entity, article_authors::Column::ArticleId)).is_in(dedup(article_ids)),
+            Expr::col((article_authors::Entity, article_authors::Column::ArticleId))
+                .is_in(dedup(article_ids)),
         )
-        .order_by((article_authors::Entity, article_authors::Column::Position), Order::Asc)
+        .order_by(
+            (article_authors::Entity, article_authors::Column::Position),
+            Order::Asc,
+        )
         .to_owned();
     let rows: Vec<CreditRow> = fetch_all(db, &q).await?;
     let mut out: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
@@ -96,7 +118,10 @@ pub async fn authors_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Resu
 }
 
 /// Each article's tags, by name.
-pub async fn tags_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Result<HashMap<i64, Vec<TagRef>>> {
+pub async fn tags_for(
+    db: &impl ConnectionTrait,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, Vec<TagRef>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -107,9 +132,13 @@ pub async fn tags_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Result<
         .from(article_tags::Entity)
         .inner_join(
             tags::Entity,
-            Expr::col((tags::Entity, tags::Column::Id)).equals((article_tags::Entity, article_tags::Column::TagId)),
+            Expr::col((tags::Entity, tags::Column::Id))
+                .equals((article_tags::Entity, article_tags::Column::TagId)),
         )
-        .and_where(Expr::col((article_tags::Entity, article_tags::Column::ArticleId)).is_in(dedup(article_ids)))
+        .and_where(
+            Expr::col((article_tags::Entity, article_tags::Column::ArticleId))
+                .is_in(dedup(article_ids)),
+        )
         .order_by((tags::Entity, tags::Column::Name), Order::Asc)
         .to_owned();
     let rows: Vec<CreditRow> = fetch_all(db, &q).await?;
@@ -125,7 +154,10 @@ pub async fn tags_for(db: &impl ConnectionTrait, article_ids: &[i64]) -> Result<
 
 /// Turns article rows into summaries with three more statements in all,
 /// whatever the number of rows. Keeps the rows' order.
-pub(crate) async fn summaries(db: &impl ConnectionTrait, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>> {
+pub(crate) async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<SummaryRow>,
+) -> Result<Vec<ArticleSummary>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let section_ids: Vec<i64> = rows.iter().map(|r| r.section_id).collect();
     let (sections, mut authors, mut tags) = tokio::try_join!(
@@ -138,26 +170,29 @@ pub(crate) async fn summaries(db: &impl ConnectionTrait, rows: Vec<SummaryRow>) 
             // The foreign key guarantees the section; its absence means the
             // database is not what the migrations made.
             let section = sections.get(&r.section_id).cloned().ok_or_else(|| {
-                sea_orm::DbErr::RecordNotFound(format!("section {} of article {}", r.section_id, r.id))
+                sea_orm::DbErr::RecordNotFound(format!(
+                    "section {} of article {}",
+                    r.section_id, r.id
+                ))
             })?;
             Ok(ArticleSummary {
-            section,
-            authors: authors.remove(&r.id).unwrap_or_default(),
-            tags: tags.remove(&r.id).unwrap_or_default(),
-            featured_image: r.featured_image_url.map(|url| FeaturedImage {
-                url,
-                alt: r.featured_image_alt,
-                caption: r.featured_image_caption,
-                credit: r.featured_image_credit,
-            }),
-            id: r.id,
-            slug: r.slug,
-            title: r.title,
-            subtitle: r.subtitle,
-            excerpt: r.excerpt,
-            published_at: r.published_at,
-            reading_time_minutes: r.reading_time_minutes,
-        })
+                section,
+                authors: authors.remove(&r.id).unwrap_or_default(),
+                tags: tags.remove(&r.id).unwrap_or_default(),
+                featured_image: r.featured_image_url.map(|url| FeaturedImage {
+                    url,
+                    alt: r.featured_image_alt,
+                    caption: r.featured_image_caption,
+                    credit: r.featured_image_credit,
+                }),
+                id: r.id,
+                slug: r.slug,
+                title: r.title,
+                subtitle: r.subtitle,
+                excerpt: r.excerpt,
+                published_at: r.published_at,
+                reading_time_minutes: r.reading_time_minutes,
+            })
         })
         .collect()
 }

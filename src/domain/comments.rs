@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use super::articles;
@@ -25,14 +27,22 @@ pub struct Comment {
 }
 
 /// A page of a public article's approved threads, each with its approved replies.
-pub async fn list_comments(db: &impl ConnectionTrait, article: &Slug, page: &PageRequest) -> Result<Page<Comment>> {
+pub async fn list_comments(
+    db: &impl ConnectionTrait,
+    article: &Slug,
+    page: &PageRequest,
+) -> Result<Page<Comment>> {
     let article_id = articles::public_id(db, article).await?;
     threads(db, article_id, page).await
 }
 
 /// A page of approved top-level comments with their replies, two statements
 /// whatever the page size. A reply whose parent is not approved is hidden with it.
-pub(crate) async fn threads(db: &impl ConnectionTrait, article_id: i64, page: &PageRequest) -> Result<Page<Comment>> {
+pub(crate) async fn threads(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+    page: &PageRequest,
+) -> Result<Page<Comment>> {
     let mut top = comments::Entity::find()
         .filter(comments::Column::ArticleId.eq(article_id))
         .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))

@@ -2,14 +2,19 @@
 //! reading time) is computed here, once, on save.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionSession,
+    TransactionTrait,
+};
 
 use super::articles::FeaturedImage;
 use super::ids::Slug;
 use super::markdown;
 use super::time;
 use super::visibility::ArticleStatus;
-use crate::db::entities::{article_authors, article_tags, articles, authors, comments, related_links, sections, tags};
+use crate::db::entities::{
+    article_authors, article_tags, articles, authors, comments, related_links, sections, tags,
+};
 use crate::error::Result;
 
 /// A new section. `parent` is the id of an existing section.
@@ -119,9 +124,13 @@ pub async fn create_tag(db: &impl ConnectionTrait, new: NewTag) -> Result<i64> {
 }
 
 /// Saves an article with its credits, tags and related links, all or nothing.
-pub async fn create_article(db: &(impl ConnectionTrait + TransactionTrait), new: NewArticle) -> Result<i64> {
+pub async fn create_article(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    new: NewArticle,
+) -> Result<i64> {
     let rendered = markdown::render(&new.body_markdown);
-    let blocks = serde_json::to_string(&rendered.blocks).expect("blocks are plain data and always serialize");
+    let blocks = serde_json::to_string(&rendered.blocks)
+        .expect("blocks are plain data and always serialize");
     let now = time::now();
     let image = new.featured_image;
     let txn = db.begin().await?;
@@ -151,20 +160,28 @@ pub async fn create_article(db: &(impl ConnectionTrait + TransactionTrait), new:
     }
     .insert(&txn)
     .await?;
-    let credits = new.authors.iter().enumerate().map(|(position, &author_id)| article_authors::ActiveModel {
-        article_id: Set(article.id),
-        author_id: Set(author_id),
-        position: Set(position as i32),
-    });
+    let credits = new
+        .authors
+        .iter()
+        .enumerate()
+        .map(|(position, &author_id)| article_authors::ActiveModel {
+            article_id: Set(article.id),
+            author_id: Set(author_id),
+            position: Set(position as i32),
+        });
     if !new.authors.is_empty() {
-        article_authors::Entity::insert_many(credits).exec(&txn).await?;
+        article_authors::Entity::insert_many(credits)
+            .exec(&txn)
+            .await?;
     }
     if !new.tags.is_empty() {
         let tagging = new.tags.iter().map(|&tag_id| article_tags::ActiveModel {
             article_id: Set(article.id),
             tag_id: Set(tag_id),
         });
-        article_tags::Entity::insert_many(tagging).exec(&txn).await?;
+        article_tags::Entity::insert_many(tagging)
+            .exec(&txn)
+            .await?;
     }
     for (position, link) in new.related.into_iter().enumerate() {
         let (target, url, title) = match link {

@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_words_joined_by_hyphens() {
-        assert_eq!(Slug::parse("world-news-2026").unwrap().as_str(), "world-news-2026");
+        assert_eq!(
+            Slug::parse("world-news-2026").unwrap().as_str(),
+            "world-news-2026"
+        );
     }
 
     #[test]

@@ -23,12 +23,28 @@ pub struct Rendered {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Heading { level: u8, spans: Vec<Span> },
-    Paragraph { spans: Vec<Span> },
-    List { ordered: bool, items: Vec<Vec<Span>> },
-    Quote { spans: Vec<Span> },
-    Code { text: String },
-    Image { url: String, alt: String, title: Option<String> },
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Span>>,
+    },
+    Quote {
+        spans: Vec<Span>,
+    },
+    Code {
+        text: String,
+    },
+    Image {
+        url: String,
+        alt: String,
+        title: Option<String>,
+    },
 }
 
 /// A run of inline text with one set of marks, possibly a link.
@@ -138,7 +154,9 @@ impl BlockBuilder {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.text(&text, None),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.text(&text, None)
+            }
             Event::Code(text) => self.text(&text, Some(Mark::Code)),
             Event::SoftBreak => self.text(" ", None),
             Event::HardBreak => self.text("\n", None),
@@ -161,7 +179,9 @@ impl BlockBuilder {
             Tag::Strong => self.marks.push(Mark::Strong),
             Tag::Strikethrough => self.marks.push(Mark::Strikethrough),
             Tag::Link { dest_url, .. } => self.href = Some(dest_url.to_string()),
-            Tag::Image { dest_url, title, .. } => {
+            Tag::Image {
+                dest_url, title, ..
+            } => {
                 let title = (!title.is_empty()).then(|| title.to_string());
                 self.image = Some((dest_url.to_string(), title, String::new()));
             }
@@ -296,7 +316,8 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_and_lists_become_blocks() {
-        let r = render("## What happened\n\nTalks ended.\n\n- First point\n- Second **bold** point\n");
+        let r =
+            render("## What happened\n\nTalks ended.\n\n- First point\n- Second **bold** point\n");
         assert_eq!(
             r.blocks,
             vec![
@@ -340,7 +361,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text_never_as_markup() {
-        let r = render("Hello <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div onclick=x>block</div>\n");
+        let r = render(
+            "Hello <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div onclick=x>block</div>\n",
+        );
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<img"), "{}", r.html);
         assert!(!r.html.contains("<div"), "{}", r.html);
@@ -349,18 +372,37 @@ mod tests {
 
     #[test]
     fn script_urls_are_dropped_from_links_and_images() {
-        let r = render("[click](javascript:alert(1)) [x](JaVa\tScRiPt:alert(1)) ![i](data:text/html,x)");
-        assert!(!r.html.to_ascii_lowercase().contains("javascript"), "{}", r.html);
+        let r = render(
+            "[click](javascript:alert(1)) [x](JaVa\tScRiPt:alert(1)) ![i](data:text/html,x)",
+        );
+        assert!(
+            !r.html.to_ascii_lowercase().contains("javascript"),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("data:"), "{}", r.html);
         assert!(r.html.contains("click"));
     }
 
     #[test]
     fn safe_urls_are_http_mailto_or_relative() {
-        for ok in ["https://a.b/c", "http://x", "mailto:a@b.c", "/path", "#frag", "page?q=a:b"] {
+        for ok in [
+            "https://a.b/c",
+            "http://x",
+            "mailto:a@b.c",
+            "/path",
+            "#frag",
+            "page?q=a:b",
+        ] {
             assert!(is_safe_url(ok), "{ok}");
         }
-        for bad in ["javascript:x", " javascript:x", "vbscript:x", "data:x", "file:///etc"] {
+        for bad in [
+            "javascript:x",
+            " javascript:x",
+            "vbscript:x",
+            "data:x",
+            "file:///etc",
+        ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
     }

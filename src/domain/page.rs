@@ -35,7 +35,10 @@ impl Limit {
 
     /// A limit the server itself chose; panics only on a programming error.
     pub fn of(n: u64) -> Limit {
-        assert!((1..=MAX_LIMIT).contains(&n), "server-chosen limit {n} out of range");
+        assert!(
+            (1..=MAX_LIMIT).contains(&n),
+            "server-chosen limit {n} out of range"
+        );
         Limit(n)
     }
 
@@ -84,7 +87,12 @@ fn checksum(payload: &str) -> String {
 impl Cursor {
     /// The opaque form handed to clients.
     pub fn encode(&self) -> String {
-        let payload = format!("{}:{}:{}", self.kind.tag(), self.at.timestamp_micros(), self.id);
+        let payload = format!(
+            "{}:{}:{}",
+            self.kind.tag(),
+            self.at.timestamp_micros(),
+            self.id
+        );
         let token = format!("{payload}:{}", checksum(&payload));
         URL_SAFE_NO_PAD.encode(token)
     }
@@ -129,9 +137,15 @@ impl PageRequest {
     }
 
     /// Parses the `limit` and `cursor` query parameters of a list.
-    pub fn parse(kind: CursorKind, limit: Option<&str>, cursor: Option<&str>) -> Result<PageRequest> {
+    pub fn parse(
+        kind: CursorKind,
+        limit: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<PageRequest> {
         let limit = Limit::parse("limit", limit, DEFAULT_LIMIT);
-        let after = cursor.map(|c| Cursor::decode("cursor", kind, c)).transpose();
+        let after = cursor
+            .map(|c| Cursor::decode("cursor", kind, c))
+            .transpose();
         match (limit, after) {
             (Ok(limit), Ok(after)) => Ok(PageRequest { limit, after }),
             (limit, after) => {
@@ -201,7 +215,10 @@ mod tests {
     fn limit_outside_one_to_a_hundred_is_an_error_not_a_clamp() {
         for bad in ["0", "101", "1000", "abc", "-1", "", "1.5", "+5"] {
             let err = Limit::parse("limit", Some(bad), 20).unwrap_err();
-            assert!(matches!(err, Error::InvalidInput(ref f) if f[0].field == "limit"), "{bad:?}");
+            assert!(
+                matches!(err, Error::InvalidInput(ref f) if f[0].field == "limit"),
+                "{bad:?}"
+            );
         }
         assert_eq!(Limit::parse("limit", Some("100"), 20).unwrap().get(), 100);
     }
@@ -209,7 +226,10 @@ mod tests {
     #[test]
     fn cursor_round_trips() {
         let c = cursor();
-        assert_eq!(Cursor::decode("cursor", CursorKind::Articles, &c.encode()).unwrap(), c);
+        assert_eq!(
+            Cursor::decode("cursor", CursorKind::Articles, &c.encode()).unwrap(),
+            c
+        );
     }
 
     #[test]

@@ -62,8 +62,18 @@ struct ViewTotal {
 }
 
 /// The most viewed public articles in the window, most views first.
-pub async fn popular(db: &impl ConnectionTrait, window: Window, limit: Limit) -> Result<Vec<PopularArticle>> {
-    let total = Func::cast_as(Func::sum(Expr::col((article_views::Entity, article_views::Column::Views))), Alias::new("BIGINT"));
+pub async fn popular(
+    db: &impl ConnectionTrait,
+    window: Window,
+    limit: Limit,
+) -> Result<Vec<PopularArticle>> {
+    let total = Func::cast_as(
+        Func::sum(Expr::col((
+            article_views::Entity,
+            article_views::Column::Views,
+        ))),
+        Alias::new("BIGINT"),
+    );
     let q = Query::select()
         .column((article_views::Entity, article_views::Column::ArticleId))
         .expr_as(total.clone(), "views")
@@ -73,11 +83,16 @@ pub async fn popular(db: &impl ConnectionTrait, window: Window, limit: Limit) ->
             Expr::col((article_table::Entity, article_table::Column::Id))
                 .equals((article_views::Entity, article_views::Column::ArticleId)),
         )
-        .and_where(Expr::col((article_views::Entity, article_views::Column::Day)).gte(window.first_day()))
+        .and_where(
+            Expr::col((article_views::Entity, article_views::Column::Day)).gte(window.first_day()),
+        )
         .cond_where(public_articles(article_table::Entity, time::now()))
         .group_by_col((article_views::Entity, article_views::Column::ArticleId))
         .order_by_expr(total.into(), Order::Desc)
-        .order_by((article_views::Entity, article_views::Column::ArticleId), Order::Desc)
+        .order_by(
+            (article_views::Entity, article_views::Column::ArticleId),
+            Order::Desc,
+        )
         .limit(limit.get())
         .to_owned();
     let totals: Vec<ViewTotal> = fetch_all(db, &q).await?;

@@ -23,7 +23,10 @@ pub struct LinkedArticle {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RelatedLink {
     /// Another Newsdesk article. `title` is the editor's wording, or the article's title.
-    Article { title: String, article: LinkedArticle },
+    Article {
+        title: String,
+        article: LinkedArticle,
+    },
     /// A page elsewhere.
     External { title: String, url: String },
 }
@@ -38,36 +41,67 @@ struct LinkRow {
 }
 
 /// The article's related links. Links to articles the public cannot see are left out.
-pub(crate) async fn for_article(db: &impl ConnectionTrait, article_id: i64, now: DateTime<Utc>) -> Result<Vec<RelatedLink>> {
+pub(crate) async fn for_article(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<RelatedLink>> {
     let target = Alias::new("target");
     let q = Query::select()
         .column((related_links::Entity, related_links::Column::Url))
         .column((related_links::Entity, related_links::Column::Title))
-        .expr_as(Expr::col((target.clone(), articles::Column::Slug)), "target_slug")
-        .expr_as(Expr::col((target.clone(), articles::Column::Title)), "target_title")
-        .expr_as(Expr::col((target.clone(), articles::Column::PublishedAt)), "target_published_at")
+        .expr_as(
+            Expr::col((target.clone(), articles::Column::Slug)),
+            "target_slug",
+        )
+        .expr_as(
+            Expr::col((target.clone(), articles::Column::Title)),
+            "target_title",
+        )
+        .expr_as(
+            Expr::col((target.clone(), articles::Column::PublishedAt)),
+            "target_published_at",
+        )
         .from(related_links::Entity)
         .join_as(
             JoinType::LeftJoin,
             articles::Entity,
             target.clone(),
-            Expr::col((target.clone(), articles::Column::Id))
-                .equals((related_links::Entity, related_links::Column::TargetArticleId)),
+            Expr::col((target.clone(), articles::Column::Id)).equals((
+                related_links::Entity,
+                related_links::Column::TargetArticleId,
+            )),
         )
-        .and_where(Expr::col((related_links::Entity, related_links::Column::ArticleId)).eq(article_id))
+        .and_where(
+            Expr::col((related_links::Entity, related_links::Column::ArticleId)).eq(article_id),
+        )
         .cond_where(
             Condition::any()
-                .add(Expr::col((related_links::Entity, related_links::Column::TargetArticleId)).is_null())
+                .add(
+                    Expr::col((
+                        related_links::Entity,
+                        related_links::Column::TargetArticleId,
+                    ))
+                    .is_null(),
+                )
                 .add(public_articles(target, now)),
         )
-        .order_by((related_links::Entity, related_links::Column::Position), Order::Asc)
+        .order_by(
+            (related_links::Entity, related_links::Column::Position),
+            Order::Asc,
+        )
         .to_owned();
     let rows: Vec<LinkRow> = fetch_all(db, &q).await?;
     Ok(rows.into_iter().filter_map(into_link).collect())
 }
 
 fn into_link(row: LinkRow) -> Option<RelatedLink> {
-    match (row.target_slug, row.target_title, row.target_published_at, row.url) {
+    match (
+        row.target_slug,
+        row.target_title,
+        row.target_published_at,
+        row.url,
+    ) {
         (Some(slug), Some(target_title), Some(published_at), _) => Some(RelatedLink::Article {
             title: row.title.unwrap_or_else(|| target_title.clone()),
             article: LinkedArticle {

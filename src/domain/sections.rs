@@ -94,7 +94,11 @@ pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Resul
     let mut next = 0;
     while next < ids.len() {
         let parent = ids[next];
-        ids.extend(all.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
+        ids.extend(
+            all.iter()
+                .filter(|s| s.parent_id == Some(parent))
+                .map(|s| s.id),
+        );
         next += 1;
     }
     Ok(ids)

@@ -33,13 +33,19 @@ impl ViewCounter {
 
     /// Counts `views` views of an article on `day`; the demo seed backfills history with it.
     pub fn add(&self, article_id: i64, day: NaiveDate, views: i64) {
-        let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *pending.entry((article_id, day)).or_default() += views;
     }
 
     /// Views not yet written.
     pub fn pending(&self) -> i64 {
-        let pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         pending.values().sum()
     }
 
@@ -47,7 +53,10 @@ impl ViewCounter {
     /// for the next flush, so a database hiccup loses no views.
     pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<()> {
         let batch: Vec<((i64, NaiveDate), i64)> = {
-            let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             std::mem::take(&mut *pending).into_iter().collect()
         };
         for (done, chunk) in batch.chunks(FLUSH_CHUNK).enumerate() {
@@ -74,7 +83,8 @@ async fn upsert(db: &impl ConnectionTrait, rows: &[((i64, NaiveDate), i64)]) -> 
         OnConflict::columns([Column::ArticleId, Column::Day])
             .value(
                 Column::Views,
-                Expr::col((article_views::Entity, Column::Views)).add(Expr::col((Alias::new("excluded"), Column::Views))),
+                Expr::col((article_views::Entity, Column::Views))
+                    .add(Expr::col((Alias::new("excluded"), Column::Views))),
             )
             .to_owned(),
     );

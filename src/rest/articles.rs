@@ -31,18 +31,33 @@ pub async fn list_articles(
         query_slug("section", params.section.as_deref()),
         query_slug("tag", params.tag.as_deref()),
         query_slug("author", params.author.as_deref()),
-        PageRequest::parse(CursorKind::Articles, params.limit.as_deref(), params.cursor.as_deref()),
+        PageRequest::parse(
+            CursorKind::Articles,
+            params.limit.as_deref(),
+            params.cursor.as_deref(),
+        ),
     )?;
     let (section, tag, author, page) = filter;
     let query = ListArticles {
-        filter: ArticleFilter { section, tag, author },
+        filter: ArticleFilter {
+            section,
+            tag,
+            author,
+        },
         page,
     };
-    Ok(Json(articles::list_articles(&state.db, &query).await?.into()))
+    Ok(Json(
+        articles::list_articles(&state.db, &query).await?.into(),
+    ))
 }
 
 /// Gathers every invalid parameter into one error, so a client fixes them all at once.
-fn collect_errors<A, B, C, D>(a: Result<A>, b: Result<B>, c: Result<C>, d: Result<D>) -> Result<(A, B, C, D)> {
+fn collect_errors<A, B, C, D>(
+    a: Result<A>,
+    b: Result<B>,
+    c: Result<C>,
+    d: Result<D>,
+) -> Result<(A, B, C, D)> {
     match (a, b, c, d) {
         (Ok(a), Ok(b), Ok(c), Ok(d)) => Ok((a, b, c, d)),
         (a, b, c, d) => {
@@ -81,13 +96,22 @@ pub async fn get_article(
     let with_comments = match params.include.as_deref() {
         None | Some("") => false,
         Some("comments") => true,
-        Some(_) => return Err(Error::invalid("include", "the only inclusion is `comments`")),
+        Some(_) => {
+            return Err(Error::invalid(
+                "include",
+                "the only inclusion is `comments`",
+            ));
+        }
     };
     let slug = path_slug(&slug, Resource::Article)?;
     let article = articles::get_article(&state.db, &slug).await?;
     let comments = if with_comments {
         let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
-        Some(comments::list_comments(&state.db, &slug, &first).await?.into())
+        Some(
+            comments::list_comments(&state.db, &slug, &first)
+                .await?
+                .into(),
+        )
     } else {
         None
     };
@@ -100,9 +124,17 @@ pub async fn list_article_comments(
     Path(slug): Path<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<Comment>>> {
-    let page = PageRequest::parse(CursorKind::Comments, params.limit.as_deref(), params.cursor.as_deref())?;
+    let page = PageRequest::parse(
+        CursorKind::Comments,
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+    )?;
     let slug = path_slug(&slug, Resource::Article)?;
-    Ok(Json(comments::list_comments(&state.db, &slug, &page).await?.into()))
+    Ok(Json(
+        comments::list_comments(&state.db, &slug, &page)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -123,7 +155,10 @@ pub async fn more_like_this(
 }
 
 /// `POST /api/v1/articles/{slug}/views`
-pub async fn record_view(State(state): State<AppState>, Path(slug): Path<String>) -> Result<StatusCode> {
+pub async fn record_view(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<StatusCode> {
     let slug = path_slug(&slug, Resource::Article)?;
     state.views.record(&state.db, &slug).await?;
     Ok(StatusCode::NO_CONTENT)

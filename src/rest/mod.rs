@@ -72,12 +72,21 @@ pub fn router() -> Routes {
         .get("/openapi.yaml", ops::openapi)
         .get("/api/v1/articles", articles::list_articles)
         .get("/api/v1/articles/{slug}", articles::get_article)
-        .get("/api/v1/articles/{slug}/comments", articles::list_article_comments)
-        .get("/api/v1/articles/{slug}/more-like-this", articles::more_like_this)
+        .get(
+            "/api/v1/articles/{slug}/comments",
+            articles::list_article_comments,
+        )
+        .get(
+            "/api/v1/articles/{slug}/more-like-this",
+            articles::more_like_this,
+        )
         .post("/api/v1/articles/{slug}/views", articles::record_view)
         .get("/api/v1/sections", sections::list_sections)
         .get("/api/v1/sections/{slug}", sections::get_section)
-        .get("/api/v1/sections/{slug}/articles", sections::list_section_articles)
+        .get(
+            "/api/v1/sections/{slug}/articles",
+            sections::list_section_articles,
+        )
         .get("/api/v1/authors/{slug}", taxonomy::get_author)
         .get("/api/v1/tags/{slug}", taxonomy::get_tag)
         .get("/api/v1/popular", popular::list_popular)

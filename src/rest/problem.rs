@@ -36,7 +36,12 @@ struct Body<'a> {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Problem {
             status,
             code,
@@ -48,7 +53,12 @@ impl Problem {
 
     /// No route has this path.
     pub fn no_route() -> Self {
-        Problem::new(StatusCode::NOT_FOUND, "not_found", "Not Found", "no resource lives at this path")
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Not Found",
+            "no resource lives at this path",
+        )
     }
 
     /// The path exists, but not for this method.
@@ -71,9 +81,24 @@ impl Problem {
         )
     }
 
+    /// The declared body is larger than the server accepts.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Content Too Large",
+            format!("request bodies may be at most {limit} bytes"),
+        )
+    }
+
     /// The request itself could not be read (query string, body, headers).
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Bad Request", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            "Bad Request",
+            detail,
+        )
     }
 
     pub fn status(&self) -> StatusCode {
@@ -115,7 +140,10 @@ impl From<Error> for Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = Body {
-            kind: format!("https://newsdesk.dev/problems/{}", self.code.replace('_', "-")),
+            kind: format!(
+                "https://newsdesk.dev/problems/{}",
+                self.code.replace('_', "-")
+            ),
             title: self.title,
             status: self.status.as_u16(),
             detail: &self.detail,

@@ -12,14 +12,19 @@ use crate::domain::sections::{self, Section, SectionNode};
 use crate::error::{Resource, Result};
 
 /// `GET /api/v1/sections`
-pub async fn list_sections(State(state): State<AppState>) -> Result<Json<DataResponse<Vec<SectionNode>>>> {
+pub async fn list_sections(
+    State(state): State<AppState>,
+) -> Result<Json<DataResponse<Vec<SectionNode>>>> {
     Ok(Json(DataResponse {
         data: sections::section_tree(&state.db).await?,
     }))
 }
 
 /// `GET /api/v1/sections/{slug}`
-pub async fn get_section(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Section>> {
+pub async fn get_section(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Section>> {
     let slug = path_slug(&slug, Resource::Section)?;
     Ok(Json(sections::get_section(&state.db, &slug).await?))
 }
@@ -30,7 +35,15 @@ pub async fn list_section_articles(
     Path(slug): Path<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<ArticleSummary>>> {
-    let page = PageRequest::parse(CursorKind::Articles, params.limit.as_deref(), params.cursor.as_deref())?;
+    let page = PageRequest::parse(
+        CursorKind::Articles,
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+    )?;
     let slug = path_slug(&slug, Resource::Section)?;
-    Ok(Json(sections::section_articles(&state.db, &slug, &page).await?.into()))
+    Ok(Json(
+        sections::section_articles(&state.db, &slug, &page)
+            .await?
+            .into(),
+    ))
 }

@@ -27,7 +27,11 @@ pub async fn get_author(
     Path(slug): Path<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Author>>> {
-    let page = PageRequest::parse(CursorKind::Articles, params.limit.as_deref(), params.cursor.as_deref())?;
+    let page = PageRequest::parse(
+        CursorKind::Articles,
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+    )?;
     let slug = path_slug(&slug, Resource::Author)?;
     let (item, articles) = authors::get_author(&state.db, &slug, &page).await?;
     Ok(Json(WithArticles {
@@ -42,7 +46,11 @@ pub async fn get_tag(
     Path(slug): Path<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Tag>>> {
-    let page = PageRequest::parse(CursorKind::Articles, params.limit.as_deref(), params.cursor.as_deref())?;
+    let page = PageRequest::parse(
+        CursorKind::Articles,
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+    )?;
     let slug = path_slug(&slug, Resource::Tag)?;
     let (item, articles) = tags::get_tag(&state.db, &slug, &page).await?;
     Ok(Json(WithArticles {

@@ -20,7 +20,8 @@ pub enum SeedError {
 
 /// True when there are neither sections nor articles.
 pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
-    Ok(sections::Entity::find().count(db).await? == 0 && articles::Entity::find().count(db).await? == 0)
+    Ok(sections::Entity::find().count(db).await? == 0
+        && articles::Entity::find().count(db).await? == 0)
 }
 
 /// Seeds the demo newsroom into an empty database. Refuses a database that

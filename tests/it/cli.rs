@@ -1,0 +1,202 @@
+//! The `newsdesk` binary: start-up errors, serving, and graceful shutdown.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn newsdesk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("NEWSDESK_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("NEWSDESK_LOG", "warn");
+    cmd
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP/1.1 request over a plain socket; returns the status line and body.
+fn http(port: u16, method: &str, path: &str) -> Option<(String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.lines().next()?.to_owned();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn wait_until_up(child: &mut Child, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Some((status, _)) = http(port, "GET", "/healthz")
+            && status.contains("200")
+        {
+            return;
+        }
+        if let Ok(Some(exit)) = child.try_wait() {
+            panic!("newsdesk exited early: {exit}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("newsdesk did not come up");
+}
+
+#[test]
+fn an_unsupported_database_url_exits_with_one_line_naming_the_setting() {
+    let out = newsdesk()
+        .args(["migrate", "--database-url", "mysql://localhost/x"])
+        .output()
+        .unwrap();
+
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("NEWSDESK_DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_exits_with_one_line_naming_the_setting() {
+    let port = free_port();
+    let out = newsdesk()
+        .arg("migrate")
+        .env(
+            "NEWSDESK_DATABASE_URL",
+            format!("postgres://nobody@127.0.0.1:{port}/none"),
+        )
+        .output()
+        .unwrap();
+
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("NEWSDESK_DATABASE_URL"), "{stderr}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["seed", "--help"],
+    ] {
+        let out = newsdesk().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn serve_creates_and_seeds_a_sqlite_file_then_shuts_down_gracefully_writing_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fresh.db");
+    let port = free_port();
+    let mut child = newsdesk()
+        .env(
+            "NEWSDESK_DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", file.display()),
+        )
+        .env("NEWSDESK_BIND", format!("127.0.0.1:{port}"))
+        .env("NEWSDESK_VIEWS_FLUSH_SECS", "3600")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until_up(&mut child, port);
+
+    let (status, body) = http(port, "GET", "/api/v1/articles?limit=1").unwrap();
+    assert!(status.contains("200"), "{status}");
+    assert!(
+        body.contains("\"has_more\":true"),
+        "the demo was seeded: {body}"
+    );
+    let (status, _) = http(
+        port,
+        "POST",
+        "/api/v1/articles/harbor-accord-talks-end-without-truce/views",
+    )
+    .unwrap();
+    assert!(status.contains("204"), "{status}");
+
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "newsdesk did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}");
+
+    let out = newsdesk()
+        .args(["seed", "--demo"])
+        .env(
+            "NEWSDESK_DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", file.display()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the file kept its content, so seeding again is refused"
+    );
+    let views = sqlite_scalar(
+        &file,
+        "SELECT SUM(views) FROM article_views a JOIN articles b ON a.article_id = b.id WHERE b.slug = 'harbor-accord-talks-end-without-truce'",
+    );
+    assert_eq!(
+        views, 4_201,
+        "the seeded 4,200 views plus the one flushed at shutdown"
+    );
+}
+
+fn sqlite_scalar(file: &std::path::Path, sql: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    })
+}

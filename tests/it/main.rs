@@ -1,0 +1,19 @@
+//! Newsdesk's integration tests: one binary, each test against its own fresh
+//! database (SQLite, or PostgreSQL when NEWSDESK_TEST_POSTGRES_URL is set),
+//! every HTTP request through the real router, every response checked
+//! against openapi.yaml.
+
+mod support;
+
+mod cli;
+mod contract_openapi;
+mod demo;
+mod ops;
+mod pagination;
+mod rest_articles;
+mod rest_comments;
+mod rest_errors;
+mod rest_popular;
+mod rest_sections;
+mod rest_taxonomy;
+mod visibility;

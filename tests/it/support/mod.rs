@@ -1,0 +1,149 @@
+//! The test harness: a real app on a fresh database, requests through the
+//! real router, and fixture builders.
+
+pub mod contract;
+pub mod db;
+pub mod fixtures;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use newsdesk::app::{self, AppState};
+use newsdesk::config::HttpConfig;
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// A running Newsdesk on its own database.
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    // Dropped last: the database outlives the pool that uses it.
+    _db: db::TestDb,
+}
+
+/// Builds a [`TestApp`] with non-default settings.
+#[derive(Default)]
+pub struct TestAppBuilder {
+    http: HttpConfig,
+}
+
+impl TestAppBuilder {
+    pub fn http(mut self, change: impl FnOnce(&mut HttpConfig)) -> Self {
+        change(&mut self.http);
+        self
+    }
+
+    pub async fn build(self) -> TestApp {
+        let (test_db, conn) = db::TestDb::create().await;
+        let state = AppState::new(conn);
+        TestApp {
+            router: app::build(state.clone(), &self.http),
+            state,
+            _db: test_db,
+        }
+    }
+}
+
+/// A response, read whole.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The slugs of a list response's `data`.
+    pub fn slugs(&self) -> Vec<String> {
+        slugs(&self.json()["data"])
+    }
+}
+
+/// The `slug` of each item of a JSON array.
+pub fn slugs(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("expected an array, got {items}"))
+        .iter()
+        .map(|item| item["slug"].as_str().expect("items have slugs").to_owned())
+        .collect()
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// A default app on an empty, migrated database.
+    pub async fn new() -> TestApp {
+        Self::builder().build().await
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.send(
+            Request::get(uri)
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    pub async fn post(&self, uri: &str) -> TestResponse {
+        self.send(
+            Request::post(uri)
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    /// Sends a request through the real router and checks the answer against openapi.yaml.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let method: Method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body can be read")
+            .to_bytes()
+            .to_vec();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+        contract::check(&method, &path, status.as_u16(), content_type, &body);
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
