@@ -47,7 +47,7 @@ enum Command {
 #[derive(Args, Debug, Clone)]
 struct LogArgs {
     /// Log filter, as in `info` or `newsdesk=debug,sea_orm=warn`.
-    #[arg(long, env = "NEWSDESK_LOG", default_value = "info")]
+    #[arg(long, env = "NEWSDESK_LOG", default_value = "info,sqlx=warn")]
     log: String,
 }
 
@@ -161,6 +161,7 @@ fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
         .map_err(|e| StartupError::Log(e.to_string()))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_target(false)
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))

@@ -1,11 +1,11 @@
 //! `/api/v1/articles`: lists, one article, its comments, "more like this", views.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{AppQuery, path_slug, query_slug};
+use super::extract::{AppPath, AppQuery, path_slug, query_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::{self, Article, ArticleFilter, ArticleSummary, ListArticles};
@@ -90,7 +90,7 @@ pub struct ArticleResponse {
 /// `GET /api/v1/articles/{slug}`
 pub async fn get_article(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<ArticleParams>,
 ) -> Result<Json<ArticleResponse>> {
     let with_comments = match params.include.as_deref() {
@@ -121,7 +121,7 @@ pub async fn get_article(
 /// `GET /api/v1/articles/{slug}/comments`
 pub async fn list_article_comments(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<Comment>>> {
     let page = PageRequest::parse(
@@ -145,7 +145,7 @@ pub struct LimitParams {
 /// `GET /api/v1/articles/{slug}/more-like-this`
 pub async fn more_like_this(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
 ) -> Result<Json<DataResponse<Vec<ArticleSummary>>>> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
@@ -157,7 +157,7 @@ pub async fn more_like_this(
 /// `POST /api/v1/articles/{slug}/views`
 pub async fn record_view(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
 ) -> Result<StatusCode> {
     let slug = path_slug(&slug, Resource::Article)?;
     state.views.record(&state.db, &slug).await?;

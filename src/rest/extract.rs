@@ -1,6 +1,6 @@
 //! Extractors whose failures are problems, and the parsers for path and query values.
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -23,6 +23,25 @@ where
             .await
             .map(|Query(value)| AppQuery(value))
             .map_err(|rejection| Problem::bad_request(rejection.body_text()))
+    }
+}
+
+/// Path parameters. One that cannot even be read (not UTF-8) names nothing
+/// that could exist, so it is a 404 like any unknown path.
+pub struct AppPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for AppPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| AppPath(value))
+            .map_err(|_| Problem::no_route())
     }
 }
 

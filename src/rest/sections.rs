@@ -1,9 +1,9 @@
 //! `/api/v1/sections`: the menu tree, one section, and its articles.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
-use super::extract::{AppQuery, path_slug};
+use super::extract::{AppPath, AppQuery, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::ArticleSummary;
@@ -23,7 +23,7 @@ pub async fn list_sections(
 /// `GET /api/v1/sections/{slug}`
 pub async fn get_section(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
 ) -> Result<Json<Section>> {
     let slug = path_slug(&slug, Resource::Section)?;
     Ok(Json(sections::get_section(&state.db, &slug).await?))
@@ -32,7 +32,7 @@ pub async fn get_section(
 /// `GET /api/v1/sections/{slug}/articles`
 pub async fn list_section_articles(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<ArticleSummary>>> {
     let page = PageRequest::parse(

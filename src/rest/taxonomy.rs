@@ -1,10 +1,10 @@
 //! `/api/v1/authors/{slug}` and `/api/v1/tags/{slug}`: who wrote what, and what is filed where.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 
-use super::extract::{AppQuery, path_slug};
+use super::extract::{AppPath, AppQuery, path_slug};
 use super::views::{ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::ArticleSummary;
@@ -24,7 +24,7 @@ pub struct WithArticles<T> {
 /// `GET /api/v1/authors/{slug}`
 pub async fn get_author(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Author>>> {
     let page = PageRequest::parse(
@@ -43,7 +43,7 @@ pub async fn get_author(
 /// `GET /api/v1/tags/{slug}`
 pub async fn get_tag(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Tag>>> {
     let page = PageRequest::parse(
