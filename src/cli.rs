@@ -92,7 +92,18 @@ pub enum StartupError {
 
 /// Parses the command line, runs the command, and turns failure into one line on stderr.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: not errors.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {}", describe_usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -109,6 +120,32 @@ pub fn run() -> ExitCode {
             eprintln!("error: {}", e.to_string().replace('\n', " "));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Clap's message on one line, naming the environment variable as well as the
+/// flag, since most settings arrive through the environment.
+fn describe_usage_error(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let rendered = error.to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) if arg.starts_with("--") => {
+            let flag = arg.split_whitespace().next().unwrap_or(arg);
+            let variable = format!(
+                "NEWSDESK_{}",
+                flag.trim_start_matches("--")
+                    .to_uppercase()
+                    .replace('-', "_")
+            );
+            format!("{variable} ({flag}): {first}")
+        }
+        _ => first,
     }
 }
 

@@ -58,6 +58,14 @@ fn wait_until_up(child: &mut Child, port: u16) {
     panic!("newsdesk did not come up");
 }
 
+fn assert_failed_with_one_line_naming(out: &std::process::Output, setting: &str) {
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(setting), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn an_unsupported_database_url_exits_with_one_line_naming_the_setting() {
     let out = newsdesk()
@@ -65,11 +73,7 @@ fn an_unsupported_database_url_exits_with_one_line_naming_the_setting() {
         .output()
         .unwrap();
 
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("NEWSDESK_DATABASE_URL"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_failed_with_one_line_naming(&out, "NEWSDESK_DATABASE_URL");
 }
 
 #[test]
@@ -84,10 +88,17 @@ fn an_unreachable_database_exits_with_one_line_naming_the_setting() {
         .output()
         .unwrap();
 
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("NEWSDESK_DATABASE_URL"), "{stderr}");
+    assert_failed_with_one_line_naming(&out, "NEWSDESK_DATABASE_URL");
+}
+
+#[test]
+fn a_bad_bind_address_exits_with_one_line_naming_the_setting() {
+    let out = newsdesk()
+        .env("NEWSDESK_BIND", "not-an-address")
+        .output()
+        .unwrap();
+
+    assert_failed_with_one_line_naming(&out, "NEWSDESK_BIND");
 }
 
 #[test]
