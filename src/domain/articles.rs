@@ -144,37 +144,22 @@ pub async fn list_articles(
     list_in_scope(db, &scope, &query.page).await
 }
 
+/// Resolves each filter slug. A slug that names nothing is not found, like
+/// the page of a section, author or tag that does not exist.
 async fn resolve_filter(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<Scope> {
     let mut scope = Scope::default();
-    let mut errors = Vec::new();
     if let Some(slug) = &filter.section {
-        match sections::subtree_ids(db, slug).await {
-            Ok(ids) => scope.section_ids = Some(ids),
-            Err(Error::NotFound(_)) => errors.push(unknown("section")),
-            Err(e) => return Err(e),
-        }
+        scope.section_ids = Some(sections::subtree_ids(db, slug).await?);
     }
     if let Some(slug) = &filter.tag {
-        match id_by_slug::<tags::Entity>(db, tags::Column::Slug, slug).await? {
-            Some(id) => scope.tag_id = Some(id),
-            None => errors.push(unknown("tag")),
-        }
+        let id = id_by_slug::<tags::Entity>(db, tags::Column::Slug, slug).await?;
+        scope.tag_id = Some(id.ok_or(Error::NotFound(Resource::Tag))?);
     }
     if let Some(slug) = &filter.author {
-        match id_by_slug::<authors::Entity>(db, authors::Column::Slug, slug).await? {
-            Some(id) => scope.author_id = Some(id),
-            None => errors.push(unknown("author")),
-        }
+        let id = id_by_slug::<authors::Entity>(db, authors::Column::Slug, slug).await?;
+        scope.author_id = Some(id.ok_or(Error::NotFound(Resource::Author))?);
     }
-    if errors.is_empty() {
-        Ok(scope)
-    } else {
-        Err(Error::InvalidInput(errors))
-    }
-}
-
-fn unknown(field: &str) -> crate::error::FieldError {
-    crate::error::FieldError::new(field, format!("no {field} has this slug"))
+    Ok(scope)
 }
 
 /// The id of the row of `E` whose slug column is `slug`, if any.

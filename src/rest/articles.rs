@@ -94,7 +94,7 @@ pub async fn get_article(
     AppQuery(params): AppQuery<ArticleParams>,
 ) -> Result<Json<ArticleResponse>> {
     let with_comments = match params.include.as_deref() {
-        None | Some("") => false,
+        None => false,
         Some("comments") => true,
         Some(_) => {
             return Err(Error::invalid(

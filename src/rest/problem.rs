@@ -114,7 +114,7 @@ impl From<Error> for Problem {
                 StatusCode::NOT_FOUND,
                 code,
                 "Not Found",
-                format!("no {resource} with this slug is published"),
+                format!("no published {resource} has this slug"),
             ),
             Error::InvalidInput(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -124,11 +124,11 @@ async fn tag_and_author_filters_combine() {
 }
 
 #[tokio::test]
-async fn a_filter_naming_no_section_tag_or_author_is_a_400_naming_it() {
+async fn a_malformed_filter_slug_is_a_400_naming_each_parameter() {
     let app = TestApp::new().await;
 
     let res = app
-        .get("/api/v1/articles?section=nowhere&tag=nothing&author=nobody")
+        .get("/api/v1/articles?section=Not%20A%20Slug&tag=UPPER&author=a--b")
         .await;
 
     assert_eq!(res.status, 400);
@@ -139,6 +139,25 @@ async fn a_filter_naming_no_section_tag_or_author_is_a_400_naming_it() {
         .map(|e| e["field"].clone())
         .collect();
     assert_eq!(fields, [json!("section"), json!("tag"), json!("author")]);
+}
+
+#[tokio::test]
+async fn a_filter_naming_no_section_tag_or_author_is_a_404_saying_which() {
+    let app = TestApp::new().await;
+    app.article("story").create().await;
+
+    for (query, what) in [
+        ("section=nowhere", "section"),
+        ("tag=nothing", "tag"),
+        ("author=nobody", "author"),
+    ] {
+        let res = app.get(&format!("/api/v1/articles?{query}")).await;
+        assert_eq!(res.status, 404, "{query}");
+        assert!(
+            res.json()["detail"].as_str().unwrap().contains(what),
+            "{query}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -218,10 +237,13 @@ async fn an_unknown_include_is_a_400() {
     let app = TestApp::new().await;
     app.article("story").create().await;
 
-    let res = app.get("/api/v1/articles/story?include=everything").await;
-
-    assert_eq!(res.status, 400);
-    assert_eq!(res.json()["errors"][0]["field"], "include");
+    for bad in ["everything", "", "comments,authors"] {
+        let res = app
+            .get(&format!("/api/v1/articles/story?include={bad}"))
+            .await;
+        assert_eq!(res.status, 400, "include={bad}");
+        assert_eq!(res.json()["errors"][0]["field"], "include");
+    }
 }
 
 #[tokio::test]
