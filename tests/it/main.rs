@@ -8,6 +8,7 @@ mod support;
 mod cli;
 mod contract_openapi;
 mod demo;
+mod migrations;
 mod ops;
 mod pagination;
 mod rest_articles;
