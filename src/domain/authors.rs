@@ -1,9 +1,12 @@
-//! Authors, with the first page of their public articles.
+//! Authors, and the public articles they wrote.
+
+use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
-use super::articles::{self, ArticleSummary, Scope};
+use super::articles::{self, ArticleRow, ArticleSummary, Scope};
+use super::batch;
 use super::ids::Slug;
 use super::page::{Page, PageRequest};
 use crate::db::entities::authors;
@@ -12,10 +15,59 @@ use crate::error::{Error, Resource, Result};
 /// An author's public profile.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Author {
+    #[serde(skip)]
+    pub id: i64,
     pub slug: String,
     pub name: String,
     pub bio: String,
     pub avatar_url: Option<String>,
+}
+
+impl From<authors::Model> for Author {
+    fn from(a: authors::Model) -> Self {
+        Author {
+            id: a.id,
+            slug: a.slug,
+            name: a.name,
+            bio: a.bio,
+            avatar_url: a.avatar_url,
+        }
+    }
+}
+
+/// One author by slug.
+pub async fn find_author(db: &impl ConnectionTrait, slug: &Slug) -> Result<Author> {
+    authors::Entity::find()
+        .filter(authors::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await?
+        .map(Author::from)
+        .ok_or(Error::NotFound(Resource::Author))
+}
+
+/// Authors by id.
+pub async fn authors_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Author>> {
+    let found = authors::Entity::find()
+        .filter(authors::Column::Id.is_in(batch::dedup(ids)))
+        .all(db)
+        .await?;
+    Ok(found.into_iter().map(|a| (a.id, Author::from(a))).collect())
+}
+
+/// A page of an author's public articles, newest first, as rows.
+pub async fn author_article_rows(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    page: &PageRequest,
+) -> Result<Page<ArticleRow>> {
+    let scope = Scope {
+        author_id: Some(author_id),
+        ..Scope::default()
+    };
+    articles::list_in_scope(db, &scope, page).await
 }
 
 /// An author and a page of their public articles, newest first.
@@ -24,21 +76,7 @@ pub async fn get_author(
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<(Author, Page<ArticleSummary>)> {
-    let author = authors::Entity::find()
-        .filter(authors::Column::Slug.eq(slug.as_str()))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Author))?;
-    let scope = Scope {
-        author_id: Some(author.id),
-        ..Scope::default()
-    };
-    let articles = articles::list_in_scope(db, &scope, page).await?;
-    let author = Author {
-        slug: author.slug,
-        name: author.name,
-        bio: author.bio,
-        avatar_url: author.avatar_url,
-    };
-    Ok((author, articles))
+    let author = find_author(db, slug).await?;
+    let rows = author_article_rows(db, author.id, page).await?;
+    Ok((author, batch::summarize_page(db, rows).await?))
 }

@@ -1,57 +1,44 @@
 //! Loading what many articles share in one statement per kind, never one per
-//! article. Lists and (later) GraphQL loaders both go through here.
+//! article. The REST lists and the GraphQL DataLoaders both go through here.
 
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
-use super::articles::{ArticleSummary, FeaturedImage, SummaryRow};
-use crate::db::entities::{article_authors, article_tags, authors, sections, tags};
+use super::articles::{ArticleBody, ArticleRow, ArticleSummary, Seo};
+use super::authors::Author;
+use super::page::Page;
+use super::sections::SectionInfo;
+use super::tags::Tag;
+use crate::db::entities::{article_authors, article_tags, articles, authors, sections, tags};
 use crate::db::fetch_all;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+pub use super::comments::counts_for as comment_counts;
+pub use super::related_links::for_articles as related_links_for;
 
 /// A section as other resources point to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SectionRef {
     pub slug: String,
     pub name: String,
 }
 
-/// An author as an article credits them.
+/// An author as a list credits them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuthorRef {
     pub slug: String,
     pub name: String,
 }
 
-/// A tag as an article carries it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TagRef {
-    pub slug: String,
-    pub name: String,
-}
-
-#[derive(FromQueryResult)]
-struct SectionRow {
-    id: i64,
-    slug: String,
-    name: String,
-}
-
-#[derive(FromQueryResult)]
-struct CreditRow {
-    article_id: i64,
-    slug: String,
-    name: String,
-}
-
 /// Sections by id.
 pub async fn sections_by_id(
     db: &impl ConnectionTrait,
     ids: &[i64],
-) -> Result<HashMap<i64, SectionRef>> {
+) -> Result<HashMap<i64, SectionInfo>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -60,37 +47,43 @@ pub async fn sections_by_id(
             sections::Column::Id,
             sections::Column::Slug,
             sections::Column::Name,
+            sections::Column::Description,
+            sections::Column::ParentId,
         ])
         .from(sections::Entity)
         .and_where(Expr::col(sections::Column::Id).is_in(dedup(ids)))
         .to_owned();
-    let rows: Vec<SectionRow> = fetch_all(db, &q).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.id,
-                SectionRef {
-                    slug: r.slug,
-                    name: r.name,
-                },
-            )
-        })
-        .collect())
+    let rows: Vec<SectionInfo> = fetch_all(db, &q).await?;
+    Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+}
+
+#[derive(FromQueryResult)]
+struct CreditRow {
+    article_id: i64,
+    id: i64,
+    slug: String,
+    name: String,
+    bio: String,
+    avatar_url: Option<String>,
 }
 
 /// Each article's authors, in byline order.
 pub async fn authors_for(
     db: &impl ConnectionTrait,
     article_ids: &[i64],
-) -> Result<HashMap<i64, Vec<AuthorRef>>> {
+) -> Result<HashMap<i64, Vec<Author>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
     let q = Query::select()
         .column((article_authors::Entity, article_authors::Column::ArticleId))
-        .column((authors::Entity, authors::Column::Slug))
-        .column((authors::Entity, authors::Column::Name))
+        .columns([
+            (authors::Entity, authors::Column::Id),
+            (authors::Entity, authors::Column::Slug),
+            (authors::Entity, authors::Column::Name),
+            (authors::Entity, authors::Column::Bio),
+            (authors::Entity, authors::Column::AvatarUrl),
+        ])
         .from(article_authors::Entity)
         .inner_join(
             authors::Entity,
@@ -107,28 +100,42 @@ pub async fn authors_for(
         )
         .to_owned();
     let rows: Vec<CreditRow> = fetch_all(db, &q).await?;
-    let mut out: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
+    let mut out: HashMap<i64, Vec<Author>> = HashMap::new();
     for r in rows {
-        out.entry(r.article_id).or_default().push(AuthorRef {
+        out.entry(r.article_id).or_default().push(Author {
+            id: r.id,
             slug: r.slug,
             name: r.name,
+            bio: r.bio,
+            avatar_url: r.avatar_url,
         });
     }
     Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct TagRow {
+    article_id: i64,
+    id: i64,
+    slug: String,
+    name: String,
 }
 
 /// Each article's tags, by name.
 pub async fn tags_for(
     db: &impl ConnectionTrait,
     article_ids: &[i64],
-) -> Result<HashMap<i64, Vec<TagRef>>> {
+) -> Result<HashMap<i64, Vec<Tag>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
     let q = Query::select()
         .column((article_tags::Entity, article_tags::Column::ArticleId))
-        .column((tags::Entity, tags::Column::Slug))
-        .column((tags::Entity, tags::Column::Name))
+        .columns([
+            (tags::Entity, tags::Column::Id),
+            (tags::Entity, tags::Column::Slug),
+            (tags::Entity, tags::Column::Name),
+        ])
         .from(article_tags::Entity)
         .inner_join(
             tags::Entity,
@@ -141,10 +148,11 @@ pub async fn tags_for(
         )
         .order_by((tags::Entity, tags::Column::Name), Order::Asc)
         .to_owned();
-    let rows: Vec<CreditRow> = fetch_all(db, &q).await?;
-    let mut out: HashMap<i64, Vec<TagRef>> = HashMap::new();
+    let rows: Vec<TagRow> = fetch_all(db, &q).await?;
+    let mut out: HashMap<i64, Vec<Tag>> = HashMap::new();
     for r in rows {
-        out.entry(r.article_id).or_default().push(TagRef {
+        out.entry(r.article_id).or_default().push(Tag {
+            id: r.id,
             slug: r.slug,
             name: r.name,
         });
@@ -152,11 +160,79 @@ pub async fn tags_for(
     Ok(out)
 }
 
+#[derive(FromQueryResult)]
+struct BodyRow {
+    id: i64,
+    title: String,
+    excerpt: String,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    body_markdown: String,
+    body_html: String,
+    body_blocks: String,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+    canonical_url: Option<String>,
+    comments_open: bool,
+}
+
+/// Each article's body in every form, with its SEO fields. Callers pass ids
+/// of articles they already know to be public.
+pub async fn bodies(
+    db: &impl ConnectionTrait,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, ArticleBody>> {
+    use articles::Column as C;
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let q = Query::select()
+        .columns([
+            C::Id,
+            C::Title,
+            C::Excerpt,
+            C::UpdatedAt,
+            C::BodyMarkdown,
+            C::BodyHtml,
+            C::BodyBlocks,
+            C::SeoTitle,
+            C::SeoDescription,
+            C::CanonicalUrl,
+            C::CommentsOpen,
+        ])
+        .from(articles::Entity)
+        .and_where(Expr::col(C::Id).is_in(dedup(article_ids)))
+        .to_owned();
+    let rows: Vec<BodyRow> = fetch_all(db, &q).await?;
+    rows.into_iter()
+        .map(|r| {
+            let blocks = RawValue::from_string(r.body_blocks).map_err(|e| {
+                Error::Database(sea_orm::DbErr::Custom(format!(
+                    "stored body_blocks of article {} is not JSON: {e}",
+                    r.id
+                )))
+            })?;
+            let body = ArticleBody {
+                updated_at: r.updated_at,
+                body_markdown: r.body_markdown,
+                body_html: r.body_html,
+                body_blocks: blocks,
+                seo: Seo {
+                    title: r.seo_title.unwrap_or(r.title),
+                    description: r.seo_description.unwrap_or(r.excerpt),
+                    canonical_url: r.canonical_url,
+                },
+                comments_open: r.comments_open,
+            };
+            Ok((r.id, body))
+        })
+        .collect()
+}
+
 /// Turns article rows into summaries with three more statements in all,
 /// whatever the number of rows. Keeps the rows' order.
-pub(crate) async fn summaries(
+pub async fn summaries(
     db: &impl ConnectionTrait,
-    rows: Vec<SummaryRow>,
+    rows: Vec<ArticleRow>,
 ) -> Result<Vec<ArticleSummary>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let section_ids: Vec<i64> = rows.iter().map(|r| r.section_id).collect();
@@ -169,22 +245,28 @@ pub(crate) async fn summaries(
         .map(|r| {
             // The foreign key guarantees the section; its absence means the
             // database is not what the migrations made.
-            let section = sections.get(&r.section_id).cloned().ok_or_else(|| {
+            let section = sections.get(&r.section_id).ok_or_else(|| {
                 sea_orm::DbErr::RecordNotFound(format!(
                     "section {} of article {}",
                     r.section_id, r.id
                 ))
             })?;
             Ok(ArticleSummary {
-                section,
-                authors: authors.remove(&r.id).unwrap_or_default(),
+                section: SectionRef {
+                    slug: section.slug.clone(),
+                    name: section.name.clone(),
+                },
+                authors: authors
+                    .remove(&r.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| AuthorRef {
+                        slug: a.slug,
+                        name: a.name,
+                    })
+                    .collect(),
                 tags: tags.remove(&r.id).unwrap_or_default(),
-                featured_image: r.featured_image_url.map(|url| FeaturedImage {
-                    url,
-                    alt: r.featured_image_alt,
-                    caption: r.featured_image_caption,
-                    credit: r.featured_image_credit,
-                }),
+                featured_image: r.featured_image(),
                 id: r.id,
                 slug: r.slug,
                 title: r.title,
@@ -197,7 +279,19 @@ pub(crate) async fn summaries(
         .collect()
 }
 
-fn dedup(ids: &[i64]) -> Vec<i64> {
+/// A page of rows as a page of summaries.
+pub async fn summarize_page(
+    db: &impl ConnectionTrait,
+    page: Page<ArticleRow>,
+) -> Result<Page<ArticleSummary>> {
+    let next_cursor = page.next_cursor;
+    Ok(Page {
+        items: summaries(db, page.items).await?,
+        next_cursor,
+    })
+}
+
+pub(crate) fn dedup(ids: &[i64]) -> Vec<i64> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();

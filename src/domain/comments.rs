@@ -1,6 +1,6 @@
 //! Reader comments as the public sees them: approved threads, oldest first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -9,6 +9,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::articles;
+use super::batch::dedup;
 use super::ids::Slug;
 use super::page::{Cursor, CursorKind, Page, PageRequest};
 use super::visibility::PUBLIC_COMMENT_STATUS;
@@ -38,7 +39,7 @@ pub async fn list_comments(
 
 /// A page of approved top-level comments with their replies, two statements
 /// whatever the page size. A reply whose parent is not approved is hidden with it.
-pub(crate) async fn threads(
+pub async fn threads(
     db: &impl ConnectionTrait,
     article_id: i64,
     page: &PageRequest,
@@ -105,4 +106,115 @@ fn nest(model: comments::Model, children: &mut HashMap<i64, Vec<comments::Model>
         created_at: model.created_at,
         replies,
     }
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Link {
+    id: i64,
+    article_id: i64,
+    parent_id: Option<i64>,
+}
+
+/// How many comments each article shows: approved ones whose every ancestor
+/// is approved too, exactly what the threads hold.
+pub async fn counts_for(
+    db: &impl ConnectionTrait,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, i64>> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let approved: Vec<Link> = comments::Entity::find()
+        .select_only()
+        .columns([
+            comments::Column::Id,
+            comments::Column::ArticleId,
+            comments::Column::ParentId,
+        ])
+        .filter(comments::Column::ArticleId.is_in(dedup(article_ids)))
+        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
+        .into_model()
+        .all(db)
+        .await?;
+    let parent_of: HashMap<i64, Option<i64>> =
+        approved.iter().map(|c| (c.id, c.parent_id)).collect();
+    let mut counts: HashMap<i64, i64> = article_ids.iter().map(|&id| (id, 0)).collect();
+    for comment in &approved {
+        if shown(comment.id, &parent_of) {
+            *counts.entry(comment.article_id).or_default() += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// True when the comment and all its ancestors are approved.
+fn shown(id: i64, parent_of: &HashMap<i64, Option<i64>>) -> bool {
+    let mut seen = HashSet::new();
+    let mut current = id;
+    loop {
+        match parent_of.get(&current) {
+            None => return false,
+            Some(None) => return true,
+            Some(Some(parent)) => {
+                if !seen.insert(current) {
+                    return false;
+                }
+                current = *parent;
+            }
+        }
+    }
+}
+
+/// Public comments by id, each with its public replies. A comment is public
+/// when it, its ancestors and its article are.
+pub async fn comments_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Comment>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted = comments::Entity::find()
+        .filter(comments::Column::Id.is_in(dedup(ids)))
+        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
+        .all(db)
+        .await?;
+    let visible_articles: HashSet<i64> =
+        articles::rows_by_ids(db, &wanted.iter().map(|c| c.article_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+    let roots: Vec<i64> = wanted
+        .iter()
+        .filter(|c| visible_articles.contains(&c.article_id))
+        .map(|c| c.root_id.unwrap_or(c.id))
+        .collect();
+    if roots.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let thread_members = comments::Entity::find()
+        .filter(
+            Condition::any()
+                .add(comments::Column::Id.is_in(roots.clone()))
+                .add(comments::Column::RootId.is_in(roots)),
+        )
+        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
+        .order_by_asc(comments::Column::CreatedAt)
+        .order_by_asc(comments::Column::Id)
+        .all(db)
+        .await?;
+    let parent_of: HashMap<i64, Option<i64>> =
+        thread_members.iter().map(|c| (c.id, c.parent_id)).collect();
+    let mut children: HashMap<i64, Vec<comments::Model>> = HashMap::new();
+    for member in &thread_members {
+        if let Some(parent) = member.parent_id {
+            children.entry(parent).or_default().push(member.clone());
+        }
+    }
+    Ok(wanted
+        .into_iter()
+        .filter(|c| visible_articles.contains(&c.article_id) && shown(c.id, &parent_of))
+        .map(|c| (c.id, nest(c, &mut children.clone())))
+        .collect())
 }

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod editing;
 pub mod ids;
 pub mod markdown;
+pub mod more_like_this;
 pub mod page;
 pub mod popular;
 pub mod related_links;

@@ -5,7 +5,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
-use super::articles::{self, ArticleSummary};
+use super::articles::{self, ArticleRow, ArticleSummary};
+use super::batch;
 use super::page::Limit;
 use super::time;
 use super::visibility::public_articles;
@@ -61,12 +62,28 @@ struct ViewTotal {
     views: i64,
 }
 
-/// The most viewed public articles in the window, most views first.
+/// The most viewed public articles in the window, as summaries.
 pub async fn popular(
     db: &impl ConnectionTrait,
     window: Window,
     limit: Limit,
 ) -> Result<Vec<PopularArticle>> {
+    let ranked = popular_rows(db, window, limit).await?;
+    let (rows, views): (Vec<ArticleRow>, Vec<i64>) = ranked.into_iter().unzip();
+    let summaries = batch::summaries(db, rows).await?;
+    Ok(summaries
+        .into_iter()
+        .zip(views)
+        .map(|(article, views)| PopularArticle { article, views })
+        .collect())
+}
+
+/// The most viewed public articles in the window with their view counts, most views first.
+pub async fn popular_rows(
+    db: &impl ConnectionTrait,
+    window: Window,
+    limit: Limit,
+) -> Result<Vec<(ArticleRow, i64)>> {
     let total = Func::cast_as(
         Func::sum(Expr::col((
             article_views::Entity,
@@ -97,13 +114,14 @@ pub async fn popular(
         .to_owned();
     let totals: Vec<ViewTotal> = fetch_all(db, &q).await?;
     let ids: Vec<i64> = totals.iter().map(|t| t.article_id).collect();
-    let summaries = articles::summaries_by_ids(db, &ids).await?;
-    Ok(summaries
+    let views: std::collections::HashMap<i64, i64> =
+        totals.iter().map(|t| (t.article_id, t.views)).collect();
+    let rows = articles::rows_by_ids(db, &ids).await?;
+    Ok(rows
         .into_iter()
-        .zip(totals)
-        .map(|(article, total)| PopularArticle {
-            article,
-            views: total.views,
+        .map(|row| {
+            let n = views.get(&row.id).copied().unwrap_or_default();
+            (row, n)
         })
         .collect())
 }

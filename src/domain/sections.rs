@@ -1,14 +1,38 @@
 //! Sections: the site's menu tree, and the articles filed under each.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
-use super::articles::{self, ArticleSummary, Scope};
-use super::batch::SectionRef;
+use super::articles::{self, ArticleRow, Scope};
+use super::batch::{self, SectionRef};
 use super::ids::Slug;
 use super::page::{Page, PageRequest};
 use crate::db::entities::sections;
 use crate::error::{Error, Resource, Result};
+
+/// A section by itself: what the GraphQL face and the node lookup load.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct SectionInfo {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub parent_id: Option<i64>,
+}
+
+impl From<&sections::Model> for SectionInfo {
+    fn from(s: &sections::Model) -> Self {
+        SectionInfo {
+            id: s.id,
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            parent_id: s.parent_id,
+        }
+    }
+}
 
 /// A section in the menu tree, with its subsections in menu order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -109,10 +133,58 @@ pub async fn section_articles(
     db: &impl ConnectionTrait,
     slug: &Slug,
     page: &PageRequest,
-) -> Result<Page<ArticleSummary>> {
+) -> Result<Page<articles::ArticleSummary>> {
+    let rows = section_article_rows(db, slug, page).await?;
+    batch::summarize_page(db, rows).await
+}
+
+/// The same list as rows, for faces that load the rest themselves.
+pub async fn section_article_rows(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    page: &PageRequest,
+) -> Result<Page<ArticleRow>> {
     let scope = Scope {
         section_ids: Some(subtree_ids(db, slug).await?),
         ..Scope::default()
     };
     articles::list_in_scope(db, &scope, page).await
+}
+
+/// One section by slug.
+pub async fn find_section(db: &impl ConnectionTrait, slug: &Slug) -> Result<SectionInfo> {
+    all(db)
+        .await?
+        .iter()
+        .find(|s| s.slug == slug.as_str())
+        .map(SectionInfo::from)
+        .ok_or(Error::NotFound(Resource::Section))
+}
+
+/// Every section, top-level ones first, each level in menu order.
+pub async fn all_sections(db: &impl ConnectionTrait) -> Result<Vec<SectionInfo>> {
+    Ok(all(db).await?.iter().map(SectionInfo::from).collect())
+}
+
+/// The subsections of each section, in menu order.
+pub async fn children_of_ids(
+    db: &impl ConnectionTrait,
+    parents: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<SectionInfo>>> {
+    let children = sections::Entity::find()
+        .filter(sections::Column::ParentId.is_in(batch::dedup(parents)))
+        .order_by_asc(sections::Column::Position)
+        .order_by_asc(sections::Column::Name)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<SectionInfo>> =
+        std::collections::HashMap::new();
+    for child in &children {
+        if let Some(parent) = child.parent_id {
+            out.entry(parent)
+                .or_default()
+                .push(SectionInfo::from(child));
+        }
+    }
+    Ok(out)
 }

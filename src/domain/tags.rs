@@ -1,9 +1,12 @@
-//! Tags, with the first page of their public articles.
+//! Tags, and the public articles that carry them.
+
+use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
-use super::articles::{self, ArticleSummary, Scope};
+use super::articles::{self, ArticleRow, ArticleSummary, Scope};
+use super::batch;
 use super::ids::Slug;
 use super::page::{Page, PageRequest};
 use crate::db::entities::tags;
@@ -12,8 +15,52 @@ use crate::error::{Error, Resource, Result};
 /// A tag.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tag {
+    #[serde(skip)]
+    pub id: i64,
     pub slug: String,
     pub name: String,
+}
+
+impl From<tags::Model> for Tag {
+    fn from(t: tags::Model) -> Self {
+        Tag {
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+        }
+    }
+}
+
+/// One tag by slug.
+pub async fn find_tag(db: &impl ConnectionTrait, slug: &Slug) -> Result<Tag> {
+    tags::Entity::find()
+        .filter(tags::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await?
+        .map(Tag::from)
+        .ok_or(Error::NotFound(Resource::Tag))
+}
+
+/// Tags by id.
+pub async fn tags_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Tag>> {
+    let found = tags::Entity::find()
+        .filter(tags::Column::Id.is_in(batch::dedup(ids)))
+        .all(db)
+        .await?;
+    Ok(found.into_iter().map(|t| (t.id, Tag::from(t))).collect())
+}
+
+/// A page of a tag's public articles, newest first, as rows.
+pub async fn tag_article_rows(
+    db: &impl ConnectionTrait,
+    tag_id: i64,
+    page: &PageRequest,
+) -> Result<Page<ArticleRow>> {
+    let scope = Scope {
+        tag_id: Some(tag_id),
+        ..Scope::default()
+    };
+    articles::list_in_scope(db, &scope, page).await
 }
 
 /// A tag and a page of its public articles, newest first.
@@ -22,21 +69,7 @@ pub async fn get_tag(
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<(Tag, Page<ArticleSummary>)> {
-    let tag = tags::Entity::find()
-        .filter(tags::Column::Slug.eq(slug.as_str()))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Tag))?;
-    let scope = Scope {
-        tag_id: Some(tag.id),
-        ..Scope::default()
-    };
-    let articles = articles::list_in_scope(db, &scope, page).await?;
-    Ok((
-        Tag {
-            slug: tag.slug,
-            name: tag.name,
-        },
-        articles,
-    ))
+    let tag = find_tag(db, slug).await?;
+    let rows = tag_article_rows(db, tag.id, page).await?;
+    Ok((tag, batch::summarize_page(db, rows).await?))
 }

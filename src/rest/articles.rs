@@ -10,6 +10,7 @@ use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::{self, Article, ArticleFilter, ArticleSummary, ListArticles};
 use crate::domain::comments::{self, Comment};
+use crate::domain::more_like_this;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
 use crate::error::{Error, Resource, Result};
 
@@ -150,7 +151,7 @@ pub async fn more_like_this(
 ) -> Result<Json<DataResponse<Vec<ArticleSummary>>>> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let slug = path_slug(&slug, Resource::Article)?;
-    let data = articles::more_like_this(&state.db, &slug, limit).await?;
+    let data = more_like_this::more_like_this(&state.db, &slug, limit).await?;
     Ok(Json(DataResponse { data }))
 }
 

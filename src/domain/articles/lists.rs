@@ -1,0 +1,173 @@
+//! Lists of public articles: filtered, newest first, keyset-paged.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+
+use super::{ArticleFilter, ArticleRow, ArticleSummary, ListArticles, public_row_select};
+use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
+use crate::db::fetch_all;
+use crate::domain::batch;
+use crate::domain::ids::Slug;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::sections;
+use crate::domain::time;
+use crate::error::{Error, Resource, Result};
+
+/// Which articles a list holds, with every slug resolved to ids.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scope {
+    pub section_ids: Option<Vec<i64>>,
+    pub tag_id: Option<i64>,
+    pub author_id: Option<i64>,
+}
+
+/// Lists published articles as summaries, newest first.
+pub async fn list_articles(
+    db: &impl ConnectionTrait,
+    query: &ListArticles,
+) -> Result<Page<ArticleSummary>> {
+    let page = list_article_rows(db, &query.filter, &query.page).await?;
+    batch::summarize_page(db, page).await
+}
+
+/// Lists published articles as rows, newest first, by keyset on (published_at, id).
+pub async fn list_article_rows(
+    db: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> Result<Page<ArticleRow>> {
+    let scope = resolve_filter(db, filter).await?;
+    list_in_scope(db, &scope, page).await
+}
+
+/// How many published articles the filter holds.
+pub async fn count_articles(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<u64> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let scope = resolve_filter(db, filter).await?;
+    let mut q = scoped_select(&scope);
+    q.clear_selects();
+    q.expr_as(
+        Func::cast_as(
+            Func::count(Expr::col((articles::Entity, articles::Column::Id))),
+            Alias::new("BIGINT"),
+        ),
+        "n",
+    );
+    let n = fetch_all::<Count>(db, &q).await?.first().map_or(0, |c| c.n);
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
+/// Resolves each filter slug. A slug that names nothing is not found, like
+/// the page of a section, author or tag that does not exist.
+async fn resolve_filter(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<Scope> {
+    let mut scope = Scope::default();
+    if let Some(slug) = &filter.section {
+        scope.section_ids = Some(sections::subtree_ids(db, slug).await?);
+    }
+    if let Some(slug) = &filter.tag {
+        let id = id_by_slug::<tags::Entity>(db, tags::Column::Slug, slug).await?;
+        scope.tag_id = Some(id.ok_or(Error::NotFound(Resource::Tag))?);
+    }
+    if let Some(slug) = &filter.author {
+        let id = id_by_slug::<authors::Entity>(db, authors::Column::Slug, slug).await?;
+        scope.author_id = Some(id.ok_or(Error::NotFound(Resource::Author))?);
+    }
+    Ok(scope)
+}
+
+/// The id of the row of `E` whose slug column is `slug`, if any.
+async fn id_by_slug<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    slug: &Slug,
+) -> Result<Option<i64>> {
+    let id = E::find()
+        .select_only()
+        .column_as(Expr::col(Alias::new("id")), "id")
+        .filter(column.eq(slug.as_str()))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(id)
+}
+
+fn scoped_select(scope: &Scope) -> SelectStatement {
+    let mut q = public_row_select(time::now());
+    if let Some(ids) = &scope.section_ids {
+        q.and_where(Expr::col((articles::Entity, articles::Column::SectionId)).is_in(ids.clone()));
+    }
+    if let Some(tag_id) = scope.tag_id {
+        q.and_where(
+            Expr::col((articles::Entity, articles::Column::Id)).in_subquery(
+                Query::select()
+                    .column(article_tags::Column::ArticleId)
+                    .from(article_tags::Entity)
+                    .and_where(Expr::col(article_tags::Column::TagId).eq(tag_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(author_id) = scope.author_id {
+        q.and_where(
+            Expr::col((articles::Entity, articles::Column::Id)).in_subquery(
+                Query::select()
+                    .column(article_authors::Column::ArticleId)
+                    .from(article_authors::Entity)
+                    .and_where(Expr::col(article_authors::Column::AuthorId).eq(author_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    q
+}
+
+/// One page of the public articles in `scope`.
+pub(crate) async fn list_in_scope(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    page: &PageRequest,
+) -> Result<Page<ArticleRow>> {
+    let mut q = scoped_select(scope);
+    if let Some(after) = page.after {
+        let published = Expr::col((articles::Entity, articles::Column::PublishedAt));
+        let id = Expr::col((articles::Entity, articles::Column::Id));
+        q.cond_where(
+            Condition::any().add(published.clone().lt(after.at)).add(
+                Condition::all()
+                    .add(published.eq(after.at))
+                    .add(id.lt(after.id)),
+            ),
+        );
+    }
+    q.order_by(
+        (articles::Entity, articles::Column::PublishedAt),
+        Order::Desc,
+    )
+    .order_by((articles::Entity, articles::Column::Id), Order::Desc)
+    .limit(page.limit.get() + 1);
+    let rows: Vec<ArticleRow> = fetch_all(db, &q).await?;
+    Ok(Page::from_overfetch(rows, page.limit, ArticleRow::cursor))
+}
+
+/// The public articles among `ids`, in the order of `ids`; others are left out.
+pub async fn rows_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<ArticleRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = public_row_select(time::now())
+        .and_where(Expr::col((articles::Entity, articles::Column::Id)).is_in(ids.to_vec()))
+        .to_owned();
+    let mut by_id: HashMap<i64, ArticleRow> = fetch_all::<ArticleRow>(db, &q)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}

@@ -1,0 +1,205 @@
+//! Reading articles: the rows lists are made of, whole articles, and the rules
+//! that pick which ones the public sees.
+
+mod lists;
+
+pub(crate) use lists::{Scope, list_in_scope};
+pub use lists::{count_articles, list_article_rows, list_articles, rows_by_ids};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::batch::{self, SectionRef};
+use super::ids::Slug;
+use super::page::{Cursor, CursorKind, PageRequest};
+use super::related_links::RelatedLink;
+use super::tags::Tag;
+use super::time;
+use super::visibility::public_articles;
+use crate::db::entities::articles;
+use crate::db::fetch_all;
+use crate::error::{Error, Resource, Result};
+
+/// An article's lead image.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FeaturedImage {
+    pub url: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// The columns every list reads of an article: enough for a teaser, without
+/// the body. Lists and loaders add sections, authors and tags in batches.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub excerpt: String,
+    pub published_at: DateTime<Utc>,
+    pub section_id: i64,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub reading_time_minutes: i32,
+}
+
+impl ArticleRow {
+    pub fn featured_image(&self) -> Option<FeaturedImage> {
+        self.featured_image_url.as_ref().map(|url| FeaturedImage {
+            url: url.clone(),
+            alt: self.featured_image_alt.clone(),
+            caption: self.featured_image_caption.clone(),
+            credit: self.featured_image_credit.clone(),
+        })
+    }
+
+    /// Where a list ordered newest first resumes after this article.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            kind: CursorKind::Articles,
+            at: self.published_at,
+            id: self.id,
+        }
+    }
+}
+
+/// What a list shows of an article.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub excerpt: String,
+    pub published_at: DateTime<Utc>,
+    pub section: SectionRef,
+    pub authors: Vec<batch::AuthorRef>,
+    pub tags: Vec<Tag>,
+    pub featured_image: Option<FeaturedImage>,
+    pub reading_time_minutes: i32,
+}
+
+/// Search-engine metadata; absent fields fall back to title and excerpt.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Seo {
+    pub title: String,
+    pub description: String,
+    pub canonical_url: Option<String>,
+}
+
+/// An article's body in every form, and what goes with it on the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleBody {
+    pub updated_at: DateTime<Utc>,
+    pub body_markdown: String,
+    pub body_html: String,
+    /// The structured blocks, stored as JSON at save time and passed through as is.
+    pub body_blocks: Box<RawValue>,
+    pub seo: Seo,
+    pub comments_open: bool,
+}
+
+/// A whole article, as its page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Article {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    #[serde(flatten)]
+    pub body: ArticleBody,
+    pub related_links: Vec<RelatedLink>,
+}
+
+/// Which published articles a list holds. Slugs are trusted to be well formed
+/// (parsed at the edge) but not to exist.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// A section; its subsections' articles are included.
+    pub section: Option<Slug>,
+    pub tag: Option<Slug>,
+    pub author: Option<Slug>,
+}
+
+/// `GET /articles`: a filtered page of published articles, newest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListArticles {
+    pub filter: ArticleFilter,
+    pub page: PageRequest,
+}
+
+const ROW_COLUMNS: [articles::Column; 12] = [
+    articles::Column::Id,
+    articles::Column::Slug,
+    articles::Column::Title,
+    articles::Column::Subtitle,
+    articles::Column::Excerpt,
+    articles::Column::PublishedAt,
+    articles::Column::SectionId,
+    articles::Column::FeaturedImageUrl,
+    articles::Column::FeaturedImageAlt,
+    articles::Column::FeaturedImageCaption,
+    articles::Column::FeaturedImageCredit,
+    articles::Column::ReadingTimeMinutes,
+];
+
+/// `SELECT <row columns> FROM articles WHERE <public>`, to add conditions to.
+pub(crate) fn public_row_select(now: DateTime<Utc>) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(articles::Entity);
+    for column in ROW_COLUMNS {
+        q.column((articles::Entity, column));
+    }
+    q.cond_where(public_articles(articles::Entity, now));
+    q
+}
+
+/// The public article with this slug, as a row.
+pub async fn find_article_row(db: &impl ConnectionTrait, slug: &Slug) -> Result<ArticleRow> {
+    let q = public_row_select(time::now())
+        .and_where(
+            Expr::col((articles::Entity, articles::Column::Slug)).eq(slug.as_str().to_owned()),
+        )
+        .to_owned();
+    fetch_all::<ArticleRow>(db, &q)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound(Resource::Article))
+}
+
+/// The id of the public article with this slug.
+pub(crate) async fn public_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64> {
+    Ok(find_article_row(db, slug).await?.id)
+}
+
+/// One public article with everything its page shows. A draft, a scheduled
+/// article before its time and an archived one are all simply not found.
+pub async fn get_article(db: &impl ConnectionTrait, slug: &Slug) -> Result<Article> {
+    let row = find_article_row(db, slug).await?;
+    let id = row.id;
+    let ids = [id];
+    let (summary, mut bodies, mut links) = tokio::try_join!(
+        batch::summaries(db, vec![row]),
+        batch::bodies(db, &ids),
+        batch::related_links_for(db, &ids),
+    )?;
+    let summary = summary
+        .into_iter()
+        .next()
+        .expect("batch::summaries returns one summary per row");
+    let body = bodies
+        .remove(&id)
+        .ok_or(Error::NotFound(Resource::Article))?;
+    Ok(Article {
+        summary,
+        body,
+        related_links: links.remove(&id).unwrap_or_default(),
+    })
+}
