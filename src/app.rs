@@ -11,6 +11,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::{CorsOrigins, HttpConfig};
 use crate::domain::views::ViewCounter;
+use crate::graphql::{self, NewsdeskSchema};
+use crate::rest::problem;
 use crate::{middleware, rest};
 
 /// What every handler can reach.
@@ -18,21 +20,29 @@ use crate::{middleware, rest};
 pub struct AppState {
     pub db: DatabaseConnection,
     pub views: Arc<ViewCounter>,
+    pub graphql: NewsdeskSchema,
+    /// Whether `GET /graphql` from a browser shows GraphiQL.
+    pub graphiql: bool,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: DatabaseConnection, http: &HttpConfig) -> Self {
         AppState {
             db,
             views: Arc::new(ViewCounter::default()),
+            graphql: graphql::schema(http.introspection),
+            graphiql: http.graphiql,
         }
     }
 }
 
 /// Builds the complete router with its middleware.
 pub fn build(state: AppState, http: &HttpConfig) -> Router {
-    rest::router()
-        .into_router()
+    Router::new()
+        .merge(rest::router().into_router())
+        .merge(graphql::http::router())
+        .fallback(problem::no_route)
+        .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(

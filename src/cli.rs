@@ -42,6 +42,8 @@ enum Command {
         #[command(flatten)]
         log: LogArgs,
     },
+    /// Print the GraphQL schema (SDL), as checked in at schema/schema.graphql.
+    Schema,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -157,6 +159,10 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             init_logging(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)
+        }
+        Some(Command::Schema) => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
         }
         Some(Command::Seed { db, log, .. }) => {
             init_logging(&log)?;

@@ -56,6 +56,12 @@ pub struct HttpArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "NEWSDESK_BODY_LIMIT_BYTES", default_value_t = 1_048_576, value_parser = clap::value_parser!(u64).range(1..=104_857_600))]
     pub body_limit_bytes: u64,
+    /// Serve GraphiQL to browsers at GET /graphql.
+    #[arg(long, env = "NEWSDESK_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+    /// Answer GraphQL introspection queries.
+    #[arg(long, env = "NEWSDESK_GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphql_introspection: bool,
     /// Seconds between writes of counted article views to the database.
     #[arg(long, env = "NEWSDESK_VIEWS_FLUSH_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub views_flush_secs: u64,
@@ -74,6 +80,8 @@ pub struct HttpConfig {
     pub cors_origins: CorsOrigins,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    pub graphiql: bool,
+    pub introspection: bool,
 }
 
 impl Default for HttpConfig {
@@ -82,6 +90,8 @@ impl Default for HttpConfig {
             cors_origins: CorsOrigins::Any,
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 1_048_576,
+            graphiql: true,
+            introspection: true,
         }
     }
 }
@@ -122,6 +132,8 @@ impl HttpArgs {
                 setting: "NEWSDESK_BODY_LIMIT_BYTES (--body-limit-bytes)",
                 message: "too large for this machine".into(),
             })?,
+            graphiql: self.graphiql,
+            introspection: self.graphql_introspection,
         })
     }
 }

@@ -78,4 +78,17 @@ impl Error {
     }
 }
 
+/// Merges the errors of independent checks so a client hears of every bad
+/// input at once. An error that is not about input wins over the rest.
+pub fn merge_errors(errors: impl IntoIterator<Item = Option<Error>>) -> Option<Error> {
+    let mut fields = Vec::new();
+    for error in errors.into_iter().flatten() {
+        match error {
+            Error::InvalidInput(mut more) => fields.append(&mut more),
+            other => return Some(other),
+        }
+    }
+    (!fields.is_empty()).then_some(Error::InvalidInput(fields))
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -2,6 +2,7 @@
 //!
 //! - [`domain`] holds every query and rule; it knows nothing of HTTP.
 //! - [`rest`] is the REST face: thin handlers, RFC 9457 problems, the OpenAPI contract.
+//! - [`graphql`] is the GraphQL face: resolvers over the same domain, DataLoaders, limits.
 //! - [`db`] connects, migrates, and holds the SeaORM entities.
 //! - [`app`] builds the router (for `main` and the tests alike); [`server`] runs it.
 //! - [`cli`] and [`config`] are the command line and its settings; [`seed`] the demo newsroom.
@@ -12,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod graphql;
 pub mod middleware;
 pub mod rest;
 pub mod seed;

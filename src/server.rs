@@ -17,7 +17,7 @@ pub async fn run(
     http: HttpConfig,
     views_flush: Duration,
 ) -> Result<(), StartupError> {
-    let state = AppState::new(db);
+    let state = AppState::new(db, &http);
     let router = app::build(state.clone(), &http);
     let listener = tokio::net::TcpListener::bind(bind)
         .await

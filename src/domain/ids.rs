@@ -46,6 +46,19 @@ impl Slug {
         Slug::parse(slug).ok()
     }
 
+    /// A slug a client named in an input field: malformed is an error naming it.
+    pub fn parse_input(field: &str, raw: &str) -> crate::error::Result<Slug> {
+        Slug::parse(raw).map_err(|message| crate::error::Error::invalid(field, message))
+    }
+
+    /// A slug that addresses a resource: one that cannot exist is simply not found.
+    pub fn parse_address(
+        raw: &str,
+        resource: crate::error::Resource,
+    ) -> crate::error::Result<Slug> {
+        Slug::parse(raw).map_err(|_| crate::error::Error::NotFound(resource))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

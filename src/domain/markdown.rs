@@ -6,7 +6,7 @@
 //! code are dropped, so the renderer can only ever emit the tags Markdown has.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Words a reader gets through per minute, for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 200;
@@ -20,7 +20,7 @@ pub struct Rendered {
 }
 
 /// One block of a body, for native apps that lay text out themselves.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Heading {
@@ -48,16 +48,16 @@ pub enum Block {
 }
 
 /// A run of inline text with one set of marks, possibly a link.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Span {
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Mark>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mark {
     Strong,

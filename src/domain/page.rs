@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, merge_errors};
 
 /// The most items one page may hold.
 pub const MAX_LIMIT: u64 = 100;
@@ -27,6 +27,18 @@ impl Limit {
         match raw.parse::<u64>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) && !raw.starts_with('+') => Ok(Limit(n)),
             _ => Err(Error::invalid(
+                field,
+                format!("must be a whole number from 1 to {MAX_LIMIT}"),
+            )),
+        }
+    }
+
+    /// A page size given as a number, as GraphQL's `first`.
+    pub fn from_number(field: &str, n: Option<i64>, default: u64) -> Result<Limit> {
+        match n {
+            None => Ok(Limit(default)),
+            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(Limit(n as u64)),
+            Some(_) => Err(Error::invalid(
                 field,
                 format!("must be a whole number from 1 to {MAX_LIMIT}"),
             )),
@@ -146,16 +158,25 @@ impl PageRequest {
         let after = cursor
             .map(|c| Cursor::decode("cursor", kind, c))
             .transpose();
+        Self::combine(limit, after)
+    }
+
+    /// Reads Relay's forward arguments, `first` and `after`.
+    pub fn forward(
+        kind: CursorKind,
+        first: Option<i64>,
+        after: Option<&str>,
+    ) -> Result<PageRequest> {
+        let limit = Limit::from_number("first", first, DEFAULT_LIMIT);
+        let after = after.map(|c| Cursor::decode("after", kind, c)).transpose();
+        Self::combine(limit, after)
+    }
+
+    fn combine(limit: Result<Limit>, after: Result<Option<Cursor>>) -> Result<PageRequest> {
         match (limit, after) {
             (Ok(limit), Ok(after)) => Ok(PageRequest { limit, after }),
             (limit, after) => {
-                let mut errors = Vec::new();
-                for e in [limit.err(), after.err()].into_iter().flatten() {
-                    if let Error::InvalidInput(mut fields) = e {
-                        errors.append(&mut fields);
-                    }
-                }
-                Err(Error::InvalidInput(errors))
+                Err(merge_errors([limit.err(), after.err()]).expect("one of the two failed"))
             }
         }
     }

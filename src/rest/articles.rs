@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{AppPath, AppQuery, path_slug, query_slug};
+use super::extract::{AppPath, AppQuery, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
-use crate::domain::articles::{self, Article, ArticleFilter, ArticleSummary, ListArticles};
+use crate::domain::articles::{self, Article, ArticleSummary, ListArticles};
 use crate::domain::comments::{self, Comment};
 use crate::domain::more_like_this;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
@@ -28,50 +28,19 @@ pub async fn list_articles(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<ListParams>,
 ) -> Result<Json<ListResponse<ArticleSummary>>> {
-    let filter = collect_errors(
-        query_slug("section", params.section.as_deref()),
-        query_slug("tag", params.tag.as_deref()),
-        query_slug("author", params.author.as_deref()),
+    let query = ListArticles::from_input(
+        params.section.as_deref(),
+        params.tag.as_deref(),
+        params.author.as_deref(),
         PageRequest::parse(
             CursorKind::Articles,
             params.limit.as_deref(),
             params.cursor.as_deref(),
         ),
     )?;
-    let (section, tag, author, page) = filter;
-    let query = ListArticles {
-        filter: ArticleFilter {
-            section,
-            tag,
-            author,
-        },
-        page,
-    };
     Ok(Json(
         articles::list_articles(&state.db, &query).await?.into(),
     ))
-}
-
-/// Gathers every invalid parameter into one error, so a client fixes them all at once.
-fn collect_errors<A, B, C, D>(
-    a: Result<A>,
-    b: Result<B>,
-    c: Result<C>,
-    d: Result<D>,
-) -> Result<(A, B, C, D)> {
-    match (a, b, c, d) {
-        (Ok(a), Ok(b), Ok(c), Ok(d)) => Ok((a, b, c, d)),
-        (a, b, c, d) => {
-            let mut fields = Vec::new();
-            for error in [a.err(), b.err(), c.err(), d.err()].into_iter().flatten() {
-                match error {
-                    Error::InvalidInput(mut more) => fields.append(&mut more),
-                    other => return Err(other),
-                }
-            }
-            Err(Error::InvalidInput(fields))
-        }
-    }
 }
 
 #[derive(Deserialize)]

@@ -47,11 +47,5 @@ where
 
 /// A slug in the path. One that cannot exist is simply not found.
 pub fn path_slug(raw: &str, resource: Resource) -> Result<Slug, Error> {
-    Slug::parse(raw).map_err(|_| Error::NotFound(resource))
-}
-
-/// A slug in a query parameter. A malformed one is an error naming the parameter.
-pub fn query_slug(field: &str, raw: Option<&str>) -> Result<Option<Slug>, Error> {
-    raw.map(|raw| Slug::parse(raw).map_err(|message| Error::invalid(field, message)))
-        .transpose()
+    Slug::parse_address(raw, resource)
 }

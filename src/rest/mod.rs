@@ -56,11 +56,9 @@ impl Routes {
         &self.operations
     }
 
-    /// The finished router, with problem answers for unknown paths and methods.
+    /// The finished routes.
     pub fn into_router(self) -> Router<AppState> {
         self.router
-            .fallback(problem::no_route)
-            .method_not_allowed_fallback(problem::method_not_allowed)
     }
 }
 

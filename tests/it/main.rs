@@ -6,8 +6,15 @@
 mod support;
 
 mod cli;
+mod contract_graphql;
 mod contract_openapi;
 mod demo;
+mod graphql_http;
+mod graphql_limits;
+mod graphql_node;
+mod graphql_page;
+mod graphql_pagination;
+mod graphql_visibility;
 mod migrations;
 mod ops;
 mod pagination;

@@ -21,7 +21,7 @@ use super::time;
 use super::visibility::public_articles;
 use crate::db::entities::articles;
 use crate::db::fetch_all;
-use crate::error::{Error, Resource, Result};
+use crate::error::{Error, Resource, Result, merge_errors};
 
 /// An article's lead image.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -132,6 +132,39 @@ pub struct ArticleFilter {
 pub struct ListArticles {
     pub filter: ArticleFilter,
     pub page: PageRequest,
+}
+
+impl ListArticles {
+    /// Builds the query from a client's raw filter slugs and its parsed page,
+    /// reporting every invalid input at once.
+    pub fn from_input(
+        section: Option<&str>,
+        tag: Option<&str>,
+        author: Option<&str>,
+        page: Result<PageRequest>,
+    ) -> Result<ListArticles> {
+        let parse = |field: &str, raw: Option<&str>| {
+            raw.map(|raw| Slug::parse_input(field, raw)).transpose()
+        };
+        match (
+            parse("section", section),
+            parse("tag", tag),
+            parse("author", author),
+            page,
+        ) {
+            (Ok(section), Ok(tag), Ok(author), Ok(page)) => Ok(ListArticles {
+                filter: ArticleFilter {
+                    section,
+                    tag,
+                    author,
+                },
+                page,
+            }),
+            (s, t, a, p) => {
+                Err(merge_errors([s.err(), t.err(), a.err(), p.err()]).expect("one of them failed"))
+            }
+        }
+    }
 }
 
 const ROW_COLUMNS: [articles::Column; 12] = [

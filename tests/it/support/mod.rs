@@ -13,12 +13,16 @@ use newsdesk::app::{self, AppState};
 use newsdesk::config::HttpConfig;
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
 /// A running Newsdesk on its own database.
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// SQL statements executed on the app's pool since it was built.
+    statements: Arc<AtomicUsize>,
     // Dropped last: the database outlives the pool that uses it.
     _db: db::TestDb,
 }
@@ -36,11 +40,17 @@ impl TestAppBuilder {
     }
 
     pub async fn build(self) -> TestApp {
-        let (test_db, conn) = db::TestDb::create().await;
-        let state = AppState::new(conn);
+        let (test_db, mut conn) = db::TestDb::create().await;
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = AppState::new(conn, &self.http);
         TestApp {
             router: app::build(state.clone(), &self.http),
             state,
+            statements,
             _db: test_db,
         }
     }
@@ -99,6 +109,33 @@ impl TestApp {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
+    }
+
+    /// How many SQL statements the app's pool has executed so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    /// POSTs a GraphQL request asking for `application/graphql-response+json`.
+    pub async fn graphql(&self, query: &str, variables: Value) -> TestResponse {
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        self.send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .body(Body::from(body.to_string()))
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    /// POSTs a GraphQL query and returns its `data`, failing on any error.
+    pub async fn graphql_data(&self, query: &str, variables: Value) -> Value {
+        let res = self.graphql(query, variables).await;
+        let body = res.json();
+        assert_eq!(res.status, 200, "{body:#}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {

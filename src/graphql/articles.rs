@@ -1,0 +1,472 @@
+//! `Article`, its connection, and the article queries: `articles`, `article`, `popular`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Lookahead, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::blocks::Block;
+use super::comments::CommentConnection;
+use super::context::ContextExt;
+use super::error::{GqlResult, code, coded};
+use super::loaders::{ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, SectionKey, TagsOf};
+use super::node::{Kind, global_id};
+use super::related_links::RelatedLink;
+use super::sections::Section;
+use super::taxonomy::{Author, Tag};
+use crate::domain::articles::{self, ArticleBody, ArticleFilter, ArticleRow, ListArticles};
+use crate::domain::comments;
+use crate::domain::ids::Slug;
+use crate::domain::markdown;
+use crate::domain::more_like_this::more_like_this_rows;
+use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, Page, PageRequest};
+use crate::domain::popular::{self, Window};
+use crate::domain::related_links;
+use crate::error::{Error, Resource};
+
+/// A published article.
+pub struct Article(pub ArticleRow);
+
+/// An article's lead image.
+#[derive(SimpleObject)]
+pub struct FeaturedImage {
+    pub url: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Search-engine metadata, falling back to the title and excerpt.
+#[derive(SimpleObject)]
+pub struct Seo {
+    pub title: String,
+    pub description: String,
+    pub canonical_url: Option<String>,
+}
+
+impl Article {
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<ArticleBody>> {
+        ctx.loader()
+            .load_one(BodyOf(self.0.id))
+            .await
+            .gql()?
+            .ok_or_else(|| coded("the article is no longer published", code::NOT_FOUND))
+    }
+}
+
+/// Fields of `Article` that read its body row.
+const BODY_FIELDS: [&str; 6] = [
+    "updatedAt",
+    "bodyMarkdown",
+    "bodyHtml",
+    "bodyBlocks",
+    "seo",
+    "commentsOpen",
+];
+
+/// Loads, for a whole list at once, what the list's items ask for, so each
+/// item's own lookups are answered from the request's cache: one statement
+/// per relation per list, whatever the list's length.
+pub(super) async fn prefetch(
+    ctx: &Context<'_>,
+    rows: &[ArticleRow],
+    item: Lookahead<'_>,
+) -> async_graphql::Result<()> {
+    if rows.is_empty() || !item.exists() {
+        return Ok(());
+    }
+    let loader = ctx.loader();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let wants = |field: &str| item.field(field).exists();
+    let sections = async {
+        if wants("section") {
+            let sections = loader
+                .load_many(rows.iter().map(|r| SectionKey(r.section_id)))
+                .await?;
+            if item.field("section").field("parent").exists() {
+                loader
+                    .load_many(
+                        sections
+                            .values()
+                            .filter_map(|s| s.parent_id)
+                            .map(SectionKey),
+                    )
+                    .await?;
+            }
+        }
+        Ok::<_, Arc<Error>>(())
+    };
+    let authors = async {
+        if wants("authors") {
+            loader.load_many(ids.iter().copied().map(AuthorsOf)).await?;
+        }
+        Ok(())
+    };
+    let tags = async {
+        if wants("tags") {
+            loader.load_many(ids.iter().copied().map(TagsOf)).await?;
+        }
+        Ok(())
+    };
+    let bodies = async {
+        if BODY_FIELDS.iter().any(|f| wants(f)) {
+            loader.load_many(ids.iter().copied().map(BodyOf)).await?;
+        }
+        Ok(())
+    };
+    let counts = async {
+        if wants("commentCount") {
+            loader
+                .load_many(ids.iter().copied().map(CommentCountOf))
+                .await?;
+        }
+        Ok(())
+    };
+    let links = async {
+        if wants("relatedLinks") {
+            loader.load_many(ids.iter().copied().map(LinksOf)).await?;
+        }
+        Ok(())
+    };
+    tokio::try_join!(sections, authors, tags, bodies, counts, links).gql()?;
+    Ok(())
+}
+
+/// The complexity of a list field: its page size times what each item asks.
+pub(super) fn list_complexity(first: Option<i32>, default: u64, child: usize) -> usize {
+    let n = first.map_or(default as i64, i64::from).clamp(1, 100) as usize;
+    n.saturating_mul(child.max(1))
+}
+
+#[Object]
+impl Article {
+    pub async fn id(&self) -> ID {
+        global_id(Kind::Article, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The dek: a line under the headline.
+    async fn subtitle(&self) -> Option<&str> {
+        self.0.subtitle.as_deref()
+    }
+
+    async fn excerpt(&self) -> &str {
+        &self.0.excerpt
+    }
+
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.0.published_at
+    }
+
+    async fn reading_time_minutes(&self) -> i32 {
+        self.0.reading_time_minutes
+    }
+
+    async fn featured_image(&self) -> Option<FeaturedImage> {
+        self.0.featured_image().map(|i| FeaturedImage {
+            url: i.url,
+            alt: i.alt,
+            caption: i.caption,
+            credit: i.credit,
+        })
+    }
+
+    async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Section> {
+        ctx.loader()
+            .load_one(SectionKey(self.0.section_id))
+            .await
+            .gql()?
+            .map(Section)
+            .ok_or_else(|| coded("the article's section is missing", code::INTERNAL))
+    }
+
+    /// In byline order.
+    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Author>> {
+        let authors = ctx.loader().load_one(AuthorsOf(self.0.id)).await.gql()?;
+        Ok(authors
+            .unwrap_or_default()
+            .into_iter()
+            .map(Author)
+            .collect())
+    }
+
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+        let tags = ctx.loader().load_one(TagsOf(self.0.id)).await.gql()?;
+        Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+    }
+
+    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.body(ctx).await?.updated_at)
+    }
+
+    /// The body as the editor wrote it.
+    async fn body_markdown(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.body(ctx).await?.body_markdown.clone())
+    }
+
+    /// Sanitized HTML, rendered when the article was saved.
+    async fn body_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.body(ctx).await?.body_html.clone())
+    }
+
+    /// The body as typed blocks.
+    async fn body_blocks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Block>> {
+        let body = self.body(ctx).await?;
+        let blocks: Vec<markdown::Block> =
+            serde_json::from_str(body.body_blocks.get()).map_err(|e| {
+                tracing::error!(error = %e, article = self.0.id, "stored body blocks do not parse");
+                coded("internal error", code::INTERNAL)
+            })?;
+        Ok(blocks.into_iter().map(Block::from).collect())
+    }
+
+    async fn seo(&self, ctx: &Context<'_>) -> async_graphql::Result<Seo> {
+        let body = self.body(ctx).await?;
+        Ok(Seo {
+            title: body.seo.title.clone(),
+            description: body.seo.description.clone(),
+            canonical_url: body.seo.canonical_url.clone(),
+        })
+    }
+
+    async fn comments_open(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.body(ctx).await?.comments_open)
+    }
+
+    /// Approved comments shown under the article, replies included.
+    async fn comment_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(ctx
+            .loader()
+            .load_one(CommentCountOf(self.0.id))
+            .await
+            .gql()?
+            .unwrap_or(0))
+    }
+
+    /// The further-reading list, in the editor's order.
+    async fn related_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedLink>> {
+        let links = ctx
+            .loader()
+            .load_one(LinksOf(self.0.id))
+            .await
+            .gql()?
+            .unwrap_or_default();
+        let article = ctx.look_ahead().field("article");
+        if article.exists() {
+            let targets = links.iter().filter_map(|l| match l {
+                related_links::RelatedLink::Article { article, .. } => Some(ArticleKey(article.id)),
+                related_links::RelatedLink::External { .. } => None,
+            });
+            let rows: Vec<ArticleRow> = ctx
+                .loader()
+                .load_many(targets)
+                .await
+                .gql()?
+                .into_values()
+                .collect();
+            prefetch(ctx, &rows, article).await?;
+        }
+        Ok(links.into_iter().map(RelatedLink).collect())
+    }
+
+    /// Published articles sharing tags or the section, most overlap first, then newest.
+    #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
+    async fn more_like_this(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Article>> {
+        let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
+        let rows = more_like_this_rows(&ctx.state().db, &self.0, limit)
+            .await
+            .gql()?;
+        prefetch(ctx, &rows, ctx.look_ahead()).await?;
+        Ok(rows.into_iter().map(Article).collect())
+    }
+
+    /// Approved comment threads, oldest first, each with its approved replies.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CommentConnection> {
+        let page =
+            PageRequest::forward(CursorKind::Comments, first.map(i64::from), after.as_deref())
+                .gql()?;
+        let threads = comments::threads(&ctx.state().db, self.0.id, &page)
+            .await
+            .gql()?;
+        Ok(CommentConnection(threads))
+    }
+}
+
+/// Relay's page information. Only forward paging (`first`/`after`) is offered.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub fn of<T>(page: &Page<T>, cursor: impl Fn(&T) -> String) -> PageInfo {
+        PageInfo {
+            has_next_page: page.has_more(),
+            has_previous_page: false,
+            start_cursor: page.items.first().map(&cursor),
+            end_cursor: page.items.last().map(&cursor),
+        }
+    }
+}
+
+/// An article and where a list resumes after it.
+#[derive(SimpleObject)]
+pub struct ArticleEdge {
+    pub cursor: String,
+    pub node: Article,
+}
+
+/// A page of published articles, newest first.
+pub struct ArticleConnection {
+    pub page: Page<ArticleRow>,
+    /// What the list holds, for `totalCount`.
+    pub filter: ArticleFilter,
+}
+
+#[Object]
+impl ArticleConnection {
+    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleEdge>> {
+        prefetch(ctx, &self.page.items, ctx.look_ahead().field("node")).await?;
+        Ok(self
+            .page
+            .items
+            .iter()
+            .map(|row| ArticleEdge {
+                cursor: row.cursor().encode(),
+                node: Article(row.clone()),
+            })
+            .collect())
+    }
+
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Article>> {
+        prefetch(ctx, &self.page.items, ctx.look_ahead()).await?;
+        Ok(self.page.items.iter().cloned().map(Article).collect())
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, |row| row.cursor().encode())
+    }
+
+    /// All articles in the list, over every page. Counted only when asked.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let n = articles::count_articles(&ctx.state().db, &self.filter)
+            .await
+            .gql()?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// How far back "popular" looks. Views are counted per UTC day.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum PopularWindow {
+    /// Today and yesterday.
+    Last24Hours,
+    Last7Days,
+    Last30Days,
+}
+
+impl From<PopularWindow> for Window {
+    fn from(w: PopularWindow) -> Self {
+        match w {
+            PopularWindow::Last24Hours => Window::Day,
+            PopularWindow::Last7Days => Window::Week,
+            PopularWindow::Last30Days => Window::Month,
+        }
+    }
+}
+
+/// A popular article and its views in the window.
+#[derive(SimpleObject)]
+pub struct PopularArticle {
+    pub article: Article,
+    pub views: i64,
+}
+
+#[derive(Default)]
+pub struct ArticleQuery;
+
+#[Object]
+impl ArticleQuery {
+    /// Published articles, newest first. `section` includes its subsections.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        section: Option<String>,
+        tag: Option<String>,
+        author: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let query = ListArticles::from_input(
+            section.as_deref(),
+            tag.as_deref(),
+            author.as_deref(),
+            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref()),
+        )
+        .gql()?;
+        let page = articles::list_article_rows(&ctx.state().db, &query.filter, &query.page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection {
+            page,
+            filter: query.filter,
+        })
+    }
+
+    /// One published article; null with a NOT_FOUND error when there is none.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<Article>> {
+        let slug = Slug::parse_address(&slug, Resource::Article).gql()?;
+        let row = articles::find_article_row(&ctx.state().db, &slug)
+            .await
+            .gql()?;
+        Ok(Some(Article(row)))
+    }
+
+    /// The most viewed published articles in the window.
+    #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
+    async fn popular(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "PopularWindow::Last7Days")] window: PopularWindow,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<PopularArticle>> {
+        let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
+        let ranked = popular::popular_rows(&ctx.state().db, window.into(), limit)
+            .await
+            .gql()?;
+        let rows: Vec<ArticleRow> = ranked.iter().map(|(row, _)| row.clone()).collect();
+        prefetch(ctx, &rows, ctx.look_ahead().field("article")).await?;
+        Ok(ranked
+            .into_iter()
+            .map(|(row, views)| PopularArticle {
+                article: Article(row),
+                views,
+            })
+            .collect())
+    }
+}

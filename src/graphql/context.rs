@@ -1,0 +1,21 @@
+//! What a resolver reaches through its context: the app state and this request's loaders.
+
+use async_graphql::Context;
+
+use super::loaders::RequestLoader;
+use crate::app::AppState;
+
+pub trait ContextExt {
+    fn state(&self) -> &AppState;
+    fn loader(&self) -> &RequestLoader;
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &AppState {
+        self.data_unchecked::<AppState>()
+    }
+
+    fn loader(&self) -> &RequestLoader {
+        self.data_unchecked::<RequestLoader>()
+    }
+}

@@ -1,0 +1,84 @@
+//! The one mapping from domain errors to GraphQL errors with `extensions.code`.
+
+use async_graphql::{ErrorExtensions, Value};
+
+use crate::error::Error;
+
+/// Codes a GraphQL error can carry.
+pub mod code {
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const INTERNAL: &str = "INTERNAL";
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+}
+
+/// A GraphQL error with a code and nothing else.
+pub fn coded(message: impl Into<String>, code: &'static str) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+}
+
+/// Maps a domain error. Database failures are logged here and answered with a
+/// plain message, so no SQL reaches a client.
+pub fn to_graphql(error: &Error) -> async_graphql::Error {
+    match error {
+        Error::NotFound(resource) => coded(
+            format!("no published {resource} has this slug"),
+            code::NOT_FOUND,
+        ),
+        Error::InvalidInput(fields) => {
+            let message = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let fields: Vec<Value> = fields
+                .iter()
+                .map(|f| {
+                    let mut entry = async_graphql::indexmap::IndexMap::new();
+                    entry.insert(
+                        async_graphql::Name::new("field"),
+                        Value::from(f.field.as_str()),
+                    );
+                    entry.insert(
+                        async_graphql::Name::new("message"),
+                        Value::from(f.message.as_str()),
+                    );
+                    Value::Object(entry)
+                })
+                .collect();
+            async_graphql::Error::new(message).extend_with(|_, ext| {
+                ext.set("code", code::BAD_USER_INPUT);
+                ext.set("fields", Value::List(fields.clone()));
+            })
+        }
+        Error::Database(cause) => {
+            tracing::error!(error = %cause, "database error");
+            coded(
+                "internal error; it is logged under this request's id",
+                code::INTERNAL,
+            )
+        }
+    }
+}
+
+/// `.gql()` on a domain result: the error mapped, with its code.
+pub trait GqlResult<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, Error> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_graphql(&e))
+    }
+}
+
+impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_graphql(&e))
+    }
+}

@@ -1,0 +1,491 @@
+//! GraphQL over HTTP (the GraphQL Foundation's spec): POST with JSON, GET for
+//! cacheable reads, `application/graphql-response+json` when the client
+//! accepts it, and the status codes that go with each media type.
+
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ErrorExtensionValues, ServerError, Value, Variables};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use super::error::code;
+use super::limits;
+use super::loaders::DomainLoader;
+use crate::app::AppState;
+
+/// The path of the endpoint.
+pub const PATH: &str = "/graphql";
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The endpoint's routes: GET and POST on `/graphql`.
+pub fn router() -> Router<AppState> {
+    Router::new().route(PATH, get(graphql_get).post(graphql_post))
+}
+
+/// The media type of the answer, from the client's Accept header.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The preferred type the client accepts; a missing header means JSON, as the
+/// spec asks during its transition. `None` when nothing acceptable is offered.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let range = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let quality = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match range.as_str() {
+            GRAPHQL_RESPONSE_JSON => MediaType::GraphqlResponse,
+            JSON | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((q, current)) => {
+                quality > q
+                    || (quality == q && media == MediaType::GraphqlResponse && current != media)
+            }
+        };
+        if quality > 0.0 && better {
+            best = Some((quality, media));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// A GraphQL-over-HTTP request, from either method.
+struct GraphqlRequest {
+    query: String,
+    variables: Variables,
+    operation_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    operation_name: Option<String>,
+    extensions: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostBody {
+    query: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
+}
+
+fn error_with_code(message: impl Into<String>, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// A response that carries only errors: the request never reached execution.
+fn request_error(
+    status: StatusCode,
+    media: MediaType,
+    message: impl Into<String>,
+    code: &str,
+) -> Response {
+    let errors = [error_with_code(message, code)];
+    respond(status, media, None, &errors)
+}
+
+fn respond(
+    status: StatusCode,
+    media: MediaType,
+    data: Option<&Value>,
+    errors: &[ServerError],
+) -> Response {
+    match serde_json::to_vec(&Body { data, errors }) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a GraphQL response did not serialize");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let media = negotiate(&headers).unwrap_or(MediaType::Json);
+    let Ok(Query(params)) = params else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "the query string cannot be read",
+            code::BAD_REQUEST,
+        );
+    };
+    if params.query.is_none() && state.graphiql && wants_html(&headers) {
+        return Html(GRAPHIQL_HTML).into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let variables = match params
+        .variables
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Value>)
+    {
+        None => serde_json::Value::Null,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "`variables` is not JSON",
+                code::BAD_REQUEST,
+            );
+        }
+    };
+    if params
+        .extensions
+        .as_deref()
+        .is_some_and(|e| serde_json::from_str::<serde_json::Value>(e).is_err())
+    {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "`extensions` is not JSON",
+            code::BAD_REQUEST,
+        );
+    }
+    let Some(query) = params.query else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "`query` is required",
+            code::BAD_REQUEST,
+        );
+    };
+    match build_request(query, variables, params.operation_name) {
+        Ok(request) => execute(&state, media, request, true).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
+    }
+}
+
+/// `POST /graphql` with a JSON body.
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if content_type.as_deref() != Some(JSON) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as application/json",
+            code::UNSUPPORTED_MEDIA_TYPE,
+        );
+    }
+    let body: PostBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the body is not a JSON object",
+                code::BAD_REQUEST,
+            );
+        }
+    };
+    if body
+        .extensions
+        .as_ref()
+        .is_some_and(|e| !e.is_object() && !e.is_null())
+    {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "`extensions` must be an object",
+            code::BAD_REQUEST,
+        );
+    }
+    let query = match body.query {
+        Some(serde_json::Value::String(query)) => query,
+        _ => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "`query` must be a string",
+                code::BAD_REQUEST,
+            );
+        }
+    };
+    let operation_name = match body.operation_name {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => Some(name),
+        Some(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "`operationName` must be a string",
+                code::BAD_REQUEST,
+            );
+        }
+    };
+    match build_request(query, body.variables.unwrap_or_default(), operation_name) {
+        Ok(request) => execute(&state, media, request, false).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
+    }
+}
+
+fn build_request(
+    query: String,
+    variables: serde_json::Value,
+    operation_name: Option<String>,
+) -> Result<GraphqlRequest, &'static str> {
+    if !(variables.is_object() || variables.is_null()) {
+        return Err("`variables` must be an object");
+    }
+    Ok(GraphqlRequest {
+        query,
+        variables: Variables::from_json(variables),
+        operation_name,
+    })
+}
+
+fn not_acceptable() -> Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "accept application/graphql-response+json or application/json",
+        code::BAD_REQUEST,
+    )
+}
+
+/// The status of a response whose errors stopped it before execution: 400 for
+/// the new media type, 200 for legacy JSON clients, as the spec says.
+fn rejected_status(media: MediaType) -> StatusCode {
+    match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    media: MediaType,
+    request: GraphqlRequest,
+    via_get: bool,
+) -> Response {
+    let document = match parse_query(&request.query) {
+        Ok(document) => document,
+        Err(e) => {
+            return request_error(
+                rejected_status(media),
+                media,
+                e.to_string(),
+                code::GRAPHQL_PARSE_FAILED,
+            );
+        }
+    };
+    let operation = document
+        .operations
+        .iter()
+        .find(|(name, _)| match &request.operation_name {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        })
+        .map(|(_, op)| op.node.ty);
+    if via_get
+        && matches!(
+            operation,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        )
+    {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "only queries may be sent by GET; send mutations by POST",
+            code::METHOD_NOT_ALLOWED,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    if let Err(message) = limits::check(&document, request.operation_name.as_deref()) {
+        return request_error(
+            rejected_status(media),
+            media,
+            message,
+            code::QUERY_TOO_COMPLEX,
+        );
+    }
+
+    let mut gql = async_graphql::Request::new(request.query)
+        .variables(request.variables)
+        .data(state.clone())
+        .data(DomainLoader::for_request(state.db.clone()));
+    if let Some(name) = request.operation_name {
+        gql = gql.operation_name(name);
+    }
+    let response = state.graphql.execute(gql).await;
+
+    let uncoded = |e: &ServerError| {
+        e.extensions
+            .as_ref()
+            .is_none_or(|x| x.get("code").is_none())
+    };
+    let never_ran = !response.errors.is_empty()
+        && response.data == Value::Null
+        && response.errors.iter().all(uncoded);
+    let mut errors = response.errors;
+    for error in errors.iter_mut().filter(|e| uncoded(e)) {
+        let code = if never_ran {
+            if is_limit_message(&error.message) {
+                code::QUERY_TOO_COMPLEX
+            } else {
+                code::GRAPHQL_VALIDATION_FAILED
+            }
+        } else {
+            code::BAD_USER_INPUT
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    if never_ran {
+        respond(rejected_status(media), media, None, &errors)
+    } else {
+        respond(StatusCode::OK, media, Some(&response.data), &errors)
+    }
+}
+
+/// The schema's own depth and complexity checks speak in these words.
+fn is_limit_message(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "too complex",
+        "too deep",
+        "nested too deep",
+        "too many directives",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+const GRAPHIQL_HTML: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Newsdesk GraphiQL</title>
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script crossorigin src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
+  <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
+  <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, { fetcher }));
+  </script>
+</body>
+</html>
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn no_accept_header_means_json() {
+        assert!(negotiate(&HeaderMap::new()) == Some(MediaType::Json));
+    }
+
+    #[test]
+    fn graphql_response_json_wins_when_accepted() {
+        let headers = accept("application/graphql-response+json, application/json;q=0.9");
+        assert!(negotiate(&headers) == Some(MediaType::GraphqlResponse));
+        assert!(
+            negotiate(&accept(
+                "application/json, application/graphql-response+json"
+            )) == Some(MediaType::GraphqlResponse)
+        );
+    }
+
+    #[test]
+    fn quality_decides() {
+        let headers = accept("application/graphql-response+json;q=0.5, application/json");
+        assert!(negotiate(&headers) == Some(MediaType::Json));
+    }
+
+    #[test]
+    fn nothing_acceptable_is_none() {
+        assert!(negotiate(&accept("text/xml")).is_none());
+        assert!(negotiate(&accept("application/json;q=0")).is_none());
+    }
+}

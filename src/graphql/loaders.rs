@@ -1,0 +1,233 @@
+//! DataLoaders over `domain::batch`: each kind of lookup a page makes becomes
+//! one statement per batch, however many articles ask.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use sea_orm::DatabaseConnection;
+
+use crate::domain::articles::{self, ArticleBody, ArticleRow};
+use crate::domain::authors::{self, Author};
+use crate::domain::batch;
+use crate::domain::comments::{self, Comment};
+use crate::domain::related_links::{self, RelatedLink};
+use crate::domain::sections::{self, SectionInfo};
+use crate::domain::tags::{self, Tag};
+use crate::error::Error;
+
+/// One loader for every key type. Each request gets its own, with a cache
+/// that lives as long as the request: what one list loaded, the next reuses,
+/// and nothing outlives the request to go stale.
+pub struct DomainLoader {
+    db: DatabaseConnection,
+}
+
+/// The loader a request's resolvers share.
+pub type RequestLoader = DataLoader<DomainLoader, HashMapCache>;
+
+impl DomainLoader {
+    pub fn for_request(db: DatabaseConnection) -> RequestLoader {
+        DataLoader::with_cache(DomainLoader { db }, tokio::spawn, HashMapCache::default())
+    }
+}
+
+macro_rules! keys {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub struct $name(pub i64);
+        )*
+    };
+}
+
+keys! {
+    /// A section by id.
+    SectionKey,
+    /// The subsections of a section.
+    ChildrenOf,
+    /// An article's authors, in byline order.
+    AuthorsOf,
+    /// An article's tags.
+    TagsOf,
+    /// An article's body and SEO fields.
+    BodyOf,
+    /// An article's related links.
+    LinksOf,
+    /// How many public comments an article has.
+    CommentCountOf,
+    /// A public article by id.
+    ArticleKey,
+    /// An author by id.
+    AuthorKey,
+    /// A tag by id.
+    TagKey,
+    /// A public comment by id, with its replies.
+    CommentKey,
+    /// A public related link by id.
+    LinkKey,
+}
+
+type Loaded<K, V> = Result<HashMap<K, V>, Arc<Error>>;
+
+fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
+    keys.iter().map(|&k| id(k)).collect()
+}
+
+fn rekey<K, V>(map: HashMap<i64, V>, key: impl Fn(i64) -> K) -> HashMap<K, V>
+where
+    K: std::hash::Hash + Eq,
+{
+    map.into_iter().map(|(id, v)| (key(id), v)).collect()
+}
+
+/// Like [`rekey`], with an empty value for every key that found nothing, so
+/// the cache remembers "none" and nobody asks the database again.
+fn rekey_all<K, V>(keys: &[K], map: HashMap<i64, V>, key: impl Fn(i64) -> K) -> HashMap<K, V>
+where
+    K: std::hash::Hash + Eq + Copy,
+    V: Default,
+{
+    let mut out = rekey(map, key);
+    for k in keys {
+        out.entry(*k).or_default();
+    }
+    out
+}
+
+impl Loader<SectionKey> for DomainLoader {
+    type Value = SectionInfo;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[SectionKey]) -> Loaded<SectionKey, SectionInfo> {
+        Ok(rekey(
+            batch::sections_by_id(&self.db, &ids(keys, |k| k.0)).await?,
+            SectionKey,
+        ))
+    }
+}
+
+impl Loader<ChildrenOf> for DomainLoader {
+    type Value = Vec<SectionInfo>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ChildrenOf]) -> Loaded<ChildrenOf, Vec<SectionInfo>> {
+        Ok(rekey_all(
+            keys,
+            sections::children_of_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            ChildrenOf,
+        ))
+    }
+}
+
+impl Loader<AuthorsOf> for DomainLoader {
+    type Value = Vec<Author>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[AuthorsOf]) -> Loaded<AuthorsOf, Vec<Author>> {
+        Ok(rekey_all(
+            keys,
+            batch::authors_for(&self.db, &ids(keys, |k| k.0)).await?,
+            AuthorsOf,
+        ))
+    }
+}
+
+impl Loader<TagsOf> for DomainLoader {
+    type Value = Vec<Tag>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[TagsOf]) -> Loaded<TagsOf, Vec<Tag>> {
+        Ok(rekey_all(
+            keys,
+            batch::tags_for(&self.db, &ids(keys, |k| k.0)).await?,
+            TagsOf,
+        ))
+    }
+}
+
+impl Loader<BodyOf> for DomainLoader {
+    type Value = Arc<ArticleBody>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[BodyOf]) -> Loaded<BodyOf, Arc<ArticleBody>> {
+        let bodies = batch::bodies(&self.db, &ids(keys, |k| k.0)).await?;
+        Ok(bodies
+            .into_iter()
+            .map(|(id, b)| (BodyOf(id), Arc::new(b)))
+            .collect())
+    }
+}
+
+impl Loader<LinksOf> for DomainLoader {
+    type Value = Vec<RelatedLink>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[LinksOf]) -> Loaded<LinksOf, Vec<RelatedLink>> {
+        Ok(rekey_all(
+            keys,
+            batch::related_links_for(&self.db, &ids(keys, |k| k.0)).await?,
+            LinksOf,
+        ))
+    }
+}
+
+impl Loader<CommentCountOf> for DomainLoader {
+    type Value = i64;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[CommentCountOf]) -> Loaded<CommentCountOf, i64> {
+        Ok(rekey_all(
+            keys,
+            batch::comment_counts(&self.db, &ids(keys, |k| k.0)).await?,
+            CommentCountOf,
+        ))
+    }
+}
+
+impl Loader<ArticleKey> for DomainLoader {
+    type Value = ArticleRow;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ArticleKey]) -> Loaded<ArticleKey, ArticleRow> {
+        let rows = articles::rows_by_ids(&self.db, &ids(keys, |k| k.0)).await?;
+        Ok(rows.into_iter().map(|r| (ArticleKey(r.id), r)).collect())
+    }
+}
+
+impl Loader<AuthorKey> for DomainLoader {
+    type Value = Author;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[AuthorKey]) -> Loaded<AuthorKey, Author> {
+        Ok(rekey(
+            authors::authors_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            AuthorKey,
+        ))
+    }
+}
+
+impl Loader<TagKey> for DomainLoader {
+    type Value = Tag;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[TagKey]) -> Loaded<TagKey, Tag> {
+        Ok(rekey(
+            tags::tags_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            TagKey,
+        ))
+    }
+}
+
+impl Loader<CommentKey> for DomainLoader {
+    type Value = Comment;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[CommentKey]) -> Loaded<CommentKey, Comment> {
+        Ok(rekey(
+            comments::comments_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            CommentKey,
+        ))
+    }
+}
+
+impl Loader<LinkKey> for DomainLoader {
+    type Value = RelatedLink;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[LinkKey]) -> Loaded<LinkKey, RelatedLink> {
+        Ok(rekey(
+            related_links::links_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            LinkKey,
+        ))
+    }
+}

@@ -1,0 +1,47 @@
+//! The GraphQL face: one schema over the domain, served per GraphQL over HTTP.
+//! Resolvers translate; every rule lives in `domain`. Limits keep any single
+//! query from costing more than a page should.
+
+pub mod articles;
+pub mod blocks;
+pub mod comments;
+pub mod context;
+pub mod error;
+pub mod http;
+pub mod limits;
+pub mod loaders;
+pub mod node;
+pub mod related_links;
+pub mod sections;
+pub mod taxonomy;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+/// Every query field.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    articles::ArticleQuery,
+    sections::SectionQuery,
+    taxonomy::TaxonomyQuery,
+    node::NodeQuery,
+);
+
+pub type NewsdeskSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its limits; introspection can be switched off.
+pub fn schema(introspection: bool) -> NewsdeskSchema {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .limit_directives(limits::MAX_DIRECTIVES);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
+}
+
+/// The schema in SDL, as checked in at `schema/schema.graphql`.
+pub fn sdl() -> String {
+    schema(true).sdl()
+}

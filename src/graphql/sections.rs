@@ -1,0 +1,110 @@
+//! `Section` and the section queries: `section`, `sections`.
+
+use async_graphql::{Context, ID, Object};
+
+use super::articles::{ArticleConnection, list_complexity};
+use super::context::ContextExt;
+use super::error::GqlResult;
+use super::loaders::{ChildrenOf, SectionKey};
+use super::node::{Kind, global_id};
+use crate::domain::articles::ArticleFilter;
+use crate::domain::ids::Slug;
+use crate::domain::page::{CursorKind, PageRequest};
+use crate::domain::sections::{self, SectionInfo};
+use crate::error::Resource;
+
+/// A section of the site, in a tree (World > Middle East).
+pub struct Section(pub SectionInfo);
+
+#[Object]
+impl Section {
+    pub async fn id(&self) -> ID {
+        global_id(Kind::Section, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loader()
+            .load_one(SectionKey(parent))
+            .await
+            .gql()?
+            .map(Section))
+    }
+
+    /// Subsections, in menu order.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        let children = ctx.loader().load_one(ChildrenOf(self.0.id)).await.gql()?;
+        Ok(children
+            .unwrap_or_default()
+            .into_iter()
+            .map(Section)
+            .collect())
+    }
+
+    /// Published articles of this section and its subsections, newest first.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let page =
+            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
+                .gql()?;
+        let slug = Slug::parse_address(&self.0.slug, Resource::Section).gql()?;
+        let rows = sections::section_article_rows(&ctx.state().db, &slug, &page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection {
+            page: rows,
+            filter: ArticleFilter {
+                section: Some(slug),
+                ..ArticleFilter::default()
+            },
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct SectionQuery;
+
+#[Object]
+impl SectionQuery {
+    /// One section; null with a NOT_FOUND error when there is none.
+    async fn section(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<Section>> {
+        let slug = Slug::parse_address(&slug, Resource::Section).gql()?;
+        Ok(Some(Section(
+            sections::find_section(&ctx.state().db, &slug).await.gql()?,
+        )))
+    }
+
+    /// The top-level sections in menu order; `children` walks the tree.
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        let all = sections::all_sections(&ctx.state().db).await.gql()?;
+        Ok(all
+            .into_iter()
+            .filter(|s| s.parent_id.is_none())
+            .map(Section)
+            .collect())
+    }
+}

@@ -1,0 +1,130 @@
+//! `Author` and `Tag`, and the queries `author` and `tag`.
+
+use async_graphql::{Context, ID, Object};
+
+use super::articles::{ArticleConnection, list_complexity};
+use super::context::ContextExt;
+use super::error::GqlResult;
+use super::node::{Kind, global_id};
+use crate::domain::articles::ArticleFilter;
+use crate::domain::authors;
+use crate::domain::ids::Slug;
+use crate::domain::page::{CursorKind, PageRequest};
+use crate::domain::tags;
+use crate::error::Resource;
+
+/// A writer credited on articles.
+pub struct Author(pub authors::Author);
+
+#[Object]
+impl Author {
+    pub async fn id(&self) -> ID {
+        global_id(Kind::Author, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn bio(&self) -> &str {
+        &self.0.bio
+    }
+
+    async fn avatar_url(&self) -> Option<&str> {
+        self.0.avatar_url.as_deref()
+    }
+
+    /// Their published articles, newest first.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let page =
+            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
+                .gql()?;
+        let rows = authors::author_article_rows(&ctx.state().db, self.0.id, &page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection {
+            page: rows,
+            filter: ArticleFilter {
+                author: Some(Slug::parse_address(&self.0.slug, Resource::Author).gql()?),
+                ..ArticleFilter::default()
+            },
+        })
+    }
+}
+
+/// A topic label.
+pub struct Tag(pub tags::Tag);
+
+#[Object]
+impl Tag {
+    pub async fn id(&self) -> ID {
+        global_id(Kind::Tag, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Published articles with this tag, newest first.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let page =
+            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
+                .gql()?;
+        let rows = tags::tag_article_rows(&ctx.state().db, self.0.id, &page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection {
+            page: rows,
+            filter: ArticleFilter {
+                tag: Some(Slug::parse_address(&self.0.slug, Resource::Tag).gql()?),
+                ..ArticleFilter::default()
+            },
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct TaxonomyQuery;
+
+#[Object]
+impl TaxonomyQuery {
+    /// One author; null with a NOT_FOUND error when there is none.
+    async fn author(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<Author>> {
+        let slug = Slug::parse_address(&slug, Resource::Author).gql()?;
+        Ok(Some(Author(
+            authors::find_author(&ctx.state().db, &slug).await.gql()?,
+        )))
+    }
+
+    /// One tag; null with a NOT_FOUND error when there is none.
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Tag>> {
+        let slug = Slug::parse_address(&slug, Resource::Tag).gql()?;
+        Ok(Some(Tag(tags::find_tag(&ctx.state().db, &slug)
+            .await
+            .gql()?)))
+    }
+}
