@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts the built newsdesk on a throwaway SQLite file and runs the stock-client
+# checks against it. Needs node and npm; `bash .ci/run` calls it after the tests.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="$here/../../target/debug/newsdesk"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! (cd "$here" && npm install --no-audit --no-fund --no-package-lock --silent); then
+  echo "SKIPPED: the client checks could not install their npm packages"
+  exit 0
+fi
+
+NEWSDESK_DATABASE_URL="sqlite://$work/check.db?mode=rwc" NEWSDESK_BIND="127.0.0.1:$port" NEWSDESK_LOG=warn \
+  "$bin" serve >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
+
+node "$here/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql"
+node "$here/graphql-request-paging.mjs" "http://127.0.0.1:$port/graphql"
