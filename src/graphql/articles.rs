@@ -343,6 +343,24 @@ pub struct ArticleConnection {
     pub filter: ArticleFilter,
 }
 
+impl ArticleConnection {
+    /// A page of the published articles `filter` holds.
+    pub async fn load(
+        ctx: &Context<'_>,
+        filter: ArticleFilter,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let page =
+            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
+                .gql()?;
+        let page = articles::list_article_rows(&ctx.state().db, &filter, &page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection { page, filter })
+    }
+}
+
 #[Object]
 impl ArticleConnection {
     async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleEdge>> {

@@ -9,7 +9,6 @@ use super::loaders::{ChildrenOf, SectionKey};
 use super::node::{Kind, global_id};
 use crate::domain::articles::ArticleFilter;
 use crate::domain::ids::Slug;
-use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::sections::{self, SectionInfo};
 use crate::error::Resource;
 
@@ -64,20 +63,11 @@ impl Section {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let page =
-            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
-                .gql()?;
-        let slug = Slug::parse_address(&self.0.slug, Resource::Section).gql()?;
-        let rows = sections::section_article_rows(&ctx.state().db, &slug, &page)
-            .await
-            .gql()?;
-        Ok(ArticleConnection {
-            page: rows,
-            filter: ArticleFilter {
-                section: Some(slug),
-                ..ArticleFilter::default()
-            },
-        })
+        let filter = ArticleFilter {
+            section: Some(Slug::parse_address(&self.0.slug, Resource::Section).gql()?),
+            ..ArticleFilter::default()
+        };
+        ArticleConnection::load(ctx, filter, first, after).await
     }
 }
 

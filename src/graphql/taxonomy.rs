@@ -9,7 +9,6 @@ use super::node::{Kind, global_id};
 use crate::domain::articles::ArticleFilter;
 use crate::domain::authors;
 use crate::domain::ids::Slug;
-use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::tags;
 use crate::error::Resource;
 
@@ -46,19 +45,11 @@ impl Author {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let page =
-            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
-                .gql()?;
-        let rows = authors::author_article_rows(&ctx.state().db, self.0.id, &page)
-            .await
-            .gql()?;
-        Ok(ArticleConnection {
-            page: rows,
-            filter: ArticleFilter {
-                author: Some(Slug::parse_address(&self.0.slug, Resource::Author).gql()?),
-                ..ArticleFilter::default()
-            },
-        })
+        let filter = ArticleFilter {
+            author: Some(Slug::parse_address(&self.0.slug, Resource::Author).gql()?),
+            ..ArticleFilter::default()
+        };
+        ArticleConnection::load(ctx, filter, first, after).await
     }
 }
 
@@ -87,19 +78,11 @@ impl Tag {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let page =
-            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
-                .gql()?;
-        let rows = tags::tag_article_rows(&ctx.state().db, self.0.id, &page)
-            .await
-            .gql()?;
-        Ok(ArticleConnection {
-            page: rows,
-            filter: ArticleFilter {
-                tag: Some(Slug::parse_address(&self.0.slug, Resource::Tag).gql()?),
-                ..ArticleFilter::default()
-            },
-        })
+        let filter = ArticleFilter {
+            tag: Some(Slug::parse_address(&self.0.slug, Resource::Tag).gql()?),
+            ..ArticleFilter::default()
+        };
+        ArticleConnection::load(ctx, filter, first, after).await
     }
 }
 
