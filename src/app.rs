@@ -9,7 +9,10 @@ use axum::http::{HeaderName, Method, header};
 use sea_orm::DatabaseConnection;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::auth::{self, Auth, jwt::JwtKeys};
 use crate::config::{CorsOrigins, HttpConfig};
+use crate::domain::actor::ReadPolicy;
+use crate::domain::comments::CommentPolicy;
 use crate::domain::views::ViewCounter;
 use crate::graphql::{self, NewsdeskSchema};
 use crate::rest::problem;
@@ -23,6 +26,9 @@ pub struct AppState {
     pub graphql: NewsdeskSchema,
     /// Whether `GET /graphql` from a browser shows GraphiQL.
     pub graphiql: bool,
+    pub auth: Arc<Auth>,
+    /// What the comment rules allow; see `domain::comments`.
+    pub comment_policy: CommentPolicy,
 }
 
 impl AppState {
@@ -32,6 +38,16 @@ impl AppState {
             views: Arc::new(ViewCounter::default()),
             graphql: graphql::schema(http.introspection),
             graphiql: http.graphiql,
+            auth: Arc::new(Auth::new(
+                JwtKeys::new(&http.jwt_secret, http.access_token_ttl),
+                ReadPolicy {
+                    public_reads: http.public_reads,
+                },
+            )),
+            comment_policy: CommentPolicy {
+                auto_approve: http.auto_approve_comments,
+                per_minute: http.comments_per_minute,
+            },
         }
     }
 }
@@ -43,6 +59,10 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
         .merge(graphql::http::router())
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate_request,
+        ))
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(

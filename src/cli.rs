@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ConfigError, DatabaseArgs, HttpArgs};
+use crate::domain::accounts;
+use crate::domain::actor::{Role, Scope};
+use crate::error::Error;
 use crate::{db, seed, server};
 
 #[derive(Parser, Debug)]
@@ -44,6 +47,64 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL), as checked in at schema/schema.graphql.
     Schema,
+    /// Partner API tokens: create, list, revoke.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// Editor accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create a token and print its secret, once.
+    Create {
+        /// Who the token is for.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: content:read, content:write, comments:write, comments:moderate, admin.
+        #[arg(long)]
+        scopes: String,
+        /// Requests allowed per minute (`600` or `600/min`, `10/s`).
+        #[arg(long, default_value = "600/min")]
+        rate: String,
+        /// Lifetime, like `90d`, `12h` or `30m`; without it the token does not expire.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List tokens, without their secrets.
+    List,
+    /// Revoke a token: its next request is refused.
+    Revoke {
+        /// The id `token list` shows.
+        id: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an editor account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// `editor` or `admin`.
+        #[arg(long, default_value = "editor")]
+        role: String,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -83,6 +144,10 @@ pub enum StartupError {
     Migrate(sea_orm::DbErr),
     #[error("seeding failed: {0}")]
     Seed(#[from] seed::SeedError),
+    #[error("{0}")]
+    Domain(#[from] Error),
+    #[error("cannot read standard input: {0}")]
+    Input(String),
     #[error("NEWSDESK_BIND (--bind): cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -164,6 +229,18 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             print!("{}", crate::graphql::sdl());
             Ok(())
         }
+        Some(Command::Token { command, db, log }) => {
+            init_logging(&log)?;
+            let conn = connect(&db).await?;
+            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            run_token(&conn, command).await
+        }
+        Some(Command::User { command, db, log }) => {
+            init_logging(&log)?;
+            let conn = connect(&db).await?;
+            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            run_user(&conn, command).await
+        }
         Some(Command::Seed { db, log, .. }) => {
             init_logging(&log)?;
             let conn = connect(&db).await?;
@@ -171,6 +248,126 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             seed::demo(&conn).await?;
             Ok(())
         }
+    }
+}
+
+async fn run_token(
+    db: &sea_orm::DatabaseConnection,
+    command: TokenCommand,
+) -> Result<(), StartupError> {
+    match command {
+        TokenCommand::Create {
+            name,
+            scopes,
+            rate,
+            expires,
+        } => {
+            let new = accounts::NewToken {
+                name,
+                scopes: Scope::parse_list(&scopes)?,
+                rate_per_minute: parse_rate(&rate)?,
+                expires_at: expires
+                    .as_deref()
+                    .map(parse_lifetime)
+                    .transpose()?
+                    .map(|d| crate::domain::time::now() + d),
+            };
+            let (id, secret) = accounts::create_token(db, new).await?;
+            println!("token {id} created. Its secret is shown this once; store it now:");
+            println!("{}", secret.expose());
+        }
+        TokenCommand::List => {
+            println!(
+                "{:<5} {:<20} {:<40} {:>9} {:>9} {:<25} {:<25}",
+                "id", "name", "scopes", "rate/min", "requests", "last used", "state"
+            );
+            for t in accounts::list_tokens(db).await? {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
+                    (None, Some(at)) if at <= crate::domain::time::now() => {
+                        format!("expired {}", at.to_rfc3339())
+                    }
+                    (None, Some(at)) => format!("expires {}", at.to_rfc3339()),
+                    (None, None) => "active".to_owned(),
+                };
+                let last = t
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
+                println!(
+                    "{:<5} {:<20} {:<40} {:>9} {:>9} {:<25} {:<25}",
+                    t.id, t.name, t.scopes, t.rate_per_minute, t.request_count, last, state
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            accounts::revoke_token(db, id).await?;
+            println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn run_user(
+    db: &sea_orm::DatabaseConnection,
+    command: UserCommand,
+) -> Result<(), StartupError> {
+    match command {
+        UserCommand::Create { email, name, role } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| StartupError::Input(e.to_string()))?;
+            let user = accounts::create_user(
+                db,
+                accounts::NewUser {
+                    email,
+                    name,
+                    role: Role::parse(&role)?,
+                    password: password.trim_end_matches(['\r', '\n']).to_owned(),
+                },
+            )
+            .await?;
+            println!(
+                "user {} <{}> created as {}",
+                user.id,
+                user.email,
+                user.role.as_str()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `600`, `600/min`, `10/s` or `36000/h`, as requests per minute.
+fn parse_rate(raw: &str) -> Result<u32, Error> {
+    let invalid = || Error::invalid("rate", "write it like 600/min, 10/s or 36000/h");
+    let (count, unit) = raw.split_once('/').unwrap_or((raw, "min"));
+    let count: u32 = count.trim().parse().map_err(|_| invalid())?;
+    let per_minute = match unit.trim() {
+        "min" | "m" => Some(count),
+        "s" | "sec" => count.checked_mul(60),
+        "h" | "hour" => Some(count / 60),
+        _ => None,
+    };
+    per_minute.filter(|n| *n >= 1).ok_or_else(invalid)
+}
+
+/// `90d`, `12h` or `30m`.
+fn parse_lifetime(raw: &str) -> Result<chrono::TimeDelta, Error> {
+    let invalid = || Error::invalid("expires", "write it like 90d, 12h or 30m");
+    let raw = raw.trim();
+    let split = raw.len().checked_sub(1).ok_or_else(invalid)?;
+    let (count, unit) = raw.split_at(split);
+    let count: i64 = count
+        .parse()
+        .ok()
+        .filter(|n| *n > 0 && *n <= 100_000)
+        .ok_or_else(invalid)?;
+    match unit {
+        "d" => Ok(chrono::TimeDelta::days(count)),
+        "h" => Ok(chrono::TimeDelta::hours(count)),
+        "m" => Ok(chrono::TimeDelta::minutes(count)),
+        _ => Err(invalid()),
     }
 }
 
@@ -208,4 +405,29 @@ fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
         .with_target(false)
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_per_minute_second_or_hour() {
+        assert_eq!(parse_rate("600").unwrap(), 600);
+        assert_eq!(parse_rate("600/min").unwrap(), 600);
+        assert_eq!(parse_rate("10/s").unwrap(), 600);
+        assert_eq!(parse_rate("3600/h").unwrap(), 60);
+        for bad in ["", "x/min", "10/day", "0/min", "30/h"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lifetimes_read_days_hours_or_minutes() {
+        assert_eq!(parse_lifetime("90d").unwrap(), chrono::TimeDelta::days(90));
+        assert_eq!(parse_lifetime("12h").unwrap(), chrono::TimeDelta::hours(12));
+        for bad in ["", "d", "0d", "-1d", "5w", "1.5d"] {
+            assert!(parse_lifetime(bad).is_err(), "{bad}");
+        }
+    }
 }

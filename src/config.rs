@@ -62,6 +62,22 @@ pub struct HttpArgs {
     /// Answer GraphQL introspection queries.
     #[arg(long, env = "NEWSDESK_GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphql_introspection: bool,
+    /// Secret that signs editor access tokens (at least 32 characters). Unset, a
+    /// random one is made at start-up, and logins do not survive a restart.
+    #[arg(long, env = "NEWSDESK_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Minutes an editor access token is valid.
+    #[arg(long, env = "NEWSDESK_ACCESS_TOKEN_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub access_token_minutes: u64,
+    /// Let anonymous callers read published content; off, reads need a `content:read` token.
+    #[arg(long, env = "NEWSDESK_PUBLIC_READS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub public_reads: bool,
+    /// Publish readers' comments at once instead of holding them for moderation.
+    #[arg(long, env = "NEWSDESK_AUTO_APPROVE_COMMENTS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub auto_approve_comments: bool,
+    /// Comments one client address may post per minute.
+    #[arg(long, env = "NEWSDESK_COMMENTS_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub comments_per_minute: u32,
     /// Seconds between writes of counted article views to the database.
     #[arg(long, env = "NEWSDESK_VIEWS_FLUSH_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub views_flush_secs: u64,
@@ -82,6 +98,16 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub graphiql: bool,
     pub introspection: bool,
+    pub jwt_secret: Secret,
+    pub access_token_ttl: Duration,
+    pub public_reads: bool,
+    pub auto_approve_comments: bool,
+    pub comments_per_minute: u32,
+}
+
+/// A signing secret for one process only: enough for a demo and for tests.
+fn random_secret() -> Secret {
+    Secret::new(crate::auth::token::SecretToken::generate("jwt_").expose())
 }
 
 impl Default for HttpConfig {
@@ -92,6 +118,11 @@ impl Default for HttpConfig {
             body_limit_bytes: 1_048_576,
             graphiql: true,
             introspection: true,
+            jwt_secret: random_secret(),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            public_reads: true,
+            auto_approve_comments: false,
+            comments_per_minute: 5,
         }
     }
 }
@@ -134,6 +165,25 @@ impl HttpArgs {
             })?,
             graphiql: self.graphiql,
             introspection: self.graphql_introspection,
+            jwt_secret: match &self.jwt_secret {
+                Some(secret) if secret.chars().count() >= 32 => Secret::new(secret.clone()),
+                Some(_) => {
+                    return Err(ConfigError {
+                        setting: "NEWSDESK_JWT_SECRET (--jwt-secret)",
+                        message: "must be at least 32 characters".into(),
+                    });
+                }
+                None => {
+                    tracing::warn!(
+                        "NEWSDESK_JWT_SECRET is not set: editor logins will not survive a restart"
+                    );
+                    random_secret()
+                }
+            },
+            access_token_ttl: Duration::from_secs(self.access_token_minutes * 60),
+            public_reads: self.public_reads,
+            auto_approve_comments: self.auto_approve_comments,
+            comments_per_minute: self.comments_per_minute,
         })
     }
 }

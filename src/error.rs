@@ -29,6 +29,21 @@ pub enum Error {
     /// The input cannot be used; each entry names what was wrong.
     #[error("invalid input: {}", describe(.0))]
     InvalidInput(Vec<FieldError>),
+    /// No valid credentials were presented where they are needed.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(&'static str),
+    /// The caller is known but may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// A write named a version that is no longer current; nothing was changed.
+    #[error("stale version: the current version is {current}")]
+    StaleVersion { current: i32 },
+    /// A write that must name the version it read did not.
+    #[error("the version read is required")]
+    VersionRequired,
+    /// Too many requests; try again after this many seconds.
+    #[error("rate limited; retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
     /// The database failed. The cause is logged, never shown.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -41,6 +56,9 @@ pub enum Resource {
     Section,
     Author,
     Tag,
+    Comment,
+    User,
+    Token,
 }
 
 impl fmt::Display for Resource {
@@ -50,6 +68,9 @@ impl fmt::Display for Resource {
             Resource::Section => "section",
             Resource::Author => "author",
             Resource::Tag => "tag",
+            Resource::Comment => "comment",
+            Resource::User => "user",
+            Resource::Token => "token",
         })
     }
 }
@@ -73,6 +94,11 @@ impl Error {
         match self {
             Error::NotFound(_) => "not_found",
             Error::InvalidInput(_) => "invalid_input",
+            Error::Unauthenticated(_) => "unauthenticated",
+            Error::Forbidden(_) => "forbidden",
+            Error::StaleVersion { .. } => "stale_version",
+            Error::VersionRequired => "version_required",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Database(_) => "internal",
         }
     }

@@ -34,16 +34,25 @@ pub async fn run(
                 if let Err(e) = state.views.flush(&state.db).await {
                     tracing::warn!(error = %e, "writing view counts failed; keeping them for the next try");
                 }
+                if let Err(e) = state.auth.usage.flush(&state.db).await {
+                    tracing::warn!(error = %e, "writing token use failed; keeping it for the next try");
+                }
             }
         })
     };
 
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     flusher.abort();
     if let Err(e) = state.views.flush(&state.db).await {
         tracing::error!(error = %e, pending = state.views.pending(), "views counted since the last flush were not written");
+    }
+    if let Err(e) = state.auth.usage.flush(&state.db).await {
+        tracing::error!(error = %e, "token use counted since the last flush was not written");
     }
     tracing::info!("newsdesk stopped");
     served.map_err(StartupError::Serve)

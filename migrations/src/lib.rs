@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_content;
+mod m20261128_000002_create_accounts_and_audit;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_content::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_content::Migration),
+            Box::new(m20261128_000002_create_accounts_and_audit::Migration),
+        ]
     }
 }

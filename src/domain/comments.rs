@@ -16,6 +16,15 @@ use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::comments;
 use crate::error::Result;
 
+/// How readers' comments are taken in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommentPolicy {
+    /// Publish at once instead of holding for moderation.
+    pub auto_approve: bool,
+    /// Comments one client address may post per minute.
+    pub per_minute: u32,
+}
+
 /// A public comment and its public replies. The author's email and address
 /// hash are never part of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

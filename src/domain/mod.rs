@@ -1,6 +1,8 @@
 //! Every query and rule of Newsdesk. The REST and GraphQL faces call in here
 //! and only translate; nothing here knows about HTTP or GraphQL.
 
+pub mod accounts;
+pub mod actor;
 pub mod articles;
 pub mod authors;
 pub mod batch;

@@ -4,15 +4,21 @@ use async_graphql::Context;
 
 use super::loaders::RequestLoader;
 use crate::app::AppState;
+use crate::domain::actor::Actor;
 
 pub trait ContextExt {
     fn state(&self) -> &AppState;
+    fn actor(&self) -> &Actor;
     fn loader(&self) -> &RequestLoader;
 }
 
 impl ContextExt for Context<'_> {
     fn state(&self) -> &AppState {
         self.data_unchecked::<AppState>()
+    }
+
+    fn actor(&self) -> &Actor {
+        self.data_unchecked::<Actor>()
     }
 
     fn loader(&self) -> &RequestLoader {

@@ -9,6 +9,10 @@ pub mod code {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     pub const INTERNAL: &str = "INTERNAL";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
@@ -55,6 +59,27 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
                 ext.set("code", code::BAD_USER_INPUT);
                 ext.set("fields", Value::List(fields.clone()));
             })
+        }
+        Error::Unauthenticated(reason) => coded(*reason, code::UNAUTHENTICATED),
+        Error::Forbidden(scope) => coded(
+            format!("these credentials do not allow this (it needs {scope})"),
+            code::FORBIDDEN,
+        ),
+        Error::StaleVersion { current } => coded(
+            format!(
+                "the article changed since it was read (now version {current}); read it again and reapply the change"
+            ),
+            code::CONFLICT,
+        ),
+        Error::VersionRequired => coded("name the version you read", code::BAD_USER_INPUT),
+        Error::RateLimited { retry_after_secs } => {
+            let retry = *retry_after_secs;
+            async_graphql::Error::new(format!("slow down; try again in {retry} s")).extend_with(
+                move |_, ext| {
+                    ext.set("code", code::RATE_LIMITED);
+                    ext.set("retryAfter", retry);
+                },
+            )
         }
         Error::Database(cause) => {
             tracing::error!(error = %cause, "database error");

@@ -7,16 +7,18 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{ErrorExtensionValues, ServerError, Value, Variables};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use super::error::code;
+use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use crate::app::AppState;
+use crate::auth::AuthOutcome;
+use crate::error::Error;
 
 /// The path of the endpoint.
 pub const PATH: &str = "/graphql";
@@ -158,6 +160,7 @@ fn respond(
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
 async fn graphql_get(
     State(state): State<AppState>,
+    Extension(auth): Extension<AuthOutcome>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -213,13 +216,18 @@ async fn graphql_get(
         );
     };
     match build_request(query, variables, params.operation_name) {
-        Ok(request) => execute(&state, media, request, true).await,
+        Ok(request) => execute(&state, auth, media, request, true).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
     }
 }
 
 /// `POST /graphql` with a JSON body.
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    Extension(auth): Extension<AuthOutcome>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -288,7 +296,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     match build_request(query, body.variables.unwrap_or_default(), operation_name) {
-        Ok(request) => execute(&state, media, request, false).await,
+        Ok(request) => execute(&state, auth, media, request, false).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
     }
 }
@@ -326,12 +334,37 @@ fn rejected_status(media: MediaType) -> StatusCode {
     }
 }
 
+/// A request refused before execution because of who sent it.
+fn refused(media: MediaType, error: &Error) -> Response {
+    let status = match error {
+        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let gql = to_graphql(error);
+    let mut server_error = ServerError::new(gql.message, None);
+    server_error.extensions = gql.extensions;
+    let mut response = respond(status, media, None, &[server_error]);
+    if let Error::RateLimited { retry_after_secs } = error {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
+    response
+}
+
 async fn execute(
     state: &AppState,
+    auth: AuthOutcome,
     media: MediaType,
     request: GraphqlRequest,
     via_get: bool,
 ) -> Response {
+    let actor = match auth {
+        Ok(authenticated) => authenticated.actor,
+        Err(rejection) => return refused(media, &rejection.into_error()),
+    };
     let document = match parse_query(&request.query) {
         Ok(document) => document,
         Err(e) => {
@@ -376,10 +409,16 @@ async fn execute(
             code::QUERY_TOO_COMPLEX,
         );
     }
+    if matches!(operation, Some(OperationType::Query))
+        && let Err(error) = state.auth.read_policy.check(&actor)
+    {
+        return refused(media, &error);
+    }
 
     let mut gql = async_graphql::Request::new(request.query)
         .variables(request.variables)
         .data(state.clone())
+        .data(actor)
         .data(DomainLoader::for_request(state.db.clone()));
     if let Some(name) = request.operation_name {
         gql = gql.operation_name(name);

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{AppPath, AppQuery, path_slug};
+use super::extract::{AppPath, AppQuery, Reader, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::{self, Article, ArticleSummary, ListArticles};
@@ -26,6 +26,7 @@ pub struct ListParams {
 /// `GET /api/v1/articles`
 pub async fn list_articles(
     State(state): State<AppState>,
+    _: Reader,
     AppQuery(params): AppQuery<ListParams>,
 ) -> Result<Json<ListResponse<ArticleSummary>>> {
     let query = ListArticles::from_input(
@@ -60,6 +61,7 @@ pub struct ArticleResponse {
 /// `GET /api/v1/articles/{slug}`
 pub async fn get_article(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<ArticleParams>,
 ) -> Result<Json<ArticleResponse>> {
@@ -91,6 +93,7 @@ pub async fn get_article(
 /// `GET /api/v1/articles/{slug}/comments`
 pub async fn list_article_comments(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<Comment>>> {
@@ -115,6 +118,7 @@ pub struct LimitParams {
 /// `GET /api/v1/articles/{slug}/more-like-this`
 pub async fn more_like_this(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
 ) -> Result<Json<DataResponse<Vec<ArticleSummary>>>> {
@@ -127,6 +131,7 @@ pub async fn more_like_this(
 /// `POST /api/v1/articles/{slug}/views`
 pub async fn record_view(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
 ) -> Result<StatusCode> {
     let slug = path_slug(&slug, Resource::Article)?;

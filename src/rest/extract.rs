@@ -5,6 +5,9 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::problem::Problem;
+use crate::app::AppState;
+use crate::auth::AuthOutcome;
+use crate::domain::actor::Actor;
 use crate::domain::ids::Slug;
 use crate::error::{Error, Resource};
 
@@ -23,6 +26,41 @@ where
             .await
             .map(|Query(value)| AppQuery(value))
             .map_err(|rejection| Problem::bad_request(rejection.body_text()))
+    }
+}
+
+/// A JSON body. Anything unreadable is a problem: 415 for another media
+/// type, 413 past the size limit, 400 otherwise, naming what was wrong.
+pub struct AppJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(AppJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported Media Type",
+                "send the body as application/json",
+            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(Problem::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Content Too Large",
+                "the body is larger than the server accepts",
+            )),
+            Err(rejection) => Err(Problem::bad_request(rejection.body_text())),
+        }
     }
 }
 
@@ -48,4 +86,40 @@ where
 /// A slug in the path. One that cannot exist is simply not found.
 pub fn path_slug(raw: &str, resource: Resource) -> Result<Slug, Error> {
     Slug::parse_address(raw, resource)
+}
+
+/// The authenticated caller. Refused credentials are a problem (401, 429).
+pub struct Caller(pub Actor);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<AuthOutcome>() {
+            Some(Ok(authenticated)) => Ok(Caller(authenticated.actor.clone())),
+            Some(Err(rejection)) => Err(rejection.into_error().into()),
+            None => Err(Problem::from(Error::Unauthenticated(
+                "credentials were not checked",
+            ))),
+        }
+    }
+}
+
+/// A caller allowed to read published content under the read policy.
+pub struct Reader(pub Actor);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Caller(actor) = Caller::from_request_parts(parts, state).await?;
+        state.auth.read_policy.check(&actor)?;
+        Ok(Reader(actor))
+    }
 }

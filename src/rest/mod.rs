@@ -3,6 +3,7 @@
 //! operation `openapi.yaml` must describe; a test holds the two together.
 
 pub mod articles;
+pub mod auth;
 pub mod extract;
 pub mod ops;
 pub mod popular;
@@ -88,4 +89,6 @@ pub fn router() -> Routes {
         .get("/api/v1/authors/{slug}", taxonomy::get_author)
         .get("/api/v1/tags/{slug}", taxonomy::get_tag)
         .get("/api/v1/popular", popular::list_popular)
+        .post("/api/v1/auth/login", auth::login)
+        .post("/api/v1/auth/refresh", auth::refresh)
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::extract::AppQuery;
+use super::extract::{AppQuery, Reader};
 use super::views::DataResponse;
 use crate::app::AppState;
 use crate::domain::page::{BOX_LIMIT, Limit};
@@ -20,6 +20,7 @@ pub struct PopularParams {
 /// `GET /api/v1/popular`
 pub async fn list_popular(
     State(state): State<AppState>,
+    _: Reader,
     AppQuery(params): AppQuery<PopularParams>,
 ) -> Result<Json<DataResponse<Vec<PopularArticle>>>> {
     let window = Window::parse("window", params.window.as_deref().unwrap_or("7d"))?;

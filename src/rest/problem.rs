@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the only way an error leaves the REST face.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -19,6 +19,8 @@ pub struct Problem {
     title: &'static str,
     detail: String,
     errors: Vec<FieldError>,
+    /// Extra headers the status calls for (WWW-Authenticate, Retry-After).
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +50,13 @@ impl Problem {
             title,
             detail: detail.into(),
             errors: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// No route has this path.
@@ -124,6 +132,42 @@ impl From<Error> for Problem {
                     ..Problem::new(StatusCode::BAD_REQUEST, code, "Bad Request", "")
                 }
             }
+            Error::Unauthenticated(reason) => {
+                Problem::new(StatusCode::UNAUTHORIZED, code, "Unauthorized", reason).with_header(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"newsdesk\""),
+                )
+            }
+            Error::Forbidden(scope) => Problem::new(
+                StatusCode::FORBIDDEN,
+                code,
+                "Forbidden",
+                format!("these credentials do not allow this (it needs {scope})"),
+            ),
+            Error::StaleVersion { current } => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                code,
+                "Precondition Failed",
+                format!(
+                    "the article changed since it was read (now version {current}); read it again and reapply the change"
+                ),
+            ),
+            Error::VersionRequired => Problem::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                code,
+                "Precondition Required",
+                "send If-Match with the ETag of the version you read",
+            ),
+            Error::RateLimited { retry_after_secs } => {
+                let retry = HeaderValue::from(retry_after_secs);
+                Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    code,
+                    "Too Many Requests",
+                    format!("slow down; try again in {retry_after_secs} s"),
+                )
+                .with_header(header::RETRY_AFTER, retry)
+            }
             Error::Database(cause) => {
                 tracing::error!(error = %cause, "database error");
                 Problem::new(
@@ -152,9 +196,11 @@ impl IntoResponse for Problem {
             errors: &self.errors,
         };
         let mut response = (self.status, Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
         response
     }
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::extract::{AppPath, AppQuery, path_slug};
+use super::extract::{AppPath, AppQuery, Reader, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::ArticleSummary;
@@ -14,6 +14,7 @@ use crate::error::{Resource, Result};
 /// `GET /api/v1/sections`
 pub async fn list_sections(
     State(state): State<AppState>,
+    _: Reader,
 ) -> Result<Json<DataResponse<Vec<SectionNode>>>> {
     Ok(Json(DataResponse {
         data: sections::section_tree(&state.db).await?,
@@ -23,6 +24,7 @@ pub async fn list_sections(
 /// `GET /api/v1/sections/{slug}`
 pub async fn get_section(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
 ) -> Result<Json<Section>> {
     let slug = path_slug(&slug, Resource::Section)?;
@@ -32,6 +34,7 @@ pub async fn get_section(
 /// `GET /api/v1/sections/{slug}/articles`
 pub async fn list_section_articles(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<ListResponse<ArticleSummary>>> {

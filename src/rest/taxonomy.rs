@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 
-use super::extract::{AppPath, AppQuery, path_slug};
+use super::extract::{AppPath, AppQuery, Reader, path_slug};
 use super::views::{ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::ArticleSummary;
@@ -24,6 +24,7 @@ pub struct WithArticles<T> {
 /// `GET /api/v1/authors/{slug}`
 pub async fn get_author(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Author>>> {
@@ -43,6 +44,7 @@ pub async fn get_author(
 /// `GET /api/v1/tags/{slug}`
 pub async fn get_tag(
     State(state): State<AppState>,
+    _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<Json<WithArticles<Tag>>> {

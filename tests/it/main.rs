@@ -5,6 +5,8 @@
 
 mod support;
 
+mod auth_login;
+mod auth_tokens;
 mod cli;
 mod contract_graphql;
 mod contract_openapi;

@@ -35,6 +35,8 @@ pub struct Model {
     pub seo_description: Option<String>,
     pub reading_time_minutes: i32,
     pub comments_open: bool,
+    /// Bumped on every save; a write must name the version it read.
+    pub version: i32,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,11 +1,15 @@
 //! SeaORM entities, one per table. They are plain data: no rules, no API derives.
 
+pub mod api_tokens;
 pub mod article_authors;
 pub mod article_tags;
 pub mod article_views;
 pub mod articles;
+pub mod audit_log;
 pub mod authors;
 pub mod comments;
+pub mod refresh_tokens;
 pub mod related_links;
 pub mod sections;
 pub mod tags;
+pub mod users;

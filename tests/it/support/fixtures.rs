@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use newsdesk::db::entities::sections;
+use newsdesk::domain::accounts::{self, NewToken, NewUser};
+use newsdesk::domain::actor::{Role, Scope};
 use newsdesk::domain::articles::FeaturedImage;
 use newsdesk::domain::editing::{
     self, NewArticle, NewAuthor, NewComment, NewRelatedLink, NewSection, NewTag,
@@ -12,11 +14,66 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::TestApp;
 
+/// The password of every fixture editor.
+pub const PASSWORD: &str = "correct horse battery";
+
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap_or_else(|e| panic!("fixture slug {s:?} {e}"))
 }
 
 impl TestApp {
+    /// A partner token with these scopes (comma-separated) and rate; returns its secret.
+    pub async fn token_with_rate(&self, scopes: &str, rate_per_minute: u32) -> String {
+        let (_, secret) = accounts::create_token(
+            self.db(),
+            NewToken {
+                name: "partner".into(),
+                scopes: Scope::parse_list(scopes).expect("fixture scopes are valid"),
+                rate_per_minute,
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("create token");
+        secret.expose().to_owned()
+    }
+
+    pub async fn token(&self, scopes: &str) -> String {
+        self.token_with_rate(scopes, 1000).await
+    }
+
+    /// An editor account; returns its id. The password is `correct horse battery`.
+    pub async fn editor(&self, email: &str, role: Role) -> i64 {
+        accounts::create_user(
+            self.db(),
+            NewUser {
+                email: email.into(),
+                name: format!("Editor {email}"),
+                role,
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("create user")
+        .id
+    }
+
+    /// Logs in through the API and returns the access token.
+    pub async fn login(&self, email: &str) -> String {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                serde_json::json!({ "email": email, "password": PASSWORD }),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        res.json()["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+
     pub fn section(&self, slug: &str) -> SectionBuilder<'_> {
         SectionBuilder {
             app: self,

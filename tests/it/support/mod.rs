@@ -116,6 +116,58 @@ impl TestApp {
         self.statements.load(Ordering::SeqCst)
     }
 
+    /// GET with `Authorization: Bearer <token>`.
+    pub async fn get_as(&self, uri: &str, token: &str) -> TestResponse {
+        self.send(
+            Request::get(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    /// Sends a JSON body with any method, as `token` when given.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Value,
+        token: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(
+            request
+                .body(Body::from(body.to_string()))
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: Value, token: Option<&str>) -> TestResponse {
+        self.send_json("POST", uri, body, token).await
+    }
+
+    /// A GraphQL request sent as `token`.
+    pub async fn graphql_as(&self, query: &str, variables: Value, token: &str) -> TestResponse {
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        self.send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::from(body.to_string()))
+                .expect("a valid request"),
+        )
+        .await
+    }
+
     /// POSTs a GraphQL request asking for `application/graphql-response+json`.
     pub async fn graphql(&self, query: &str, variables: Value) -> TestResponse {
         let body = serde_json::json!({ "query": query, "variables": variables });

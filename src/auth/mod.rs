@@ -1,0 +1,178 @@
+//! Turning a request's credentials into one [`Actor`], once per request:
+//! `Authorization: Bearer nd_…` for partner tokens, `Bearer <JWT>` for editors,
+//! nothing for anonymous readers. Permissions are decided in the domain.
+
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod token;
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use sea_orm::ConnectionTrait;
+
+use crate::app::AppState;
+use crate::domain::accounts::{self, TokenUsage};
+use crate::domain::actor::{Actor, ReadPolicy};
+use crate::error::{Error, Result};
+use jwt::JwtKeys;
+use rate_limit::{RateInfo, RateLimiter};
+use token::API_TOKEN_PREFIX;
+
+/// Failed logins allowed per account, and per client address, in a window.
+pub const LOGIN_ATTEMPTS_PER_WINDOW: u32 = 10;
+/// The window failed logins are counted in.
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Everything authentication needs, shared by every request.
+#[derive(Debug)]
+pub struct Auth {
+    pub jwt: JwtKeys,
+    pub read_policy: ReadPolicy,
+    pub token_limits: RateLimiter,
+    pub login_limits: RateLimiter,
+    pub comment_limits: RateLimiter,
+    pub usage: TokenUsage,
+}
+
+impl Auth {
+    pub fn new(jwt: JwtKeys, read_policy: ReadPolicy) -> Auth {
+        Auth {
+            jwt,
+            read_policy,
+            token_limits: RateLimiter::new(Duration::from_secs(60)),
+            login_limits: RateLimiter::new(LOGIN_WINDOW),
+            comment_limits: RateLimiter::new(Duration::from_secs(60)),
+            usage: TokenUsage::default(),
+        }
+    }
+}
+
+/// Who is calling, and where their rate limit stands.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub actor: Actor,
+    pub rate: Option<RateInfo>,
+}
+
+/// Why credentials were refused, in a form every request handler can copy.
+#[derive(Clone, Copy, Debug)]
+pub enum Rejection {
+    Unauthenticated(&'static str),
+    RateLimited { retry_after_secs: u64 },
+    Internal,
+}
+
+impl Rejection {
+    pub fn into_error(self) -> Error {
+        match self {
+            Rejection::Unauthenticated(reason) => Error::Unauthenticated(reason),
+            Rejection::RateLimited {
+                retry_after_secs, ..
+            } => Error::RateLimited { retry_after_secs },
+            Rejection::Internal => {
+                Error::Database(sea_orm::DbErr::Custom("authentication failed".into()))
+            }
+        }
+    }
+}
+
+/// The outcome of authentication, kept in the request's extensions.
+pub type AuthOutcome = std::result::Result<Authenticated, Rejection>;
+
+/// The client's address, when the server knows it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+/// Decides the actor behind the request's credentials.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    auth: &Auth,
+    headers: &HeaderMap,
+) -> Result<Authenticated> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Authenticated {
+            actor: Actor::Anonymous,
+            rate: None,
+        });
+    };
+    let bearer = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, credentials)| credentials.trim())
+        .filter(|credentials| !credentials.is_empty())
+        .ok_or(Error::Unauthenticated(
+            "send credentials as Authorization: Bearer <token>",
+        ))?;
+    if bearer.starts_with(API_TOKEN_PREFIX) {
+        let presented = accounts::authenticate_token(db, bearer).await?;
+        let Actor::Partner { token_id, .. } = &presented.actor else {
+            unreachable!("API tokens authenticate partners");
+        };
+        let rate = auth
+            .token_limits
+            .hit(&format!("token:{token_id}"), presented.rate_per_minute)?;
+        auth.usage.record(*token_id);
+        return Ok(Authenticated {
+            actor: presented.actor,
+            rate: Some(rate),
+        });
+    }
+    let user_id = auth.jwt.verify(bearer)?;
+    let user = accounts::find_user(db, user_id)
+        .await?
+        .ok_or(Error::Unauthenticated("the account no longer exists"))?;
+    Ok(Authenticated {
+        actor: user.actor(),
+        rate: None,
+    })
+}
+
+/// Middleware: authenticates every request once, and adds the RateLimit
+/// headers to answers for rate-limited callers.
+pub async fn authenticate_request(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let outcome: AuthOutcome = match authenticate(&state.db, &state.auth, request.headers()).await {
+        Ok(authenticated) => Ok(authenticated),
+        Err(Error::Unauthenticated(reason)) => Err(Rejection::Unauthenticated(reason)),
+        Err(Error::RateLimited { retry_after_secs }) => {
+            Err(Rejection::RateLimited { retry_after_secs })
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "authentication failed");
+            Err(Rejection::Internal)
+        }
+    };
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    request.extensions_mut().insert(ClientIp(ip));
+    request.extensions_mut().insert(outcome.clone());
+    let mut response = next.run(request).await;
+    if let Ok(Authenticated {
+        rate: Some(rate), ..
+    }) = outcome
+    {
+        let headers = response.headers_mut();
+        headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
+        headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+        headers.insert("ratelimit-reset", HeaderValue::from(rate.reset_secs));
+    }
+    if let Err(Rejection::RateLimited { retry_after_secs }) = outcome {
+        let headers = response.headers_mut();
+        headers.insert("ratelimit-remaining", HeaderValue::from(0));
+        headers.insert("ratelimit-reset", HeaderValue::from(retry_after_secs));
+    }
+    response
+}
