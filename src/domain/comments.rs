@@ -227,3 +227,133 @@ pub async fn comments_by_ids(
         .map(|c| (c.id, nest(c, &mut children.clone())))
         .collect())
 }
+
+/// A reader's comment as submitted: untrusted, validated here.
+#[derive(Clone, Debug, Default)]
+pub struct CommentInput {
+    pub parent_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: String,
+    pub body: String,
+    /// A form field people never see; bots fill it in.
+    pub honeypot: Option<String>,
+}
+
+/// What the submitter learns: the id, and whether it shows now or after review.
+/// Spam is reported as pending, so a spammer learns nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubmittedComment {
+    pub id: i64,
+    pub status: &'static str,
+}
+
+/// Links a comment may carry before it counts as spam.
+const MAX_LINKS: usize = 2;
+const MAX_NAME: usize = 80;
+const MAX_BODY: usize = 5_000;
+
+fn count_links(body: &str) -> usize {
+    let lower = body.to_lowercase();
+    ["http://", "https://", "www."]
+        .iter()
+        .map(|p| lower.matches(p).count())
+        .sum()
+}
+
+/// Takes in a reader's comment on a public article open for comments. It
+/// waits for moderation unless auto-approval is on or the caller may moderate.
+/// `client` names who is posting, for the rate limit: a token, or an address.
+pub async fn submit_comment(
+    db: &impl ConnectionTrait,
+    actor: &super::actor::Actor,
+    policy: CommentPolicy,
+    limiter: &crate::auth::rate_limit::RateLimiter,
+    client: &str,
+    article: &Slug,
+    input: CommentInput,
+) -> Result<SubmittedComment> {
+    use super::actor::{Actor, Scope};
+    use crate::error::{Error, merge_errors};
+    if !actor.is_anonymous() && !actor.has(Scope::CommentsWrite) {
+        return Err(Error::Forbidden(Scope::CommentsWrite.as_str()));
+    }
+    let row = articles::find_article_row(db, article).await?;
+    let name = input.author_name.trim().to_owned();
+    let email = input.author_email.trim().to_owned();
+    let body = input.body.trim().to_owned();
+    let checks = [
+        (name.is_empty() || name.chars().count() > MAX_NAME)
+            .then(|| Error::invalid("author_name", format!("must be 1 to {MAX_NAME} characters"))),
+        (!super::accounts::valid_email(&email))
+            .then(|| Error::invalid("author_email", "is not an email address")),
+        (body.is_empty() || body.chars().count() > MAX_BODY)
+            .then(|| Error::invalid("body", format!("must be 1 to {MAX_BODY} characters"))),
+    ];
+    if let Some(error) = merge_errors(checks) {
+        return Err(error);
+    }
+    let open = crate::db::entities::articles::Entity::find_by_id(row.id)
+        .one(db)
+        .await?
+        .is_some_and(|a| a.comments_open);
+    if !open {
+        return Err(Error::invalid(
+            "article",
+            "comments are closed on this article",
+        ));
+    }
+    if let Some(parent) = input.parent_id {
+        let shown = comments_by_ids(db, &[parent]).await?;
+        if !shown.contains_key(&parent) || !belongs_to(db, parent, row.id).await? {
+            return Err(Error::invalid(
+                "parent_id",
+                "no public comment with this id on this article",
+            ));
+        }
+    }
+    limiter.hit(&format!("comment:{client}"), policy.per_minute)?;
+    let spam = input
+        .honeypot
+        .as_deref()
+        .is_some_and(|h| !h.trim().is_empty())
+        || count_links(&body) > MAX_LINKS;
+    let trusted = matches!(actor, Actor::Editor { .. }) || actor.has(Scope::CommentsModerate);
+    let status = if spam {
+        "spam"
+    } else if policy.auto_approve || trusted {
+        PUBLIC_COMMENT_STATUS
+    } else {
+        "pending"
+    };
+    let id = super::editing::create_comment(
+        db,
+        super::editing::NewComment {
+            article: row.id,
+            parent: input.parent_id,
+            author_name: name,
+            author_email: email,
+            body,
+            status,
+            created_at: super::time::now(),
+            ip_hash: Some(crate::auth::token::hash(&format!(
+                "newsdesk-client:{client}"
+            ))),
+        },
+    )
+    .await?;
+    Ok(SubmittedComment {
+        id,
+        status: if status == PUBLIC_COMMENT_STATUS {
+            PUBLIC_COMMENT_STATUS
+        } else {
+            "pending"
+        },
+    })
+}
+
+async fn belongs_to(db: &impl ConnectionTrait, comment: i64, article: i64) -> Result<bool> {
+    Ok(comments::Entity::find_by_id(comment)
+        .one(db)
+        .await?
+        .is_some_and(|c| c.article_id == article))
+}

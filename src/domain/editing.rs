@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
 };
 
 use super::articles::FeaturedImage;
@@ -128,19 +128,32 @@ pub async fn create_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     new: NewArticle,
 ) -> Result<i64> {
-    let rendered = markdown::render(&new.body_markdown);
+    let txn = db.begin().await?;
+    let id = insert_article(&txn, new).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// The body's derived forms, as stored: HTML, blocks as JSON text, reading time.
+pub(crate) fn derive_body(markdown_source: &str) -> (String, String, i32) {
+    let rendered = markdown::render(markdown_source);
     let blocks = serde_json::to_string(&rendered.blocks)
         .expect("blocks are plain data and always serialize");
+    (rendered.html, blocks, rendered.reading_time_minutes)
+}
+
+/// Inserts an article and what belongs to it, inside the caller's transaction.
+pub(crate) async fn insert_article(txn: &impl ConnectionTrait, new: NewArticle) -> Result<i64> {
+    let (html, blocks, reading_time) = derive_body(&new.body_markdown);
     let now = time::now();
     let image = new.featured_image;
-    let txn = db.begin().await?;
     let article = articles::ActiveModel {
         slug: Set(new.slug.to_string()),
         title: Set(new.title),
         subtitle: Set(new.subtitle),
         excerpt: Set(new.excerpt),
         body_markdown: Set(new.body_markdown),
-        body_html: Set(rendered.html),
+        body_html: Set(html),
         body_blocks: Set(blocks),
         status: Set(new.status.as_str().to_owned()),
         published_at: Set(new.published_at.map(time::truncate)),
@@ -154,53 +167,83 @@ pub async fn create_article(
         canonical_url: Set(new.canonical_url),
         seo_title: Set(new.seo_title),
         seo_description: Set(new.seo_description),
-        reading_time_minutes: Set(rendered.reading_time_minutes),
+        reading_time_minutes: Set(reading_time),
         comments_open: Set(new.comments_open),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let credits = new
-        .authors
-        .iter()
-        .enumerate()
-        .map(|(position, &author_id)| article_authors::ActiveModel {
-            article_id: Set(article.id),
-            author_id: Set(author_id),
-            position: Set(position as i32),
-        });
-    if !new.authors.is_empty() {
+    replace_credits(txn, article.id, &new.authors, &new.tags).await?;
+    replace_related_links(txn, article.id, new.related).await?;
+    Ok(article.id)
+}
+
+/// Sets an article's authors (in byline order) and tags, replacing what it had.
+pub(crate) async fn replace_credits(
+    txn: &impl ConnectionTrait,
+    article_id: i64,
+    authors: &[i64],
+    tags: &[i64],
+) -> Result<()> {
+    article_authors::Entity::delete_many()
+        .filter(article_authors::Column::ArticleId.eq(article_id))
+        .exec(txn)
+        .await?;
+    article_tags::Entity::delete_many()
+        .filter(article_tags::Column::ArticleId.eq(article_id))
+        .exec(txn)
+        .await?;
+    if !authors.is_empty() {
+        let credits =
+            authors
+                .iter()
+                .enumerate()
+                .map(|(position, &author_id)| article_authors::ActiveModel {
+                    article_id: Set(article_id),
+                    author_id: Set(author_id),
+                    position: Set(position as i32),
+                });
         article_authors::Entity::insert_many(credits)
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
-    if !new.tags.is_empty() {
-        let tagging = new.tags.iter().map(|&tag_id| article_tags::ActiveModel {
-            article_id: Set(article.id),
+    if !tags.is_empty() {
+        let tagging = tags.iter().map(|&tag_id| article_tags::ActiveModel {
+            article_id: Set(article_id),
             tag_id: Set(tag_id),
         });
-        article_tags::Entity::insert_many(tagging)
-            .exec(&txn)
-            .await?;
+        article_tags::Entity::insert_many(tagging).exec(txn).await?;
     }
-    for (position, link) in new.related.into_iter().enumerate() {
+    Ok(())
+}
+
+/// Sets an article's further-reading list, in the order given.
+pub(crate) async fn replace_related_links(
+    txn: &impl ConnectionTrait,
+    article_id: i64,
+    links: Vec<NewRelatedLink>,
+) -> Result<()> {
+    related_links::Entity::delete_many()
+        .filter(related_links::Column::ArticleId.eq(article_id))
+        .exec(txn)
+        .await?;
+    for (position, link) in links.into_iter().enumerate() {
         let (target, url, title) = match link {
             NewRelatedLink::Article { id, title } => (Some(id), None, title),
             NewRelatedLink::External { url, title } => (None, Some(url), Some(title)),
         };
         related_links::ActiveModel {
-            article_id: Set(article.id),
+            article_id: Set(article_id),
             position: Set(position as i32),
             target_article_id: Set(target),
             url: Set(url),
             title: Set(title),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
-    Ok(article.id)
+    Ok(())
 }
 
 /// Saves a comment, filing a reply under the thread's top-level comment.

@@ -5,9 +5,11 @@
 pub mod articles;
 pub mod auth;
 pub mod extract;
+pub mod moderation;
 pub mod ops;
 pub mod popular;
 pub mod problem;
+pub mod publishing;
 pub mod sections;
 pub mod taxonomy;
 pub mod views;
@@ -52,6 +54,18 @@ impl Routes {
         self.add(Method::POST, path, handler)
     }
 
+    fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::PATCH, path, handler)
+    }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::PUT, path, handler)
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::DELETE, path, handler)
+    }
+
     /// Every (method, path) served, in OpenAPI's path syntax. GET implies HEAD.
     pub fn operations(&self) -> &[(Method, &'static str)] {
         &self.operations
@@ -91,4 +105,46 @@ pub fn router() -> Routes {
         .get("/api/v1/popular", popular::list_popular)
         .post("/api/v1/auth/login", auth::login)
         .post("/api/v1/auth/refresh", auth::refresh)
+        .post("/api/v1/manage/articles", publishing::create_article)
+        .get(
+            "/api/v1/manage/articles/{id}",
+            publishing::get_managed_article,
+        )
+        .patch("/api/v1/manage/articles/{id}", publishing::update_article)
+        .delete("/api/v1/manage/articles/{id}", publishing::delete_article)
+        .post(
+            "/api/v1/manage/articles/{id}/publish",
+            publishing::publish_article,
+        )
+        .post(
+            "/api/v1/manage/articles/{id}/unpublish",
+            publishing::unpublish_article,
+        )
+        .post(
+            "/api/v1/manage/articles/{id}/archive",
+            publishing::archive_article,
+        )
+        .post(
+            "/api/v1/manage/articles/{id}/schedule",
+            publishing::schedule_article,
+        )
+        .put(
+            "/api/v1/manage/articles/{id}/related-links",
+            publishing::set_related_links,
+        )
+        .post("/api/v1/articles/{slug}/comments", moderation::add_comment)
+        .get(
+            "/api/v1/manage/comments",
+            moderation::list_comments_for_moderation,
+        )
+        .post(
+            "/api/v1/manage/comments/{id}/approve",
+            moderation::approve_comment,
+        )
+        .post(
+            "/api/v1/manage/comments/{id}/spam",
+            moderation::mark_comment_spam,
+        )
+        .delete("/api/v1/manage/comments/{id}", moderation::delete_comment)
+        .get("/api/v1/manage/audit", moderation::list_audit_log)
 }

@@ -1,0 +1,129 @@
+//! Moderating readers' comments: the queue, approving, marking spam, deleting.
+//! Moderators are editors and tokens with `comments:moderate`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Serialize;
+
+use super::actor::{Actor, Scope};
+use super::audit;
+use super::page::Limit;
+use crate::db::entities::{articles, comments};
+use crate::error::{Error, Resource, Result};
+
+/// A comment as a moderator sees it: the email included, never the address hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModeratedComment {
+    pub id: i64,
+    pub article: String,
+    pub parent_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A moderator's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Spam,
+    /// Soft: the comment stays stored, hidden from everyone but moderators.
+    Delete,
+}
+
+impl Decision {
+    fn status(self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Spam => "spam",
+            Decision::Delete => "deleted",
+        }
+    }
+}
+
+/// Statuses a moderator can list.
+pub fn parse_status(raw: &str) -> Result<&'static str> {
+    ["pending", "approved", "spam", "deleted"]
+        .into_iter()
+        .find(|s| *s == raw)
+        .ok_or_else(|| Error::invalid("status", "must be pending, approved, spam or deleted"))
+}
+
+/// Comments in a status, oldest first: by default the queue waiting for review.
+pub async fn queue(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    status: &str,
+    limit: Limit,
+) -> Result<Vec<ModeratedComment>> {
+    actor.require(Scope::CommentsModerate)?;
+    let rows = comments::Entity::find()
+        .filter(comments::Column::Status.eq(status))
+        .order_by_asc(comments::Column::CreatedAt)
+        .order_by_asc(comments::Column::Id)
+        .limit(limit.get())
+        .with_article_slugs(db)
+        .await?;
+    Ok(rows)
+}
+
+trait WithArticleSlugs {
+    async fn with_article_slugs(self, db: &DatabaseConnection) -> Result<Vec<ModeratedComment>>;
+}
+
+impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
+    async fn with_article_slugs(self, db: &DatabaseConnection) -> Result<Vec<ModeratedComment>> {
+        let found = self.all(db).await?;
+        let ids: Vec<i64> = found.iter().map(|c| c.article_id).collect();
+        let slugs: std::collections::HashMap<i64, String> = articles::Entity::find()
+            .filter(articles::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.slug))
+            .collect();
+        Ok(found
+            .into_iter()
+            .map(|c| ModeratedComment {
+                article: slugs.get(&c.article_id).cloned().unwrap_or_default(),
+                id: c.id,
+                parent_id: c.parent_id,
+                author_name: c.author_name,
+                author_email: c.author_email,
+                body: c.body,
+                status: c.status,
+                created_at: c.created_at,
+            })
+            .collect())
+    }
+}
+
+/// Applies a decision to a comment and records it.
+pub async fn decide(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    decision: Decision,
+) -> Result<ModeratedComment> {
+    actor.require(Scope::CommentsModerate)?;
+    let txn = db.begin().await?;
+    let comment = comments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound(Resource::Comment))?;
+    let mut model = comment.into_active_model();
+    model.status = Set(decision.status().to_owned());
+    model.update(&txn).await?;
+    audit::record(&txn, actor, decision.status(), "comment", Some(id), "").await?;
+    txn.commit().await?;
+    let mut decided = comments::Entity::find()
+        .filter(comments::Column::Id.eq(id))
+        .with_article_slugs(db)
+        .await?;
+    decided.pop().ok_or(Error::NotFound(Resource::Comment))
+}

@@ -1,0 +1,144 @@
+//! Readers' comments coming in, and the moderators' side:
+//! `POST /api/v1/articles/{slug}/comments`, `/api/v1/manage/comments…`, `/api/v1/manage/audit`.
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::extract::{AppJson, AppPath, AppQuery, Caller, path_slug};
+use super::views::DataResponse;
+use crate::app::AppState;
+use crate::auth::ClientIp;
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, AuditEntry};
+use crate::domain::comments::{self, CommentInput, SubmittedComment};
+use crate::domain::moderation::{self, Decision, ModeratedComment};
+use crate::domain::page::{DEFAULT_LIMIT, Limit};
+use crate::error::{Resource, Result};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    parent_id: Option<i64>,
+    author_name: String,
+    author_email: String,
+    body: String,
+    /// The honeypot: a field the form hides from people.
+    website: Option<String>,
+}
+
+/// Who a comment's rate limit counts against: the token or account, else the address.
+fn client_key(actor: &Actor, ip: ClientIp) -> String {
+    match actor {
+        Actor::Partner { token_id, .. } => format!("token:{token_id}"),
+        Actor::Editor { user_id, .. } => format!("user:{user_id}"),
+        Actor::Anonymous => format!(
+            "ip:{}",
+            ip.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        ),
+    }
+}
+
+/// `POST /api/v1/articles/{slug}/comments`: 202, as the comment may wait for review.
+pub async fn add_comment(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Extension(ip): Extension<ClientIp>,
+    AppPath(slug): AppPath<String>,
+    AppJson(body): AppJson<CommentBody>,
+) -> Result<(StatusCode, Json<SubmittedComment>)> {
+    let slug = path_slug(&slug, Resource::Article)?;
+    let input = CommentInput {
+        parent_id: body.parent_id,
+        author_name: body.author_name,
+        author_email: body.author_email,
+        body: body.body,
+        honeypot: body.website,
+    };
+    let submitted = comments::submit_comment(
+        &state.db,
+        &actor,
+        state.comment_policy,
+        &state.auth.comment_limits,
+        &client_key(&actor, ip),
+        &slug,
+        input,
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(submitted)))
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    status: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/manage/comments`: the moderation queue (pending, oldest first).
+pub async fn list_comments_for_moderation(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppQuery(params): AppQuery<QueueParams>,
+) -> Result<Json<DataResponse<Vec<ModeratedComment>>>> {
+    let status = moderation::parse_status(params.status.as_deref().unwrap_or("pending"))?;
+    let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
+    Ok(Json(DataResponse {
+        data: moderation::queue(&state.db, &actor, status, limit).await?,
+    }))
+}
+
+async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    decision: Decision,
+) -> Result<Json<ModeratedComment>> {
+    Ok(Json(
+        moderation::decide(&state.db, actor, id, decision).await?,
+    ))
+}
+
+/// `POST /api/v1/manage/comments/{id}/approve`
+pub async fn approve_comment(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<Json<ModeratedComment>> {
+    decide(&state, &actor, id, Decision::Approve).await
+}
+
+/// `POST /api/v1/manage/comments/{id}/spam`
+pub async fn mark_comment_spam(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<Json<ModeratedComment>> {
+    decide(&state, &actor, id, Decision::Spam).await
+}
+
+/// `DELETE /api/v1/manage/comments/{id}`: hidden, kept for the record.
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<Json<ModeratedComment>> {
+    decide(&state, &actor, id, Decision::Delete).await
+}
+
+#[derive(Deserialize)]
+pub struct AuditParams {
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/manage/audit`: the newest writes; admins only.
+pub async fn list_audit_log(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppQuery(params): AppQuery<AuditParams>,
+) -> Result<Json<DataResponse<Vec<AuditEntry>>>> {
+    let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
+    Ok(Json(DataResponse {
+        data: audit::recent(&state.db, &actor, limit).await?,
+    }))
+}
