@@ -175,10 +175,10 @@ fn validate(fields: &ArticleFields, creating: bool, checks: &mut Checks) {
             format!("must be at most {MAX_BODY} bytes"),
         );
     }
-    if let Some(slug) = fields.slug.as_deref().filter(|s| !s.is_empty()) {
-        if let Err(message) = Slug::parse(slug) {
-            checks.require(false, "slug", message);
-        }
+    if let Some(slug) = fields.slug.as_deref().filter(|s| !s.is_empty())
+        && let Err(message) = Slug::parse(slug)
+    {
+        checks.require(false, "slug", message);
     }
     checks.text("subtitle", fields.subtitle.as_deref(), MAX_TITLE);
     checks.text("excerpt", fields.excerpt.as_deref(), MAX_TEXT);
