@@ -1,0 +1,425 @@
+//! The write API for articles: who may write, validation, publishing,
+//! scheduling, and optimistic concurrency that loses nothing.
+
+use axum::body::Body;
+use axum::http::Request;
+use newsdesk::domain::actor::Role;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, TestResponse};
+
+async fn newsroom() -> (TestApp, String) {
+    let app = TestApp::new().await;
+    app.section("world").create().await;
+    app.author("ada").await;
+    app.tag("trade").await;
+    app.editor("ed@news.example", Role::Editor).await;
+    let token = app.login("ed@news.example").await;
+    (app, token)
+}
+
+fn draft() -> Value {
+    json!({
+        "title": "Port Talks Resume",
+        "body_markdown": "Negotiators met again.\n\n## What next\n\n- a date\n",
+        "section": "world",
+        "authors": ["ada"],
+        "tags": ["trade"]
+    })
+}
+
+async fn with_if_match(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    etag: &str,
+    body: Option<Value>,
+    token: &str,
+) -> TestResponse {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("if-match", etag);
+    let body = match body {
+        Some(body) => {
+            request = request.header("content-type", "application/json");
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    app.send(request.body(body).unwrap()).await
+}
+
+#[tokio::test]
+async fn an_editor_creates_a_draft_that_the_public_cannot_see() {
+    let (app, token) = newsroom().await;
+
+    let res = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+
+    assert_eq!(res.status, 201);
+    let article = res.json();
+    assert_eq!(article["status"], "draft");
+    assert_eq!(article["slug"], "port-talks-resume");
+    assert_eq!(article["version"], 1);
+    assert_eq!(article["excerpt"], "Negotiators met again.");
+    assert!(
+        article["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("<h2>What next</h2>")
+    );
+    assert_eq!(
+        res.header("location"),
+        Some(format!("/api/v1/manage/articles/{}", article["id"]).as_str())
+    );
+    assert_eq!(
+        res.header("etag"),
+        Some(format!("\"a{}v1\"", article["id"]).as_str())
+    );
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn slugs_are_derived_and_kept_unique() {
+    let (app, token) = newsroom().await;
+
+    let first = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json();
+    let second = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json();
+
+    assert_eq!(first["slug"], "port-talks-resume");
+    assert_eq!(second["slug"], "port-talks-resume-2");
+}
+
+#[tokio::test]
+async fn publishing_makes_it_public_and_unpublishing_hides_it_again() {
+    let (app, token) = newsroom().await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let etag = created.header("etag").unwrap().to_owned();
+
+    let published = with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        &etag,
+        None,
+        &token,
+    )
+    .await;
+
+    assert_eq!(published.status, 200);
+    assert_eq!(published.json()["status"], "published");
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        200
+    );
+    let etag = published.header("etag").unwrap().to_owned();
+    let unpublished = with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/unpublish"),
+        &etag,
+        None,
+        &token,
+    )
+    .await;
+    assert_eq!(unpublished.json()["status"], "draft");
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_article_appears_at_its_time_without_a_restart() {
+    let (app, token) = newsroom().await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+
+    let scheduled = with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/schedule"),
+        created.header("etag").unwrap(),
+        Some(json!({ "publish_at": at.to_rfc3339() })),
+        &token,
+    )
+    .await;
+
+    assert_eq!(scheduled.json()["status"], "scheduled");
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        404
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn scheduling_in_the_past_is_refused() {
+    let (app, token) = newsroom().await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+
+    let res = with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/schedule"),
+        created.header("etag").unwrap(),
+        Some(json!({ "publish_at": "2020-01-01T00:00:00Z" })),
+        &token,
+    )
+    .await;
+
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["field"], "publish_at");
+}
+
+#[tokio::test]
+async fn of_two_editors_saving_the_same_version_exactly_one_wins_and_nothing_is_lost() {
+    let (app, first_editor) = newsroom().await;
+    app.editor("second@news.example", Role::Editor).await;
+    let second_editor = app.login("second@news.example").await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&first_editor))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let etag = created.header("etag").unwrap().to_owned();
+    let uri = format!("/api/v1/manage/articles/{id}");
+
+    let (a, b) = tokio::join!(
+        with_if_match(
+            &app,
+            "PATCH",
+            &uri,
+            &etag,
+            Some(json!({ "title": "Version A" })),
+            &first_editor
+        ),
+        with_if_match(
+            &app,
+            "PATCH",
+            &uri,
+            &etag,
+            Some(json!({ "title": "Version B" })),
+            &second_editor
+        ),
+    );
+
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 412]);
+    let winner = if a.status == 200 {
+        "Version A"
+    } else {
+        "Version B"
+    };
+    let stored = app.get_as(&uri, &first_editor).await.json();
+    assert_eq!(stored["title"], winner);
+    assert_eq!(stored["version"], 2);
+    let loser = if a.status == 200 { b } else { a };
+    assert_eq!(loser.json()["code"], "stale_version");
+}
+
+#[tokio::test]
+async fn a_write_without_if_match_is_428_and_changes_nothing() {
+    let (app, token) = newsroom().await;
+    let id = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    let res = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/manage/articles/{id}"),
+            json!({ "title": "Sneaky" }),
+            Some(&token),
+        )
+        .await;
+
+    assert_eq!(res.status, 428);
+    assert_eq!(
+        app.get_as(&format!("/api/v1/manage/articles/{id}"), &token)
+            .await
+            .json()["title"],
+        "Port Talks Resume"
+    );
+}
+
+#[tokio::test]
+async fn validation_errors_name_each_field() {
+    let (app, token) = newsroom().await;
+
+    let res = app
+        .post_json(
+            "/api/v1/manage/articles",
+            json!({ "title": "", "section": "nowhere", "authors": ["ghost"], "canonical_url": "javascript:alert(1)", "slug": "Bad Slug" }),
+            Some(&token),
+        )
+        .await;
+
+    assert_eq!(res.status, 400);
+    let fields: Vec<String> = res.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    for expected in [
+        "body_markdown",
+        "title",
+        "slug",
+        "canonical_url",
+        "section",
+        "authors[0]",
+    ] {
+        assert!(
+            fields.contains(&expected.to_owned()),
+            "{expected} missing from {fields:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_a_400() {
+    let (app, token) = newsroom().await;
+    let mut body = draft();
+    body["status"] = json!("published");
+
+    let res = app
+        .post_json("/api/v1/manage/articles", body, Some(&token))
+        .await;
+
+    assert_eq!(res.status, 400);
+}
+
+#[tokio::test]
+async fn anonymous_writers_are_401_and_tokens_without_content_write_are_403() {
+    let (app, _) = newsroom().await;
+    let commenter = app.token("comments:write").await;
+    let writer = app.token("content:write").await;
+
+    assert_eq!(
+        app.post_json("/api/v1/manage/articles", draft(), None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.post_json("/api/v1/manage/articles", draft(), Some(&commenter))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.post_json("/api/v1/manage/articles", draft(), Some(&writer))
+            .await
+            .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn related_links_are_replaced_in_order() {
+    let (app, token) = newsroom().await;
+    app.article("background").create().await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let uri = format!("/api/v1/manage/articles/{id}/related-links");
+    let links = json!([{ "url": "https://example.org/a", "title": "Elsewhere" }, { "article": "background" }]);
+
+    let res = with_if_match(
+        &app,
+        "PUT",
+        &uri,
+        created.header("etag").unwrap(),
+        Some(links),
+        &token,
+    )
+    .await;
+
+    assert_eq!(res.status, 200);
+    let etag = res.header("etag").unwrap().to_owned();
+    with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        &etag,
+        None,
+        &token,
+    )
+    .await;
+    let public = app.get("/api/v1/articles/port-talks-resume").await.json();
+    assert_eq!(public["related_links"][0]["kind"], "external");
+    assert_eq!(public["related_links"][1]["article"]["slug"], "background");
+}
+
+#[tokio::test]
+async fn deleting_needs_the_current_version() {
+    let (app, token) = newsroom().await;
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let uri = format!("/api/v1/manage/articles/{id}");
+
+    let stale = with_if_match(&app, "DELETE", &uri, &format!("\"a{id}v9\""), None, &token).await;
+    let current = with_if_match(
+        &app,
+        "DELETE",
+        &uri,
+        created.header("etag").unwrap(),
+        None,
+        &token,
+    )
+    .await;
+
+    assert_eq!(stale.status, 412);
+    assert_eq!(current.status, 204);
+    assert_eq!(app.get_as(&uri, &token).await.status, 404);
+}
+
+#[tokio::test]
+async fn every_write_is_in_the_audit_log_which_only_admins_read() {
+    let (app, token) = newsroom().await;
+    app.editor("boss@news.example", Role::Admin).await;
+    let admin = app.login("boss@news.example").await;
+    app.post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await;
+
+    let denied = app.get_as("/api/v1/manage/audit", &token).await;
+    let log = app.get_as("/api/v1/manage/audit", &admin).await;
+
+    assert_eq!(denied.status, 403);
+    let entry = &log.json()["data"][0];
+    assert_eq!(entry["action"], "create");
+    assert_eq!(entry["resource"], "article");
+    assert!(entry["actor"].as_str().unwrap().contains("ed@news.example"));
+}
