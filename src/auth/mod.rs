@@ -89,6 +89,19 @@ pub type AuthOutcome = std::result::Result<Authenticated, Rejection>;
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub Option<IpAddr>);
 
+/// Who a request counts against for per-client limits: its token or account,
+/// else its address.
+pub fn client_key(actor: &Actor, ip: ClientIp) -> String {
+    match actor {
+        Actor::Partner { token_id, .. } => format!("token:{token_id}"),
+        Actor::Editor { user_id, .. } => format!("user:{user_id}"),
+        Actor::Anonymous => format!(
+            "ip:{}",
+            ip.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        ),
+    }
+}
+
 /// Decides the actor behind the request's credentials.
 pub async fn authenticate(
     db: &impl ConnectionTrait,

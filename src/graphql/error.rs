@@ -21,6 +21,23 @@ pub mod code {
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
 }
 
+/// A domain field name in GraphQL's spelling: `featured_image.url` → `featuredImage.url`.
+fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A GraphQL error with a code and nothing else.
 pub fn coded(message: impl Into<String>, code: &'static str) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
@@ -37,7 +54,7 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
         Error::InvalidInput(fields) => {
             let message = fields
                 .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
+                .map(|f| format!("{}: {}", camel_case(&f.field), f.message))
                 .collect::<Vec<_>>()
                 .join("; ");
             let fields: Vec<Value> = fields
@@ -46,7 +63,7 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
                     let mut entry = async_graphql::indexmap::IndexMap::new();
                     entry.insert(
                         async_graphql::Name::new("field"),
-                        Value::from(f.field.as_str()),
+                        Value::from(camel_case(&f.field)),
                     );
                     entry.insert(
                         async_graphql::Name::new("message"),
@@ -105,5 +122,18 @@ impl<T> GqlResult<T> for Result<T, Error> {
 impl<T> GqlResult<T> for Result<T, std::sync::Arc<Error>> {
     fn gql(self) -> async_graphql::Result<T> {
         self.map_err(|e| to_graphql(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::camel_case;
+
+    #[test]
+    fn field_names_follow_graphql_spelling() {
+        assert_eq!(camel_case("body_markdown"), "bodyMarkdown");
+        assert_eq!(camel_case("featured_image.url"), "featuredImage.url");
+        assert_eq!(camel_case("links[0].url"), "links[0].url");
+        assert_eq!(camel_case("first"), "first");
     }
 }

@@ -17,7 +17,7 @@ use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use crate::app::AppState;
-use crate::auth::AuthOutcome;
+use crate::auth::{AuthOutcome, ClientIp};
 use crate::error::Error;
 
 /// The path of the endpoint.
@@ -90,6 +90,10 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// Who a request counts against for per-client limits: its token or account,
+/// else its address.
+pub struct ClientKey(pub String);
+
 /// A GraphQL-over-HTTP request, from either method.
 struct GraphqlRequest {
     query: String,
@@ -161,6 +165,7 @@ fn respond(
 async fn graphql_get(
     State(state): State<AppState>,
     Extension(auth): Extension<AuthOutcome>,
+    Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -216,7 +221,7 @@ async fn graphql_get(
         );
     };
     match build_request(query, variables, params.operation_name) {
-        Ok(request) => execute(&state, auth, media, request, true).await,
+        Ok(request) => execute(&state, (auth, ip), media, request, true).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
     }
 }
@@ -225,6 +230,7 @@ async fn graphql_get(
 async fn graphql_post(
     State(state): State<AppState>,
     Extension(auth): Extension<AuthOutcome>,
+    Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -296,7 +302,7 @@ async fn graphql_post(
         }
     };
     match build_request(query, body.variables.unwrap_or_default(), operation_name) {
-        Ok(request) => execute(&state, auth, media, request, false).await,
+        Ok(request) => execute(&state, (auth, ip), media, request, false).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
     }
 }
@@ -356,7 +362,7 @@ fn refused(media: MediaType, error: &Error) -> Response {
 
 async fn execute(
     state: &AppState,
-    auth: AuthOutcome,
+    (auth, ip): (AuthOutcome, ClientIp),
     media: MediaType,
     request: GraphqlRequest,
     via_get: bool,
@@ -365,6 +371,7 @@ async fn execute(
         Ok(authenticated) => authenticated.actor,
         Err(rejection) => return refused(media, &rejection.into_error()),
     };
+    let client_key = crate::auth::client_key(&actor, ip);
     let document = match parse_query(&request.query) {
         Ok(document) => document,
         Err(e) => {
@@ -418,6 +425,7 @@ async fn execute(
     let mut gql = async_graphql::Request::new(request.query)
         .variables(request.variables)
         .data(state.clone())
+        .data(ClientKey(client_key))
         .data(actor)
         .data(DomainLoader::for_request(state.db.clone()));
     if let Some(name) = request.operation_name {

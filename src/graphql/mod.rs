@@ -10,12 +10,13 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod loaders;
+pub mod mutations;
 pub mod node;
 pub mod related_links;
 pub mod sections;
 pub mod taxonomy;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
@@ -26,11 +27,11 @@ pub struct Query(
     node::NodeQuery,
 );
 
-pub type NewsdeskSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type NewsdeskSchema = Schema<Query, mutations::Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits; introspection can be switched off.
 pub fn schema(introspection: bool) -> NewsdeskSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let builder = Schema::build(Query::default(), mutations::Mutation, EmptySubscription)
         .limit_depth(limits::MAX_DEPTH)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES);

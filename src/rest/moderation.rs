@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::extract::{AppJson, AppPath, AppQuery, Caller, path_slug};
 use super::views::DataResponse;
 use crate::app::AppState;
-use crate::auth::ClientIp;
+use crate::auth::{ClientIp, client_key};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditEntry};
 use crate::domain::comments::{self, CommentInput, SubmittedComment};
@@ -26,18 +26,6 @@ pub struct CommentBody {
     body: String,
     /// The honeypot: a field the form hides from people.
     website: Option<String>,
-}
-
-/// Who a comment's rate limit counts against: the token or account, else the address.
-fn client_key(actor: &Actor, ip: ClientIp) -> String {
-    match actor {
-        Actor::Partner { token_id, .. } => format!("token:{token_id}"),
-        Actor::Editor { user_id, .. } => format!("user:{user_id}"),
-        Actor::Anonymous => format!(
-            "ip:{}",
-            ip.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
-        ),
-    }
 }
 
 /// `POST /api/v1/articles/{slug}/comments`: 202, as the comment may wait for review.

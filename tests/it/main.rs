@@ -14,6 +14,7 @@ mod contract_openapi;
 mod demo;
 mod graphql_http;
 mod graphql_limits;
+mod graphql_mutations;
 mod graphql_node;
 mod graphql_page;
 mod graphql_pagination;
