@@ -38,6 +38,9 @@ pub enum Error {
     /// A write named a version that is no longer current; nothing was changed.
     #[error("stale version: the current version is {current}")]
     StaleVersion { current: i32 },
+    /// The write would leave the data inconsistent (a section still in use, say).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// A write that must name the version it read did not.
     #[error("the version read is required")]
     VersionRequired,
@@ -98,6 +101,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::StaleVersion { .. } => "stale_version",
             Error::VersionRequired => "version_required",
+            Error::Conflict(_) => "conflict",
             Error::RateLimited { .. } => "rate_limited",
             Error::Database(_) => "internal",
         }

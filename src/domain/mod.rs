@@ -19,6 +19,7 @@ pub mod publishing;
 pub mod related_links;
 pub mod sections;
 pub mod tags;
+pub mod taxonomy;
 pub mod time;
 pub mod views;
 pub mod visibility;

@@ -13,8 +13,9 @@ use crate::db::entities::sections;
 use crate::error::{Error, Resource, Result};
 
 /// A section by itself: what the GraphQL face and the node lookup load.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult, Serialize)]
 pub struct SectionInfo {
+    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,

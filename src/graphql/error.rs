@@ -88,6 +88,7 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
             ),
             code::CONFLICT,
         ),
+        Error::Conflict(reason) => coded(*reason, code::CONFLICT),
         Error::VersionRequired => coded("name the version you read", code::BAD_USER_INPUT),
         Error::RateLimited { retry_after_secs } => {
             let retry = *retry_after_secs;

@@ -147,4 +147,13 @@ pub fn router() -> Routes {
         )
         .delete("/api/v1/manage/comments/{id}", moderation::delete_comment)
         .get("/api/v1/manage/audit", moderation::list_audit_log)
+        .post("/api/v1/manage/sections", taxonomy::create_section)
+        .patch("/api/v1/manage/sections/{id}", taxonomy::update_section)
+        .delete("/api/v1/manage/sections/{id}", taxonomy::delete_section)
+        .post("/api/v1/manage/authors", taxonomy::create_author)
+        .patch("/api/v1/manage/authors/{id}", taxonomy::update_author)
+        .delete("/api/v1/manage/authors/{id}", taxonomy::delete_author)
+        .post("/api/v1/manage/tags", taxonomy::create_tag)
+        .patch("/api/v1/manage/tags/{id}", taxonomy::update_tag)
+        .delete("/api/v1/manage/tags/{id}", taxonomy::delete_tag)
 }

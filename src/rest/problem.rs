@@ -152,6 +152,7 @@ impl From<Error> for Problem {
                     "the article changed since it was read (now version {current}); read it again and reapply the change"
                 ),
             ),
+            Error::Conflict(reason) => Problem::new(StatusCode::CONFLICT, code, "Conflict", reason),
             Error::VersionRequired => Problem::new(
                 StatusCode::PRECONDITION_REQUIRED,
                 code,

@@ -1,16 +1,19 @@
-//! `/api/v1/authors/{slug}` and `/api/v1/tags/{slug}`: who wrote what, and what is filed where.
+//! Authors, tags and sections: reading an author or a tag with its articles, and the newsroom editing all three.
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
 
-use super::extract::{AppPath, AppQuery, Reader, path_slug};
+use super::extract::{AppJson, AppPath, AppQuery, Caller, Reader, path_slug};
 use super::views::{ListResponse, PageParams};
 use crate::app::AppState;
 use crate::domain::articles::ArticleSummary;
 use crate::domain::authors::{self, Author};
 use crate::domain::page::{CursorKind, PageRequest};
+use crate::domain::sections::SectionInfo;
 use crate::domain::tags::{self, Tag};
+use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::error::{Resource, Result};
 
 /// A resource with a page of its articles.
@@ -59,4 +62,186 @@ pub async fn get_tag(
         item,
         articles: articles.into(),
     }))
+}
+
+/// A section, author or tag as the newsroom edits it: with its id.
+#[derive(Serialize)]
+pub struct Managed<T> {
+    id: i64,
+    #[serde(flatten)]
+    item: T,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionBody {
+    slug: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    parent: Option<String>,
+    position: Option<i32>,
+}
+
+impl From<SectionBody> for SectionFields {
+    fn from(b: SectionBody) -> Self {
+        SectionFields {
+            slug: b.slug,
+            name: b.name,
+            description: b.description,
+            parent: b.parent,
+            position: b.position,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorBody {
+    slug: Option<String>,
+    name: Option<String>,
+    bio: Option<String>,
+    avatar_url: Option<String>,
+}
+
+impl From<AuthorBody> for AuthorFields {
+    fn from(b: AuthorBody) -> Self {
+        AuthorFields {
+            slug: b.slug,
+            name: b.name,
+            bio: b.bio,
+            avatar_url: b.avatar_url,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagBody {
+    slug: Option<String>,
+    name: Option<String>,
+}
+
+impl From<TagBody> for TagFields {
+    fn from(b: TagBody) -> Self {
+        TagFields {
+            slug: b.slug,
+            name: b.name,
+        }
+    }
+}
+
+fn section_view(s: SectionInfo) -> Managed<SectionInfo> {
+    Managed { id: s.id, item: s }
+}
+
+/// `POST /api/v1/manage/sections`
+pub async fn create_section(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppJson(body): AppJson<SectionBody>,
+) -> Result<(StatusCode, Json<Managed<SectionInfo>>)> {
+    let section = taxonomy::create_section(&state.db, &actor, body.into()).await?;
+    Ok((StatusCode::CREATED, Json(section_view(section))))
+}
+
+/// `PATCH /api/v1/manage/sections/{id}`
+pub async fn update_section(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+    AppJson(body): AppJson<SectionBody>,
+) -> Result<Json<Managed<SectionInfo>>> {
+    Ok(Json(section_view(
+        taxonomy::update_section(&state.db, &actor, id, body.into()).await?,
+    )))
+}
+
+/// `DELETE /api/v1/manage/sections/{id}`
+pub async fn delete_section(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<StatusCode> {
+    taxonomy::delete_section(&state.db, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/manage/authors`
+pub async fn create_author(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppJson(body): AppJson<AuthorBody>,
+) -> Result<(StatusCode, Json<Managed<Author>>)> {
+    let author = taxonomy::create_author(&state.db, &actor, body.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Managed {
+            id: author.id,
+            item: author,
+        }),
+    ))
+}
+
+/// `PATCH /api/v1/manage/authors/{id}`
+pub async fn update_author(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+    AppJson(body): AppJson<AuthorBody>,
+) -> Result<Json<Managed<Author>>> {
+    let author = taxonomy::update_author(&state.db, &actor, id, body.into()).await?;
+    Ok(Json(Managed {
+        id: author.id,
+        item: author,
+    }))
+}
+
+/// `DELETE /api/v1/manage/authors/{id}`
+pub async fn delete_author(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<StatusCode> {
+    taxonomy::delete_author(&state.db, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/manage/tags`
+pub async fn create_tag(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppJson(body): AppJson<TagBody>,
+) -> Result<(StatusCode, Json<Managed<Tag>>)> {
+    let tag = taxonomy::create_tag(&state.db, &actor, body.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Managed {
+            id: tag.id,
+            item: tag,
+        }),
+    ))
+}
+
+/// `PATCH /api/v1/manage/tags/{id}`
+pub async fn update_tag(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+    AppJson(body): AppJson<TagBody>,
+) -> Result<Json<Managed<Tag>>> {
+    let tag = taxonomy::update_tag(&state.db, &actor, id, body.into()).await?;
+    Ok(Json(Managed {
+        id: tag.id,
+        item: tag,
+    }))
+}
+
+/// `DELETE /api/v1/manage/tags/{id}`
+pub async fn delete_tag(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppPath(id): AppPath<i64>,
+) -> Result<StatusCode> {
+    taxonomy::delete_tag(&state.db, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

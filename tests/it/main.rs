@@ -30,3 +30,4 @@ mod rest_sections;
 mod rest_taxonomy;
 mod visibility;
 mod write_articles;
+mod write_taxonomy;
