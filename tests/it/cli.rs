@@ -211,3 +211,126 @@ fn sqlite_scalar(file: &std::path::Path, sql: &str) -> i64 {
         row.try_get_by_index::<i64>(0).unwrap()
     })
 }
+
+fn run_with_db(file: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut child = newsdesk()
+        .args(args)
+        .env(
+            "NEWSDESK_DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", file.display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn tokens_are_created_listed_without_secrets_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.db");
+
+    let created = run_with_db(
+        &file,
+        &[
+            "token",
+            "create",
+            "--name",
+            "acme",
+            "--scopes",
+            "content:read,comments:write",
+            "--rate",
+            "10/s",
+            "--expires",
+            "90d",
+        ],
+        None,
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    let secret = stdout
+        .lines()
+        .find(|l| l.starts_with("nd_"))
+        .expect("the secret is printed once")
+        .to_owned();
+
+    let listed = run_with_db(&file, &["token", "list"], None);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listing.contains("acme")
+            && listing.contains("content:read,comments:write")
+            && listing.contains("600")
+    );
+    assert!(!listing.contains(&secret), "list never shows a secret");
+
+    let revoked = run_with_db(&file, &["token", "revoke", "1"], None);
+    assert!(revoked.status.success());
+    assert!(
+        String::from_utf8_lossy(&run_with_db(&file, &["token", "list"], None).stdout)
+            .contains("revoked")
+    );
+    let again = run_with_db(&file, &["token", "revoke", "1"], None);
+    assert!(!again.status.success(), "revoking twice is an error");
+}
+
+#[test]
+fn a_token_with_an_unknown_scope_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_with_db(
+        &dir.path().join("t.db"),
+        &["token", "create", "--name", "x", "--scopes", "root"],
+        None,
+    );
+
+    assert_failed_with_one_line_naming(&out, "scopes");
+}
+
+#[test]
+fn users_are_created_with_a_password_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.db");
+
+    let created = run_with_db(
+        &file,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Ed@News.example",
+            "--name",
+            "Ed",
+            "--role",
+            "admin",
+        ],
+        Some("a long enough password\n"),
+    );
+    let short = run_with_db(
+        &file,
+        &["user", "create", "--email", "x@news.example", "--name", "X"],
+        Some("short\n"),
+    );
+
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(String::from_utf8_lossy(&created.stdout).contains("ed@news.example"));
+    assert_failed_with_one_line_naming(&short, "password");
+}
