@@ -401,7 +401,9 @@ fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
         .map_err(|e| StartupError::Log(e.to_string()))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Logs go to stderr, so what a command prints (a token's secret, the schema) stays clean.
+        .with_writer(std::io::stderr)
         .with_target(false)
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))
