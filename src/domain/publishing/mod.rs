@@ -1,0 +1,192 @@
+//! The newsroom's write side for articles: create, edit, publish, schedule,
+//! archive, delete. Every command checks the actor, validates each field,
+//! refuses stale versions and records itself in the audit log.
+
+mod commands;
+mod fields;
+
+pub use commands::{create, delete, set_related_links, transition, update};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use serde::Serialize;
+
+use super::actor::{Actor, Scope};
+use super::articles::FeaturedImage;
+use super::batch;
+use crate::db::entities::{articles, sections};
+use crate::error::{Error, Resource, Result};
+
+pub(super) const MAX_TITLE: usize = 200;
+pub(super) const MAX_BODY: usize = 200_000;
+pub(super) const MAX_TEXT: usize = 1_000;
+
+/// An article as the newsroom sees it: any status, with its version.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ManagedArticle {
+    pub id: i64,
+    /// Name it when writing: a write based on an older version is refused.
+    pub version: i32,
+    pub slug: String,
+    pub status: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub excerpt: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub reading_time_minutes: i32,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub section: String,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub featured_image: Option<FeaturedImage>,
+    pub canonical_url: Option<String>,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+    pub comments_open: bool,
+}
+
+/// The fields of an article a client sends, untrusted. On update, `None`
+/// keeps what is stored, and an empty string clears an optional text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleFields {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub subtitle: Option<String>,
+    pub excerpt: Option<String>,
+    pub body_markdown: Option<String>,
+    /// A section slug.
+    pub section: Option<String>,
+    /// Author slugs, in byline order.
+    pub authors: Option<Vec<String>>,
+    /// Tag slugs.
+    pub tags: Option<Vec<String>>,
+    pub featured_image: Option<Option<FeaturedImage>>,
+    pub canonical_url: Option<String>,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+    pub comments_open: Option<bool>,
+}
+
+/// A related link a client sends: another article by slug, or a URL with a title.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RelatedLinkInput {
+    Article { slug: String, title: Option<String> },
+    External { url: String, title: String },
+}
+
+/// A change of status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// Public now (an article published before keeps its date).
+    Publish,
+    /// Public from a future moment, with no job to run.
+    Schedule(DateTime<Utc>),
+    /// Back to draft.
+    Unpublish,
+    /// Out of every public list, kept for the record.
+    Archive,
+}
+
+/// The strong ETag of an article version, for `If-Match`.
+pub fn etag(id: i64, version: i32) -> String {
+    format!("\"a{id}v{version}\"")
+}
+
+/// The version an `If-Match` value names for this article, if it is one of ours.
+pub fn version_from_etag(id: i64, raw: &str) -> Option<i32> {
+    let inner = raw.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let (article, version) = inner.strip_prefix('a')?.split_once('v')?;
+    (article.parse::<i64>().ok()? == id).then(|| version.parse().ok())?
+}
+
+/// One article in any status, for the newsroom.
+pub async fn get_managed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<ManagedArticle> {
+    actor.require(Scope::ContentWrite)?;
+    load(db, id).await
+}
+
+pub(super) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedArticle> {
+    let model = articles::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Article))?;
+    let section = sections::Entity::find_by_id(model.section_id)
+        .one(db)
+        .await?
+        .map(|s| s.slug)
+        .unwrap_or_default();
+    let ids = [id];
+    let (mut credited, mut tagged) =
+        tokio::try_join!(batch::authors_for(db, &ids), batch::tags_for(db, &ids))?;
+    let author_slugs = credited
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.slug)
+        .collect();
+    let tag_slugs = tagged
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.slug)
+        .collect();
+    Ok(ManagedArticle {
+        featured_image: model.featured_image_url.map(|url| FeaturedImage {
+            url,
+            alt: model.featured_image_alt,
+            caption: model.featured_image_caption,
+            credit: model.featured_image_credit,
+        }),
+        id: model.id,
+        version: model.version,
+        slug: model.slug,
+        status: model.status,
+        title: model.title,
+        subtitle: model.subtitle,
+        excerpt: model.excerpt,
+        body_markdown: model.body_markdown,
+        body_html: model.body_html,
+        reading_time_minutes: model.reading_time_minutes,
+        published_at: model.published_at,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+        section,
+        authors: author_slugs,
+        tags: tag_slugs,
+        canonical_url: model.canonical_url,
+        seo_title: model.seo_title,
+        seo_description: model.seo_description,
+        comments_open: model.comments_open,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_round_trip_and_reject_other_articles() {
+        let tag = etag(12, 3);
+        assert_eq!(version_from_etag(12, &tag), Some(3));
+        assert_eq!(version_from_etag(13, &tag), None);
+        assert_eq!(version_from_etag(12, "W/\"a12v3\""), None);
+        assert_eq!(version_from_etag(12, "*"), None);
+    }
+
+    #[test]
+    fn excerpts_come_from_the_first_paragraph() {
+        use super::fields::derive_excerpt;
+        assert_eq!(
+            derive_excerpt("## Head\n\nFirst words here.\n\nSecond."),
+            "First words here."
+        );
+        assert!(derive_excerpt(&"word ".repeat(200)).ends_with('…'));
+    }
+}
