@@ -64,6 +64,8 @@ impl Limit {
 pub enum CursorKind {
     Articles,
     Comments,
+    /// The newsroom's list of articles in every status, newest created first.
+    Newsroom,
 }
 
 impl CursorKind {
@@ -71,6 +73,7 @@ impl CursorKind {
         match self {
             CursorKind::Articles => "a",
             CursorKind::Comments => "c",
+            CursorKind::Newsroom => "n",
         }
     }
 }

@@ -106,6 +106,7 @@ pub fn router() -> Routes {
         .post("/api/v1/auth/login", auth::login)
         .post("/api/v1/auth/refresh", auth::refresh)
         .post("/api/v1/manage/articles", publishing::create_article)
+        .get("/api/v1/manage/articles", publishing::list_managed_articles)
         .get(
             "/api/v1/manage/articles/{id}",
             publishing::get_managed_article,

@@ -8,11 +8,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::extract::{AppJson, AppPath, Caller};
+use super::extract::{AppJson, AppPath, AppQuery, Caller};
+use super::views::ListResponse;
 use crate::app::AppState;
 use crate::domain::articles::FeaturedImage;
+use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{
-    self, ArticleFields, ManagedArticle, RelatedLinkInput, Transition,
+    self, ArticleFields, ManagedArticle, ManagedSummary, RelatedLinkInput, Transition,
 };
 use crate::error::Result;
 
@@ -120,6 +122,36 @@ pub async fn create_article(
 ) -> Result<Response> {
     let article = publishing::create(&state.db, &actor, body.into()).await?;
     Ok(with_etag(StatusCode::CREATED, article))
+}
+
+#[derive(Deserialize)]
+pub struct NewsroomListParams {
+    status: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `GET /api/v1/manage/articles`: every article, newest created first.
+pub async fn list_managed_articles(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    AppQuery(params): AppQuery<NewsroomListParams>,
+) -> Result<Json<ListResponse<ManagedSummary>>> {
+    let status = params
+        .status
+        .as_deref()
+        .map(publishing::parse_status)
+        .transpose()?;
+    let page = PageRequest::parse(
+        CursorKind::Newsroom,
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+    )?;
+    Ok(Json(
+        publishing::list_managed(&state.db, &actor, status, &page)
+            .await?
+            .into(),
+    ))
 }
 
 /// `GET /api/v1/manage/articles/{id}`: any status, with its ETag.

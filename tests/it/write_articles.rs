@@ -423,3 +423,24 @@ async fn every_write_is_in_the_audit_log_which_only_admins_read() {
     assert_eq!(entry["resource"], "article");
     assert!(entry["actor"].as_str().unwrap().contains("ed@news.example"));
 }
+
+#[tokio::test]
+async fn the_newsroom_lists_every_status_and_filters_by_one() {
+    let (app, token) = newsroom().await;
+    app.article("live").create().await;
+    app.article("unfinished").draft().create().await;
+
+    let all = app.get_as("/api/v1/manage/articles", &token).await.json();
+    let drafts = app
+        .get_as("/api/v1/manage/articles?status=draft", &token)
+        .await
+        .json();
+    let bad = app
+        .get_as("/api/v1/manage/articles?status=lost", &token)
+        .await;
+
+    assert_eq!(crate::support::slugs(&all["data"]), ["unfinished", "live"]);
+    assert_eq!(crate::support::slugs(&drafts["data"]), ["unfinished"]);
+    assert_eq!(bad.status, 400);
+    assert_eq!(app.get("/api/v1/manage/articles").await.status, 401);
+}

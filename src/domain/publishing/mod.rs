@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::actor::{Actor, Scope};
 use super::articles::FeaturedImage;
 use super::batch;
+use super::page::{Cursor, CursorKind, Page, PageRequest};
 use crate::db::entities::{articles, sections};
 use crate::error::{Error, Resource, Result};
 
@@ -100,6 +101,80 @@ pub fn version_from_etag(id: i64, raw: &str) -> Option<i32> {
     let inner = raw.trim().strip_prefix('"')?.strip_suffix('"')?;
     let (article, version) = inner.strip_prefix('a')?.split_once('v')?;
     (article.parse::<i64>().ok()? == id).then(|| version.parse().ok())?
+}
+
+/// A line of the newsroom's article list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ManagedSummary {
+    pub id: i64,
+    pub version: i32,
+    pub slug: String,
+    pub status: String,
+    pub title: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Parses a status filter: `draft`, `scheduled`, `published` or `archived`.
+pub fn parse_status(raw: &str) -> Result<&'static str> {
+    ["draft", "scheduled", "published", "archived"]
+        .into_iter()
+        .find(|s| *s == raw)
+        .ok_or_else(|| Error::invalid("status", "must be draft, scheduled, published or archived"))
+}
+
+/// Every article in the newsroom, newest created first, optionally in one status.
+pub async fn list_managed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<ManagedSummary>> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
+    actor.require(Scope::ContentWrite)?;
+    let mut query = articles::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(articles::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(
+            Condition::any()
+                .add(articles::Column::CreatedAt.lt(after.at))
+                .add(
+                    Condition::all()
+                        .add(articles::Column::CreatedAt.eq(after.at))
+                        .add(articles::Column::Id.lt(after.id)),
+                ),
+        );
+    }
+    let rows = query
+        .order_by_desc(articles::Column::CreatedAt)
+        .order_by_desc(articles::Column::Id)
+        .limit(page.limit.get() + 1)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| ManagedSummary {
+            id: a.id,
+            version: a.version,
+            slug: a.slug,
+            status: a.status,
+            title: a.title,
+            published_at: a.published_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        })
+        .collect();
+    Ok(Page::from_overfetch(
+        rows,
+        page.limit,
+        |a: &ManagedSummary| Cursor {
+            kind: CursorKind::Newsroom,
+            at: a.created_at,
+            id: a.id,
+        },
+    ))
 }
 
 /// One article in any status, for the newsroom.
