@@ -374,9 +374,12 @@ fn parse_lifetime(raw: &str) -> Result<chrono::TimeDelta, Error> {
 async fn serve(args: ServeArgs) -> Result<(), StartupError> {
     init_logging(&args.log)?;
     let http = args.http.config()?;
-    let conn = connect(&args.db).await?;
+    let mut conn = connect(&args.db).await?;
     if !args.no_migrate {
         db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+        // Serve from fresh connections: none can hold a view of the schema from before the migrations.
+        conn.close().await.map_err(StartupError::Connect)?;
+        conn = connect(&args.db).await?;
     }
     if !args.no_demo && seed::is_empty(&conn).await.map_err(StartupError::Connect)? {
         tracing::info!("the database is empty: seeding the demo newsroom");

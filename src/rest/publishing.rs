@@ -16,7 +16,7 @@ use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{
     self, ArticleFields, ManagedArticle, ManagedSummary, RelatedLinkInput, Transition,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Present-but-null and absent differ: `null` clears, absent keeps.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -82,13 +82,24 @@ impl From<ArticleBody> for ArticleFields {
 }
 
 /// The version a write is based on, from `If-Match`: none without the header
-/// (the domain answers 428), and none that can match for an ETag that is not
-/// one of this article's (the write is then stale, 412).
-fn expected_version(headers: &HeaderMap, id: i64) -> Option<i32> {
-    let raw = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())?;
-    Some(publishing::version_from_etag(id, raw).unwrap_or(NO_VERSION))
+/// (the domain answers 428), none that can match for an ETag that is not one
+/// of this article's (the write is then stale, 412), and a 400 for a value
+/// that is not an entity tag at all.
+fn expected_version(headers: &HeaderMap, id: i64) -> Result<Option<i32>> {
+    let Some(raw) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let raw = raw.to_str().unwrap_or_default().trim();
+    let quoted = raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"');
+    if !quoted {
+        return Err(Error::invalid(
+            "If-Match",
+            "is not an entity tag like \"a12v3\"",
+        ));
+    }
+    Ok(Some(
+        publishing::version_from_etag(id, raw).unwrap_or(NO_VERSION),
+    ))
 }
 
 /// A version no article ever has.
@@ -174,7 +185,7 @@ pub async fn update_article(
     headers: HeaderMap,
     AppJson(body): AppJson<ArticleBody>,
 ) -> Result<Response> {
-    let version = expected_version(&headers, id);
+    let version = expected_version(&headers, id)?;
     let article = publishing::update(&state.db, &actor, id, version, body.into()).await?;
     Ok(with_etag(StatusCode::OK, article))
 }
@@ -186,7 +197,7 @@ pub async fn delete_article(
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
-    let version = expected_version(&headers, id);
+    let version = expected_version(&headers, id)?;
     publishing::delete(&state.db, &actor, id, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -199,7 +210,7 @@ async fn move_to(
     to: Transition,
 ) -> Result<Response> {
     let Caller(actor) = actor;
-    let version = expected_version(headers, id);
+    let version = expected_version(headers, id)?;
     let article = publishing::transition(&state.db, &actor, id, version, to).await?;
     Ok(with_etag(StatusCode::OK, article))
 }
@@ -279,7 +290,7 @@ pub async fn set_related_links(
     headers: HeaderMap,
     AppJson(links): AppJson<Vec<LinkBody>>,
 ) -> Result<Response> {
-    let version = expected_version(&headers, id);
+    let version = expected_version(&headers, id)?;
     let links = links
         .into_iter()
         .map(|l| match l {

@@ -444,3 +444,27 @@ async fn the_newsroom_lists_every_status_and_filters_by_one() {
     assert_eq!(bad.status, 400);
     assert_eq!(app.get("/api/v1/manage/articles").await.status, 401);
 }
+
+#[tokio::test]
+async fn an_if_match_that_is_not_an_entity_tag_is_a_400() {
+    let (app, token) = newsroom().await;
+    let id = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    let res = with_if_match(
+        &app,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        "garbage",
+        None,
+        &token,
+    )
+    .await;
+
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["field"], "If-Match");
+}
