@@ -31,10 +31,14 @@ pub type NewsdeskSchema = Schema<Query, mutations::Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits; introspection can be switched off.
 pub fn schema(introspection: bool) -> NewsdeskSchema {
-    let builder = Schema::build(Query::default(), mutations::Mutation, EmptySubscription)
-        .limit_depth(limits::MAX_DEPTH)
-        .limit_complexity(limits::MAX_COMPLEXITY)
-        .limit_directives(limits::MAX_DIRECTIVES);
+    let builder = Schema::build(
+        Query::default(),
+        mutations::Mutation::default(),
+        EmptySubscription,
+    )
+    .limit_depth(limits::MAX_DEPTH)
+    .limit_complexity(limits::MAX_COMPLEXITY)
+    .limit_directives(limits::MAX_DIRECTIVES);
     if introspection {
         builder.finish()
     } else {
