@@ -169,6 +169,7 @@ pub(crate) async fn insert_article(txn: &impl ConnectionTrait, new: NewArticle) 
         seo_description: Set(new.seo_description),
         reading_time_minutes: Set(reading_time),
         comments_open: Set(new.comments_open),
+        version: Set(1),
         ..Default::default()
     }
     .insert(txn)

@@ -2,14 +2,16 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Lookahead, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::blocks::Block;
 use super::comments::CommentConnection;
 use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
-use super::loaders::{ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, SectionKey, TagsOf};
+use super::loaders::{
+    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, SectionKey, TagsOf, prefetch,
+};
 use super::node::{Kind, global_id};
 use super::related_links::RelatedLink;
 use super::sections::Section;
@@ -22,7 +24,7 @@ use crate::domain::more_like_this::more_like_this_rows;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, Page, PageRequest};
 use crate::domain::popular::{self, Window};
 use crate::domain::related_links;
-use crate::error::{Error, Resource};
+use crate::error::Resource;
 
 /// A published article.
 pub struct Article(pub ArticleRow);
@@ -52,84 +54,6 @@ impl Article {
             .gql()?
             .ok_or_else(|| coded("the article is no longer published", code::NOT_FOUND))
     }
-}
-
-/// Fields of `Article` that read its body row.
-const BODY_FIELDS: [&str; 6] = [
-    "updatedAt",
-    "bodyMarkdown",
-    "bodyHtml",
-    "bodyBlocks",
-    "seo",
-    "commentsOpen",
-];
-
-/// Loads, for a whole list at once, what the list's items ask for, so each
-/// item's own lookups are answered from the request's cache: one statement
-/// per relation per list, whatever the list's length.
-pub(super) async fn prefetch(
-    ctx: &Context<'_>,
-    rows: &[ArticleRow],
-    item: Lookahead<'_>,
-) -> async_graphql::Result<()> {
-    if rows.is_empty() || !item.exists() {
-        return Ok(());
-    }
-    let loader = ctx.loader();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let wants = |field: &str| item.field(field).exists();
-    let sections = async {
-        if wants("section") {
-            let sections = loader
-                .load_many(rows.iter().map(|r| SectionKey(r.section_id)))
-                .await?;
-            if item.field("section").field("parent").exists() {
-                loader
-                    .load_many(
-                        sections
-                            .values()
-                            .filter_map(|s| s.parent_id)
-                            .map(SectionKey),
-                    )
-                    .await?;
-            }
-        }
-        Ok::<_, Arc<Error>>(())
-    };
-    let authors = async {
-        if wants("authors") {
-            loader.load_many(ids.iter().copied().map(AuthorsOf)).await?;
-        }
-        Ok(())
-    };
-    let tags = async {
-        if wants("tags") {
-            loader.load_many(ids.iter().copied().map(TagsOf)).await?;
-        }
-        Ok(())
-    };
-    let bodies = async {
-        if BODY_FIELDS.iter().any(|f| wants(f)) {
-            loader.load_many(ids.iter().copied().map(BodyOf)).await?;
-        }
-        Ok(())
-    };
-    let counts = async {
-        if wants("commentCount") {
-            loader
-                .load_many(ids.iter().copied().map(CommentCountOf))
-                .await?;
-        }
-        Ok(())
-    };
-    let links = async {
-        if wants("relatedLinks") {
-            loader.load_many(ids.iter().copied().map(LinksOf)).await?;
-        }
-        Ok(())
-    };
-    tokio::try_join!(sections, authors, tags, bodies, counts, links).gql()?;
-    Ok(())
 }
 
 /// The complexity of a list field: its page size times what each item asks.

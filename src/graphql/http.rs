@@ -16,71 +16,18 @@ use serde::{Deserialize, Serialize};
 use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
+use super::media::{MediaType, negotiate};
 use crate::app::AppState;
 use crate::auth::{AuthOutcome, ClientIp};
 use crate::error::Error;
 
 /// The path of the endpoint.
 pub const PATH: &str = "/graphql";
-const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
 /// The endpoint's routes: GET and POST on `/graphql`.
 pub fn router() -> Router<AppState> {
     Router::new().route(PATH, get(graphql_get).post(graphql_post))
-}
-
-/// The media type of the answer, from the client's Accept header.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum MediaType {
-    GraphqlResponse,
-    Json,
-}
-
-impl MediaType {
-    fn header(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
-            MediaType::Json => "application/json; charset=utf-8",
-        })
-    }
-}
-
-/// The preferred type the client accepts; a missing header means JSON, as the
-/// spec asks during its transition. `None` when nothing acceptable is offered.
-fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(MediaType::Json);
-    };
-    let mut best: Option<(f32, MediaType)> = None;
-    for part in accept.split(',') {
-        let mut pieces = part.split(';');
-        let range = pieces
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let quality = pieces
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        let media = match range.as_str() {
-            GRAPHQL_RESPONSE_JSON => MediaType::GraphqlResponse,
-            JSON | "application/*" | "*/*" => MediaType::Json,
-            _ => continue,
-        };
-        let better = match best {
-            None => true,
-            Some((q, current)) => {
-                quality > q
-                    || (quality == q && media == MediaType::GraphqlResponse && current != media)
-            }
-        };
-        if quality > 0.0 && better {
-            best = Some((quality, media));
-        }
-    }
-    best.map(|(_, media)| media)
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -477,62 +424,5 @@ fn is_limit_message(message: &str) -> bool {
     .any(|m| message.contains(m))
 }
 
-const GRAPHIQL_HTML: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Newsdesk GraphiQL</title>
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
-</head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
-  <script crossorigin src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, { fetcher }));
-  </script>
-</body>
-</html>
-"#;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn accept(value: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
-        headers
-    }
-
-    #[test]
-    fn no_accept_header_means_json() {
-        assert!(negotiate(&HeaderMap::new()) == Some(MediaType::Json));
-    }
-
-    #[test]
-    fn graphql_response_json_wins_when_accepted() {
-        let headers = accept("application/graphql-response+json, application/json;q=0.9");
-        assert!(negotiate(&headers) == Some(MediaType::GraphqlResponse));
-        assert!(
-            negotiate(&accept(
-                "application/json, application/graphql-response+json"
-            )) == Some(MediaType::GraphqlResponse)
-        );
-    }
-
-    #[test]
-    fn quality_decides() {
-        let headers = accept("application/graphql-response+json;q=0.5, application/json");
-        assert!(negotiate(&headers) == Some(MediaType::Json));
-    }
-
-    #[test]
-    fn nothing_acceptable_is_none() {
-        assert!(negotiate(&accept("text/xml")).is_none());
-        assert!(negotiate(&accept("application/json;q=0")).is_none());
-    }
-}
+/// GraphiQL, loaded from a CDN by the browser: nothing of it is built into the binary but this page.
+const GRAPHIQL_HTML: &str = include_str!("graphiql.html");

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod loaders;
+pub mod media;
 pub mod mutations;
 pub mod node;
 pub mod related_links;

@@ -1,0 +1,252 @@
+//! Creating, editing and deleting authors and tags.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+
+use super::{AuthorFields, TagFields, check_name, check_text, choose_slug, finish};
+use crate::db::entities::{article_authors, article_tags, authors, tags};
+use crate::domain::actor::{Actor, Scope};
+use crate::domain::audit;
+use crate::domain::authors::Author;
+use crate::domain::markdown::is_safe_url;
+use crate::domain::tags::Tag;
+use crate::domain::time;
+use crate::error::{Error, FieldError, Resource, Result};
+
+async fn author_slug_taken(
+    db: &impl ConnectionTrait,
+    slug: String,
+    except: Option<i64>,
+) -> Result<bool> {
+    let mut query = authors::Entity::find().filter(authors::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(authors::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
+}
+
+async fn tag_slug_taken(
+    db: &impl ConnectionTrait,
+    slug: String,
+    except: Option<i64>,
+) -> Result<bool> {
+    let mut query = tags::Entity::find().filter(tags::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(tags::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
+}
+
+fn check_avatar(errors: &mut Vec<FieldError>, url: Option<&str>) {
+    if let Some(url) = url.filter(|u| !u.is_empty())
+        && !((url.starts_with("https://") || url.starts_with("http://"))
+            && is_safe_url(url)
+            && url.len() <= 2_000)
+    {
+        errors.push(FieldError::new("avatar_url", "must be an http(s) URL"));
+    }
+}
+
+/// Creates an author.
+pub async fn create_author(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    fields: AuthorFields,
+) -> Result<Author> {
+    actor.require(Scope::ContentWrite)?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), true);
+    check_text(&mut errors, "bio", fields.bio.as_deref());
+    check_avatar(&mut errors, fields.avatar_url.as_deref());
+    let name = fields.name.unwrap_or_default().trim().to_owned();
+    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
+        author_slug_taken(db, s, None)
+    })
+    .await?;
+    finish(errors)?;
+    let now = time::now();
+    let txn = db.begin().await?;
+    let model = authors::ActiveModel {
+        slug: Set(slug.unwrap_or_default()),
+        name: Set(name),
+        bio: Set(fields.bio.unwrap_or_default()),
+        avatar_url: Set(fields.avatar_url.filter(|u| !u.is_empty())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "create",
+        "author",
+        Some(model.id),
+        model.slug.clone(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+/// Edits an author.
+pub async fn update_author(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    fields: AuthorFields,
+) -> Result<Author> {
+    actor.require(Scope::ContentWrite)?;
+    let current = authors::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Author))?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), false);
+    check_text(&mut errors, "bio", fields.bio.as_deref());
+    check_avatar(&mut errors, fields.avatar_url.as_deref());
+    let slug = match fields.slug.as_deref() {
+        Some(given) => {
+            choose_slug(Some(given), &current.name, &mut errors, |s| {
+                author_slug_taken(db, s, Some(id))
+            })
+            .await?
+        }
+        None => None,
+    };
+    finish(errors)?;
+    let txn = db.begin().await?;
+    let mut model = current.into_active_model();
+    if let Some(slug) = slug {
+        model.slug = Set(slug);
+    }
+    if let Some(name) = fields.name {
+        model.name = Set(name.trim().to_owned());
+    }
+    if let Some(bio) = fields.bio {
+        model.bio = Set(bio);
+    }
+    if let Some(avatar) = fields.avatar_url {
+        model.avatar_url = Set(Some(avatar).filter(|u| !u.is_empty()));
+    }
+    model.updated_at = Set(time::now());
+    let model = model.update(&txn).await?;
+    audit::record(&txn, actor, "update", "author", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+/// Deletes an author no article credits.
+pub async fn delete_author(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Scope::ContentWrite)?;
+    authors::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Author))?;
+    let credited = article_authors::Entity::find()
+        .filter(article_authors::Column::AuthorId.eq(id))
+        .count(db)
+        .await?;
+    if credited > 0 {
+        return Err(Error::Conflict(
+            "articles still credit this author; change their bylines first",
+        ));
+    }
+    let txn = db.begin().await?;
+    authors::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, "delete", "author", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Creates a tag.
+pub async fn create_tag(db: &DatabaseConnection, actor: &Actor, fields: TagFields) -> Result<Tag> {
+    actor.require(Scope::ContentWrite)?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), true);
+    let name = fields.name.unwrap_or_default().trim().to_owned();
+    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
+        tag_slug_taken(db, s, None)
+    })
+    .await?;
+    finish(errors)?;
+    let txn = db.begin().await?;
+    let model = tags::ActiveModel {
+        slug: Set(slug.unwrap_or_default()),
+        name: Set(name),
+        created_at: Set(time::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "create",
+        "tag",
+        Some(model.id),
+        model.slug.clone(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+/// Edits a tag.
+pub async fn update_tag(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    fields: TagFields,
+) -> Result<Tag> {
+    actor.require(Scope::ContentWrite)?;
+    let current = tags::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Tag))?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), false);
+    let slug = match fields.slug.as_deref() {
+        Some(given) => {
+            choose_slug(Some(given), &current.name, &mut errors, |s| {
+                tag_slug_taken(db, s, Some(id))
+            })
+            .await?
+        }
+        None => None,
+    };
+    finish(errors)?;
+    let txn = db.begin().await?;
+    let mut model = current.into_active_model();
+    if let Some(slug) = slug {
+        model.slug = Set(slug);
+    }
+    if let Some(name) = fields.name {
+        model.name = Set(name.trim().to_owned());
+    }
+    let model = model.update(&txn).await?;
+    audit::record(&txn, actor, "update", "tag", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(model.into())
+}
+
+/// Deletes a tag; articles simply lose it.
+pub async fn delete_tag(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Scope::ContentWrite)?;
+    tags::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Tag))?;
+    let txn = db.begin().await?;
+    article_tags::Entity::delete_many()
+        .filter(article_tags::Column::TagId.eq(id))
+        .exec(&txn)
+        .await?;
+    tags::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, "delete", "tag", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(())
+}

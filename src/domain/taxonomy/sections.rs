@@ -1,0 +1,188 @@
+//! Creating, editing and deleting sections, kept a tree.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+
+use super::{SectionFields, check_name, check_text, choose_slug, finish};
+use crate::db::entities::{articles, sections};
+use crate::domain::actor::{Actor, Scope};
+use crate::domain::audit;
+use crate::domain::sections::SectionInfo;
+use crate::domain::time;
+use crate::error::{Error, FieldError, Resource, Result};
+
+async fn section_slug_taken(
+    db: &impl ConnectionTrait,
+    slug: String,
+    except: Option<i64>,
+) -> Result<bool> {
+    let mut query = sections::Entity::find().filter(sections::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(sections::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
+}
+
+/// The parent a section would get; a section cannot sit under itself or its own descendants.
+async fn resolve_parent(
+    db: &impl ConnectionTrait,
+    parent: Option<&str>,
+    this: Option<i64>,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<Option<i64>>> {
+    let Some(parent) = parent else {
+        return Ok(None);
+    };
+    if parent.is_empty() {
+        return Ok(Some(None));
+    }
+    let all = sections::Entity::find().all(db).await?;
+    let Some(found) = all.iter().find(|s| s.slug == parent) else {
+        errors.push(FieldError::new(
+            "parent",
+            format!("no section has the slug {parent:?}"),
+        ));
+        return Ok(None);
+    };
+    if let Some(this) = this {
+        let mut cursor = Some(found.id);
+        while let Some(id) = cursor {
+            if id == this {
+                errors.push(FieldError::new(
+                    "parent",
+                    "a section cannot sit under itself",
+                ));
+                return Ok(None);
+            }
+            cursor = all.iter().find(|s| s.id == id).and_then(|s| s.parent_id);
+        }
+    }
+    Ok(Some(Some(found.id)))
+}
+
+fn section_info(model: sections::Model) -> SectionInfo {
+    SectionInfo::from(&model)
+}
+
+/// Creates a section.
+pub async fn create_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    fields: SectionFields,
+) -> Result<SectionInfo> {
+    actor.require(Scope::ContentWrite)?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), true);
+    check_text(&mut errors, "description", fields.description.as_deref());
+    let parent = resolve_parent(db, fields.parent.as_deref(), None, &mut errors).await?;
+    let name = fields.name.unwrap_or_default().trim().to_owned();
+    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
+        section_slug_taken(db, s, None)
+    })
+    .await?;
+    finish(errors)?;
+    let now = time::now();
+    let txn = db.begin().await?;
+    let model = sections::ActiveModel {
+        slug: Set(slug.unwrap_or_default()),
+        name: Set(name),
+        description: Set(fields.description.unwrap_or_default()),
+        parent_id: Set(parent.flatten()),
+        position: Set(fields.position.unwrap_or(0)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "create",
+        "section",
+        Some(model.id),
+        model.slug.clone(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(section_info(model))
+}
+
+/// Edits a section.
+pub async fn update_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    fields: SectionFields,
+) -> Result<SectionInfo> {
+    actor.require(Scope::ContentWrite)?;
+    let current = sections::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Section))?;
+    let mut errors = Vec::new();
+    check_name(&mut errors, fields.name.as_deref(), false);
+    check_text(&mut errors, "description", fields.description.as_deref());
+    let parent = resolve_parent(db, fields.parent.as_deref(), Some(id), &mut errors).await?;
+    let slug = match fields.slug.as_deref() {
+        Some(given) => {
+            choose_slug(Some(given), &current.name, &mut errors, |s| {
+                section_slug_taken(db, s, Some(id))
+            })
+            .await?
+        }
+        None => None,
+    };
+    finish(errors)?;
+    let txn = db.begin().await?;
+    let mut model = current.into_active_model();
+    if let Some(slug) = slug {
+        model.slug = Set(slug);
+    }
+    if let Some(name) = fields.name {
+        model.name = Set(name.trim().to_owned());
+    }
+    if let Some(description) = fields.description {
+        model.description = Set(description);
+    }
+    if let Some(parent) = parent {
+        model.parent_id = Set(parent);
+    }
+    if let Some(position) = fields.position {
+        model.position = Set(position);
+    }
+    model.updated_at = Set(time::now());
+    let model = model.update(&txn).await?;
+    audit::record(&txn, actor, "update", "section", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(section_info(model))
+}
+
+/// Deletes a section that no article and no subsection uses.
+pub async fn delete_section(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Scope::ContentWrite)?;
+    sections::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Section))?;
+    let filed = articles::Entity::find()
+        .filter(articles::Column::SectionId.eq(id))
+        .count(db)
+        .await?;
+    let children = sections::Entity::find()
+        .filter(sections::Column::ParentId.eq(id))
+        .count(db)
+        .await?;
+    if filed > 0 || children > 0 {
+        return Err(Error::Conflict(
+            "the section still has articles or subsections; move them first",
+        ));
+    }
+    let txn = db.begin().await?;
+    sections::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, "delete", "section", Some(id), "").await?;
+    txn.commit().await?;
+    Ok(())
+}
