@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, FromQueryResult,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter,
 };
 
 /// How to reach the database.
@@ -55,4 +56,22 @@ pub async fn fetch_all<T: FromQueryResult>(
         .iter()
         .map(|row| T::from_query_result(row, ""))
         .collect()
+}
+
+/// Whether a row of `E` other than `except` already has this slug.
+pub async fn slug_in_use<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    slug_column: E::Column,
+    id_column: E::Column,
+    slug: &str,
+    except: Option<i64>,
+) -> Result<bool, DbErr>
+where
+    E::Model: Sync,
+{
+    let mut query = E::find().filter(slug_column.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(id_column.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
 }

@@ -170,11 +170,14 @@ pub(super) async fn slug_taken(
     slug: &str,
     except: Option<i64>,
 ) -> Result<bool> {
-    let mut query = articles::Entity::find().filter(articles::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(articles::Column::Id.ne(id));
-    }
-    Ok(query.one(db).await?.is_some())
+    Ok(crate::db::slug_in_use::<articles::Entity>(
+        db,
+        articles::Column::Slug,
+        articles::Column::Id,
+        slug,
+        except,
+    )
+    .await?)
 }
 
 /// A free slug for the title: the title's own, or with -2, -3… appended.

@@ -20,11 +20,14 @@ async fn author_slug_taken(
     slug: String,
     except: Option<i64>,
 ) -> Result<bool> {
-    let mut query = authors::Entity::find().filter(authors::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(authors::Column::Id.ne(id));
-    }
-    Ok(query.count(db).await? > 0)
+    Ok(crate::db::slug_in_use::<authors::Entity>(
+        db,
+        authors::Column::Slug,
+        authors::Column::Id,
+        &slug,
+        except,
+    )
+    .await?)
 }
 
 async fn tag_slug_taken(
@@ -32,11 +35,14 @@ async fn tag_slug_taken(
     slug: String,
     except: Option<i64>,
 ) -> Result<bool> {
-    let mut query = tags::Entity::find().filter(tags::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(tags::Column::Id.ne(id));
-    }
-    Ok(query.count(db).await? > 0)
+    Ok(crate::db::slug_in_use::<tags::Entity>(
+        db,
+        tags::Column::Slug,
+        tags::Column::Id,
+        &slug,
+        except,
+    )
+    .await?)
 }
 
 fn check_avatar(errors: &mut Vec<FieldError>, url: Option<&str>) {

@@ -18,11 +18,14 @@ async fn section_slug_taken(
     slug: String,
     except: Option<i64>,
 ) -> Result<bool> {
-    let mut query = sections::Entity::find().filter(sections::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(sections::Column::Id.ne(id));
-    }
-    Ok(query.count(db).await? > 0)
+    Ok(crate::db::slug_in_use::<sections::Entity>(
+        db,
+        sections::Column::Slug,
+        sections::Column::Id,
+        &slug,
+        except,
+    )
+    .await?)
 }
 
 /// The parent a section would get; a section cannot sit under itself or its own descendants.
