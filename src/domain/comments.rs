@@ -277,7 +277,7 @@ pub async fn submit_comment(
     if !actor.is_anonymous() && !actor.has(Scope::CommentsWrite) {
         return Err(Error::Forbidden(Scope::CommentsWrite.as_str()));
     }
-    let row = articles::find_article_row(db, article).await?;
+    let (article_id, open) = articles::commentable(db, article).await?;
     let name = input.author_name.trim().to_owned();
     let email = input.author_email.trim().to_owned();
     let body = input.body.trim().to_owned();
@@ -292,10 +292,6 @@ pub async fn submit_comment(
     if let Some(error) = merge_errors(checks) {
         return Err(error);
     }
-    let open = crate::db::entities::articles::Entity::find_by_id(row.id)
-        .one(db)
-        .await?
-        .is_some_and(|a| a.comments_open);
     if !open {
         return Err(Error::invalid(
             "article",
@@ -304,7 +300,7 @@ pub async fn submit_comment(
     }
     if let Some(parent) = input.parent_id {
         let shown = comments_by_ids(db, &[parent]).await?;
-        if !shown.contains_key(&parent) || !belongs_to(db, parent, row.id).await? {
+        if !shown.contains_key(&parent) || !belongs_to(db, parent, article_id).await? {
             return Err(Error::invalid(
                 "parent_id",
                 "no public comment with this id on this article",
@@ -328,7 +324,7 @@ pub async fn submit_comment(
     let id = super::editing::create_comment(
         db,
         super::editing::NewComment {
-            article: row.id,
+            article: article_id,
             parent: input.parent_id,
             author_name: name,
             author_email: email,

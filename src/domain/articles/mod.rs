@@ -207,6 +207,20 @@ pub async fn find_article_row(db: &impl ConnectionTrait, slug: &Slug) -> Result<
         .ok_or(Error::NotFound(Resource::Article))
 }
 
+/// The id of the public article with this slug, and whether it takes comments.
+pub(crate) async fn commentable(db: &impl ConnectionTrait, slug: &Slug) -> Result<(i64, bool)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    articles::Entity::find()
+        .select_only()
+        .columns([articles::Column::Id, articles::Column::CommentsOpen])
+        .filter(articles::Column::Slug.eq(slug.as_str()))
+        .filter(public_articles(articles::Entity, time::now()))
+        .into_tuple::<(i64, bool)>()
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(Resource::Article))
+}
+
 /// The id of the public article with this slug.
 pub(crate) async fn public_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64> {
     Ok(find_article_row(db, slug).await?.id)
