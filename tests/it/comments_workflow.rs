@@ -234,3 +234,17 @@ async fn deleted_comments_disappear_but_stay_stored() {
         .json();
     assert_eq!(kept["data"][0]["body"], "regrettable");
 }
+
+#[tokio::test]
+async fn an_article_closed_for_comments_refuses_them() {
+    let app = TestApp::new().await;
+    app.article("story").comments_closed().create().await;
+
+    let res = app
+        .post_json("/api/v1/articles/story/comments", comment("Too late"), None)
+        .await;
+
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["field"], "article");
+    assert!(!public_bodies(&app).await.contains("Too late"));
+}

@@ -123,6 +123,7 @@ impl TestApp {
                 .to_owned(),
             related: Vec::new(),
             image: None,
+            comments_open: true,
         }
     }
 
@@ -185,6 +186,7 @@ pub struct ArticleBuilder<'a> {
     body: String,
     related: Vec<NewRelatedLink>,
     image: Option<FeaturedImage>,
+    comments_open: bool,
 }
 
 impl ArticleBuilder<'_> {
@@ -241,6 +243,11 @@ impl ArticleBuilder<'_> {
         self
     }
 
+    pub fn comments_closed(mut self) -> Self {
+        self.comments_open = false;
+        self
+    }
+
     pub fn image(mut self, url: &str) -> Self {
         self.image = Some(FeaturedImage {
             url: url.to_owned(),
@@ -273,7 +280,7 @@ impl ArticleBuilder<'_> {
                 canonical_url: None,
                 seo_title: None,
                 seo_description: None,
-                comments_open: true,
+                comments_open: self.comments_open,
                 related: self.related,
             },
         )
