@@ -9,11 +9,17 @@ use axum::http::{HeaderName, Method, header};
 use sea_orm::DatabaseConnection;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
+
 use crate::auth::{self, Auth, jwt::JwtKeys};
+use crate::cache::ResponseCache;
+use crate::cache::http::{HttpCaching, http_caching};
 use crate::config::{CorsOrigins, HttpConfig};
 use crate::domain::actor::ReadPolicy;
 use crate::domain::comments::CommentPolicy;
 use crate::domain::views::ViewCounter;
+use crate::graphql::persisted::PersistedQueries;
 use crate::graphql::{self, NewsdeskSchema};
 use crate::rest::problem;
 use crate::{middleware, rest};
@@ -29,6 +35,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// What the comment rules allow; see `domain::comments`.
     pub comment_policy: CommentPolicy,
+    pub cache: Arc<ResponseCache>,
+    pub persisted_queries: Arc<PersistedQueries>,
 }
 
 impl AppState {
@@ -48,9 +56,22 @@ impl AppState {
                 auto_approve: http.auto_approve_comments,
                 per_minute: http.comments_per_minute,
             },
+            cache: Arc::new(ResponseCache::new(http.cache)),
+            persisted_queries: Arc::new(PersistedQueries::default()),
         }
     }
+
+    /// Writes the views counted in memory, then retires the responses that
+    /// rank by them.
+    pub async fn flush_views(&self) -> crate::error::Result<()> {
+        self.views.flush(&self.db).await?;
+        self.cache.views_flushed();
+        Ok(())
+    }
 }
+
+/// Smaller bodies gain less from compression than it costs.
+const COMPRESS_ABOVE_BYTES: u64 = 1024;
 
 /// Builds the complete router with its middleware.
 pub fn build(state: AppState, http: &HttpConfig) -> Router {
@@ -63,7 +84,17 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             state.clone(),
             auth::authenticate_request,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            HttpCaching {
+                cache: state.cache.clone(),
+                db: state.db.clone(),
+                graphql_path: graphql::http::PATH,
+                body_limit: http.body_limit_bytes,
+            },
+            http_caching,
+        ))
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(
             middleware::RequestLimits {
@@ -87,6 +118,7 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             header::IF_NONE_MATCH,
+            header::IF_MATCH,
         ])
         .expose_headers([
             header::ETAG,

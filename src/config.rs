@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::cache::{CacheConfig, Freshness};
+
 /// A value that must not reach logs: `Debug` and `Display` print a placeholder.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -81,6 +83,18 @@ pub struct HttpArgs {
     /// Seconds between writes of counted article views to the database.
     #[arg(long, env = "NEWSDESK_VIEWS_FLUSH_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub views_flush_secs: u64,
+    /// Megabytes of public responses kept in memory; 0 turns the response cache off.
+    #[arg(long, env = "NEWSDESK_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(0..=65536))]
+    pub cache_mb: u64,
+    /// `max-age` of public responses, for browsers and apps.
+    #[arg(long, env = "NEWSDESK_CACHE_MAX_AGE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=31_536_000))]
+    pub cache_max_age_secs: u64,
+    /// `s-maxage` of public responses, for CDNs (which purge by `Surrogate-Key`).
+    #[arg(long, env = "NEWSDESK_CACHE_SHARED_MAX_AGE_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=31_536_000))]
+    pub cache_shared_max_age_secs: u64,
+    /// `stale-while-revalidate` of public responses.
+    #[arg(long, env = "NEWSDESK_CACHE_STALE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=31_536_000))]
+    pub cache_stale_secs: u64,
 }
 
 /// Browser origins allowed by CORS.
@@ -103,6 +117,7 @@ pub struct HttpConfig {
     pub public_reads: bool,
     pub auto_approve_comments: bool,
     pub comments_per_minute: u32,
+    pub cache: CacheConfig,
 }
 
 /// A signing secret for one process only: enough for a demo and for tests.
@@ -123,6 +138,7 @@ impl Default for HttpConfig {
             public_reads: true,
             auto_approve_comments: false,
             comments_per_minute: 5,
+            cache: CacheConfig::default(),
         }
     }
 }
@@ -184,6 +200,14 @@ impl HttpArgs {
             public_reads: self.public_reads,
             auto_approve_comments: self.auto_approve_comments,
             comments_per_minute: self.comments_per_minute,
+            cache: CacheConfig {
+                capacity_bytes: self.cache_mb * 1024 * 1024,
+                freshness: Freshness {
+                    max_age: Duration::from_secs(self.cache_max_age_secs),
+                    shared_max_age: Duration::from_secs(self.cache_shared_max_age_secs),
+                    stale_while_revalidate: Duration::from_secs(self.cache_stale_secs),
+                },
+            },
         })
     }
 }

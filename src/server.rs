@@ -10,6 +10,9 @@ use crate::app::{self, AppState};
 use crate::cli::StartupError;
 use crate::config::HttpConfig;
 
+/// How often this node looks for writes made through other nodes.
+const CHANGE_POLL: Duration = Duration::from_secs(1);
+
 /// Serves the API on `bind` until a shutdown signal.
 pub async fn run(
     db: DatabaseConnection,
@@ -31,11 +34,25 @@ pub async fn run(
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = state.views.flush(&state.db).await {
+                if let Err(e) = state.flush_views().await {
                     tracing::warn!(error = %e, "writing view counts failed; keeping them for the next try");
                 }
                 if let Err(e) = state.auth.usage.flush(&state.db).await {
                     tracing::warn!(error = %e, "writing token use failed; keeping it for the next try");
+                }
+            }
+        })
+    };
+    // Writes served by other nodes reach this node's cache through the audit log.
+    let follower = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(CHANGE_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.cache.catch_up(&state.db).await {
+                    tracing::warn!(error = %e, "reading the change feed failed; retrying");
                 }
             }
         })
@@ -48,7 +65,8 @@ pub async fn run(
     .with_graceful_shutdown(shutdown_signal())
     .await;
     flusher.abort();
-    if let Err(e) = state.views.flush(&state.db).await {
+    follower.abort();
+    if let Err(e) = state.flush_views().await {
         tracing::error!(error = %e, pending = state.views.pending(), "views counted since the last flush were not written");
     }
     if let Err(e) = state.auth.usage.flush(&state.db).await {

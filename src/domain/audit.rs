@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -61,9 +62,33 @@ pub async fn recent(
         .limit(limit.get())
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEntry {
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// Entries written after entry `after`, oldest first, at most `limit` of
+/// them: the feed that tells every API node what changed. Not an actor's read.
+pub async fn since(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<AuditEntry>> {
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Id.gt(after))
+        .order_by_asc(audit_log::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// The id of the newest entry, 0 when there is none.
+pub async fn latest_id(db: &impl ConnectionTrait) -> Result<i64> {
+    let newest = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .one(db)
+        .await?;
+    Ok(newest.map_or(0, |r| r.id))
+}
+
+impl From<audit_log::Model> for AuditEntry {
+    fn from(r: audit_log::Model) -> Self {
+        AuditEntry {
             id: r.id,
             actor: r.actor,
             action: r.action,
@@ -71,6 +96,6 @@ pub async fn recent(
             resource_id: r.resource_id,
             detail: r.detail,
             at: r.created_at,
-        })
-        .collect())
+        }
+    }
 }

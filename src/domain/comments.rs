@@ -4,7 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -34,16 +35,6 @@ pub struct Comment {
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub replies: Vec<Comment>,
-}
-
-/// A page of a public article's approved threads, each with its approved replies.
-pub async fn list_comments(
-    db: &impl ConnectionTrait,
-    article: &Slug,
-    page: &PageRequest,
-) -> Result<Page<Comment>> {
-    let article_id = articles::public_id(db, article).await?;
-    threads(db, article_id, page).await
 }
 
 /// A page of approved top-level comments with their replies, two statements
@@ -264,7 +255,7 @@ fn count_links(body: &str) -> usize {
 /// waits for moderation unless auto-approval is on or the caller may moderate.
 /// `client` names who is posting, for the rate limit: a token, or an address.
 pub async fn submit_comment(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &super::actor::Actor,
     policy: CommentPolicy,
     limiter: &crate::auth::rate_limit::RateLimiter,
@@ -321,8 +312,9 @@ pub async fn submit_comment(
     } else {
         "pending"
     };
+    let txn = db.begin().await?;
     let id = super::editing::create_comment(
-        db,
+        &txn,
         super::editing::NewComment {
             article: article_id,
             parent: input.parent_id,
@@ -337,6 +329,8 @@ pub async fn submit_comment(
         },
     )
     .await?;
+    super::audit::record(&txn, actor, "submit", "comment", Some(id), status).await?;
+    txn.commit().await?;
     Ok(SubmittedComment {
         id,
         status: if status == PUBLIC_COMMENT_STATUS {
@@ -345,6 +339,21 @@ pub async fn submit_comment(
             "pending"
         },
     })
+}
+
+/// The articles the given comments belong to, whatever their status.
+pub async fn articles_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let articles: Vec<i64> = comments::Entity::find()
+        .select_only()
+        .column(comments::Column::ArticleId)
+        .filter(comments::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(dedup(&articles))
 }
 
 async fn belongs_to(db: &impl ConnectionTrait, comment: i64, article: i64) -> Result<bool> {

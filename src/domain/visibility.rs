@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::db::entities::articles;
+use crate::error::Result;
 
 /// The life cycle of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,3 +47,36 @@ pub fn public_articles(table: impl IntoIden, now: DateTime<Utc>) -> Condition {
 
 /// The status of a comment the public may read.
 pub const PUBLIC_COMMENT_STATUS: &str = "approved";
+
+/// When the next article waiting for its publication time becomes public, if
+/// one is waiting: the moment cached lists stop being true.
+pub async fn next_publication(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<Option<DateTime<Utc>>> = articles::Entity::find()
+        .select_only()
+        .column_as(articles::Column::PublishedAt.min(), "next")
+        .filter(articles::Column::Status.is_in(LIVE_STATUSES.map(ArticleStatus::as_str)))
+        .filter(articles::Column::PublishedAt.gt(now))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(next.flatten())
+}
+
+/// Which of `ids` are published or scheduled: the articles whose edits the
+/// public sees now or will see at their publication time.
+pub async fn live_among(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(articles::Entity::find()
+        .select_only()
+        .column(articles::Column::Id)
+        .filter(articles::Column::Id.is_in(ids.iter().copied()))
+        .filter(articles::Column::Status.is_in(LIVE_STATUSES.map(ArticleStatus::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?)
+}

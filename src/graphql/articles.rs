@@ -16,6 +16,7 @@ use super::node::{Kind, global_id};
 use super::related_links::RelatedLink;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
+use crate::cache::CacheTag;
 use crate::domain::articles::{self, ArticleBody, ArticleFilter, ArticleRow, ListArticles};
 use crate::domain::comments;
 use crate::domain::ids::Slug;
@@ -166,6 +167,7 @@ impl Article {
 
     /// Approved comments shown under the article, replies included.
     async fn comment_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        ctx.shows(CacheTag::Article(self.0.id));
         Ok(ctx
             .loader()
             .load_one(CommentCountOf(self.0.id))
@@ -223,6 +225,7 @@ impl Article {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
+        ctx.shows(CacheTag::Article(self.0.id));
         let page =
             PageRequest::forward(CursorKind::Comments, first.map(i64::from), after.as_deref())
                 .gql()?;
@@ -397,6 +400,7 @@ impl ArticleQuery {
         #[graphql(default_with = "PopularWindow::Last7Days")] window: PopularWindow,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<PopularArticle>> {
+        ctx.shows(CacheTag::Popular);
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
         let ranked = popular::popular_rows(&ctx.state().db, window.into(), limit)
             .await

@@ -4,12 +4,15 @@ use async_graphql::Context;
 
 use super::loaders::RequestLoader;
 use crate::app::AppState;
+use crate::cache::{CacheTag, TagCollector};
 use crate::domain::actor::Actor;
 
 pub trait ContextExt {
     fn state(&self) -> &AppState;
     fn actor(&self) -> &Actor;
     fn loader(&self) -> &RequestLoader;
+    /// Notes that the response shows `tag`, beyond what every query shows.
+    fn shows(&self, tag: CacheTag);
 }
 
 impl ContextExt for Context<'_> {
@@ -23,5 +26,9 @@ impl ContextExt for Context<'_> {
 
     fn loader(&self) -> &RequestLoader {
         self.data_unchecked::<RequestLoader>()
+    }
+
+    fn shows(&self, tag: CacheTag) {
+        self.data_unchecked::<TagCollector>().add(tag);
     }
 }

@@ -17,8 +17,11 @@ use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use super::media::{MediaType, negotiate};
+use super::persisted::PersistedQueryError;
+use super::response_order::in_query_order;
 use crate::app::AppState;
 use crate::auth::{AuthOutcome, ClientIp};
+use crate::cache::{CacheTags, TagCollector};
 use crate::error::Error;
 
 /// The path of the endpoint.
@@ -147,29 +150,31 @@ async fn graphql_get(
             );
         }
     };
-    if params
+    let extensions = match params
         .extensions
         .as_deref()
-        .is_some_and(|e| serde_json::from_str::<serde_json::Value>(e).is_err())
+        .map(serde_json::from_str::<serde_json::Value>)
     {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            media,
-            "`extensions` is not JSON",
-            code::BAD_REQUEST,
-        );
-    }
-    let Some(query) = params.query else {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            media,
-            "`query` is required",
-            code::BAD_REQUEST,
-        );
+        None => None,
+        Some(Ok(extensions)) => Some(extensions),
+        Some(Err(_)) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "`extensions` is not JSON",
+                code::BAD_REQUEST,
+            );
+        }
     };
-    match build_request(query, variables, params.operation_name) {
+    let asked = Asked {
+        query: params.query,
+        variables,
+        operation_name: params.operation_name,
+        extensions,
+    };
+    match build_request(&state, asked) {
         Ok(request) => execute(&state, (auth, ip), media, request, true).await,
-        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
+        Err(refusal) => refusal.respond(media),
     }
 }
 
@@ -226,8 +231,9 @@ async fn graphql_post(
         );
     }
     let query = match body.query {
-        Some(serde_json::Value::String(query)) => query,
-        _ => {
+        Some(serde_json::Value::String(query)) => Some(query),
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
@@ -248,24 +254,72 @@ async fn graphql_post(
             );
         }
     };
-    match build_request(query, body.variables.unwrap_or_default(), operation_name) {
+    let asked = Asked {
+        query,
+        variables: body.variables.unwrap_or_default(),
+        operation_name,
+        extensions: body.extensions,
+    };
+    match build_request(&state, asked) {
         Ok(request) => execute(&state, (auth, ip), media, request, false).await,
-        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message, code::BAD_REQUEST),
+        Err(refusal) => refusal.respond(media),
     }
 }
 
-fn build_request(
-    query: String,
+/// The parameters of a request, from the URL or the body.
+struct Asked {
+    query: Option<String>,
     variables: serde_json::Value,
     operation_name: Option<String>,
-) -> Result<GraphqlRequest, &'static str> {
-    if !(variables.is_object() || variables.is_null()) {
-        return Err("`variables` must be an object");
+    extensions: Option<serde_json::Value>,
+}
+
+/// A request that cannot be run as sent.
+struct Refusal {
+    /// `None`: the status of a request stopped before execution.
+    status: Option<StatusCode>,
+    message: &'static str,
+    code: &'static str,
+}
+
+impl Refusal {
+    fn bad_request(message: &'static str) -> Self {
+        Refusal {
+            status: Some(StatusCode::BAD_REQUEST),
+            message,
+            code: code::BAD_REQUEST,
+        }
     }
+
+    fn respond(self, media: MediaType) -> Response {
+        let status = self.status.unwrap_or_else(|| rejected_status(media));
+        request_error(status, media, self.message, self.code)
+    }
+}
+
+fn build_request(state: &AppState, asked: Asked) -> Result<GraphqlRequest, Refusal> {
+    if !(asked.variables.is_object() || asked.variables.is_null()) {
+        return Err(Refusal::bad_request("`variables` must be an object"));
+    }
+    let query = state
+        .persisted_queries
+        .resolve(asked.query, asked.extensions.as_ref())
+        .map_err(|e| match e {
+            PersistedQueryError::NotFound => Refusal {
+                status: None,
+                message: "PersistedQueryNotFound",
+                code: code::PERSISTED_QUERY_NOT_FOUND,
+            },
+            PersistedQueryError::HashMismatch => {
+                Refusal::bad_request("provided sha does not match query")
+            }
+            PersistedQueryError::Malformed(message) => Refusal::bad_request(message),
+            PersistedQueryError::NoQuery => Refusal::bad_request("`query` is required"),
+        })?;
     Ok(GraphqlRequest {
         query,
-        variables: Variables::from_json(variables),
-        operation_name,
+        variables: Variables::from_json(asked.variables),
+        operation_name: asked.operation_name,
     })
 }
 
@@ -369,13 +423,17 @@ async fn execute(
         return refused(media, &error);
     }
 
+    // Every query shows articles and their sections, authors and tags;
+    // resolvers add what else they read.
+    let shown = TagCollector::starting_with(CacheTags::article_lists());
     let mut gql = async_graphql::Request::new(request.query)
         .variables(request.variables)
         .data(state.clone())
         .data(ClientKey(client_key))
         .data(actor)
+        .data(shown.clone())
         .data(DomainLoader::for_request(state.db.clone()));
-    if let Some(name) = request.operation_name {
+    if let Some(name) = request.operation_name.clone() {
         gql = gql.operation_name(name);
     }
     let response = state.graphql.execute(gql).await;
@@ -405,10 +463,15 @@ async fn execute(
             .set("code", code);
     }
     if never_ran {
-        respond(rejected_status(media), media, None, &errors)
-    } else {
-        respond(StatusCode::OK, media, Some(&response.data), &errors)
+        return respond(rejected_status(media), media, None, &errors);
     }
+    let data = in_query_order(response.data, &document, request.operation_name.as_deref());
+    let cacheable = errors.is_empty() && matches!(operation, Some(OperationType::Query));
+    let mut response = respond(StatusCode::OK, media, Some(&data), &errors);
+    if cacheable {
+        response.extensions_mut().insert(shown.tags());
+    }
+    response
 }
 
 /// The schema's own depth and complexity checks speak in these words.

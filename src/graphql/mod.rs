@@ -13,7 +13,9 @@ pub mod loaders;
 pub mod media;
 pub mod mutations;
 pub mod node;
+pub mod persisted;
 pub mod related_links;
+pub mod response_order;
 pub mod sections;
 pub mod taxonomy;
 

@@ -14,6 +14,7 @@ use super::loaders::{ArticleKey, AuthorKey, CommentKey, LinkKey, SectionKey, Tag
 use super::related_links::RelatedLink;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
+use crate::cache::CacheTag;
 
 /// The most ids one `nodes` call may ask for.
 pub const MAX_NODES: usize = 100;
@@ -110,11 +111,14 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
             .await
             .gql()?
             .map(|t| Node::Tag(Tag(t))),
-        Kind::Comment => loader
-            .load_one(CommentKey(id))
-            .await
-            .gql()?
-            .map(|c| Node::Comment(Comment(c))),
+        Kind::Comment => {
+            ctx.shows(CacheTag::Comments);
+            loader
+                .load_one(CommentKey(id))
+                .await
+                .gql()?
+                .map(|c| Node::Comment(Comment(c)))
+        }
         Kind::RelatedLink => loader
             .load_one(LinkKey(id))
             .await

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{AppPath, AppQuery, Reader, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
+use crate::cache::CacheTags;
 use crate::domain::articles::{self, Article, ArticleSummary, ListArticles};
 use crate::domain::comments::{self, Comment};
 use crate::domain::more_like_this;
@@ -28,7 +29,7 @@ pub async fn list_articles(
     State(state): State<AppState>,
     _: Reader,
     AppQuery(params): AppQuery<ListParams>,
-) -> Result<Json<ListResponse<ArticleSummary>>> {
+) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
     let query = ListArticles::from_input(
         params.section.as_deref(),
         params.tag.as_deref(),
@@ -39,9 +40,8 @@ pub async fn list_articles(
             params.cursor.as_deref(),
         ),
     )?;
-    Ok(Json(
-        articles::list_articles(&state.db, &query).await?.into(),
-    ))
+    let page = articles::list_articles(&state.db, &query).await?;
+    Ok((CacheTags::article_lists(), Json(page.into())))
 }
 
 #[derive(Deserialize)]
@@ -64,7 +64,7 @@ pub async fn get_article(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<ArticleParams>,
-) -> Result<Json<ArticleResponse>> {
+) -> Result<(CacheTags, Json<ArticleResponse>)> {
     let with_comments = match params.include.as_deref() {
         None => false,
         Some("comments") => true,
@@ -80,14 +80,15 @@ pub async fn get_article(
     let comments = if with_comments {
         let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
         Some(
-            comments::list_comments(&state.db, &slug, &first)
+            comments::threads(&state.db, article.summary.id, &first)
                 .await?
                 .into(),
         )
     } else {
         None
     };
-    Ok(Json(ArticleResponse { article, comments }))
+    let tags = CacheTags::article(article.summary.id);
+    Ok((tags, Json(ArticleResponse { article, comments })))
 }
 
 /// `GET /api/v1/articles/{slug}/comments`
@@ -96,18 +97,16 @@ pub async fn list_article_comments(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<Json<ListResponse<Comment>>> {
+) -> Result<(CacheTags, Json<ListResponse<Comment>>)> {
     let page = PageRequest::parse(
         CursorKind::Comments,
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Article)?;
-    Ok(Json(
-        comments::list_comments(&state.db, &slug, &page)
-            .await?
-            .into(),
-    ))
+    let article = articles::public_id(&state.db, &slug).await?;
+    let threads = comments::threads(&state.db, article, &page).await?;
+    Ok((CacheTags::article(article), Json(threads.into())))
 }
 
 #[derive(Deserialize)]
@@ -121,11 +120,11 @@ pub async fn more_like_this(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
-) -> Result<Json<DataResponse<Vec<ArticleSummary>>>> {
+) -> Result<(CacheTags, Json<DataResponse<Vec<ArticleSummary>>>)> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let slug = path_slug(&slug, Resource::Article)?;
     let data = more_like_this::more_like_this(&state.db, &slug, limit).await?;
-    Ok(Json(DataResponse { data }))
+    Ok((CacheTags::article_lists(), Json(DataResponse { data })))
 }
 
 /// `POST /api/v1/articles/{slug}/views`

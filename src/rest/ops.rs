@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 
 use super::problem::Problem;
 use crate::app::AppState;
+use crate::cache::CacheTags;
 
 /// The REST contract, served as written.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
@@ -31,5 +32,9 @@ pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, Probl
 
 /// `GET /openapi.yaml`
 pub async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/yaml")], OPENAPI_YAML)
+    (
+        CacheTags::immutable(),
+        [(header::CONTENT_TYPE, "application/yaml")],
+        OPENAPI_YAML,
+    )
 }

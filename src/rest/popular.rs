@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::extract::{AppQuery, Reader};
 use super::views::DataResponse;
 use crate::app::AppState;
+use crate::cache::{CacheTag, CacheTags};
 use crate::domain::page::{BOX_LIMIT, Limit};
 use crate::domain::popular::{self, PopularArticle, Window};
 use crate::error::Result;
@@ -22,10 +23,11 @@ pub async fn list_popular(
     State(state): State<AppState>,
     _: Reader,
     AppQuery(params): AppQuery<PopularParams>,
-) -> Result<Json<DataResponse<Vec<PopularArticle>>>> {
+) -> Result<(CacheTags, Json<DataResponse<Vec<PopularArticle>>>)> {
     let window = Window::parse("window", params.window.as_deref().unwrap_or("7d"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
-    Ok(Json(DataResponse {
-        data: popular::popular(&state.db, window, limit).await?,
-    }))
+    let data = popular::popular(&state.db, window, limit).await?;
+    let mut tags = CacheTags::article_lists();
+    tags.insert(CacheTag::Popular);
+    Ok((tags, Json(DataResponse { data })))
 }

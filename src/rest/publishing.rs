@@ -118,10 +118,6 @@ fn with_etag(status: StatusCode, article: ManagedArticle) -> Response {
     {
         headers.insert(header::LOCATION, value);
     }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
     response
 }
 

@@ -6,6 +6,7 @@ use axum::extract::State;
 use super::extract::{AppPath, AppQuery, Reader, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
 use crate::app::AppState;
+use crate::cache::{CacheTag, CacheTags};
 use crate::domain::articles::ArticleSummary;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::sections::{self, Section, SectionNode};
@@ -15,10 +16,12 @@ use crate::error::{Resource, Result};
 pub async fn list_sections(
     State(state): State<AppState>,
     _: Reader,
-) -> Result<Json<DataResponse<Vec<SectionNode>>>> {
-    Ok(Json(DataResponse {
-        data: sections::section_tree(&state.db).await?,
-    }))
+) -> Result<(CacheTags, Json<DataResponse<Vec<SectionNode>>>)> {
+    let data = sections::section_tree(&state.db).await?;
+    Ok((
+        CacheTags::of([CacheTag::Taxonomy]),
+        Json(DataResponse { data }),
+    ))
 }
 
 /// `GET /api/v1/sections/{slug}`
@@ -26,9 +29,10 @@ pub async fn get_section(
     State(state): State<AppState>,
     _: Reader,
     AppPath(slug): AppPath<String>,
-) -> Result<Json<Section>> {
+) -> Result<(CacheTags, Json<Section>)> {
     let slug = path_slug(&slug, Resource::Section)?;
-    Ok(Json(sections::get_section(&state.db, &slug).await?))
+    let section = sections::get_section(&state.db, &slug).await?;
+    Ok((CacheTags::of([CacheTag::Taxonomy]), Json(section)))
 }
 
 /// `GET /api/v1/sections/{slug}/articles`
@@ -37,16 +41,13 @@ pub async fn list_section_articles(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<Json<ListResponse<ArticleSummary>>> {
+) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Section)?;
-    Ok(Json(
-        sections::section_articles(&state.db, &slug, &page)
-            .await?
-            .into(),
-    ))
+    let page = sections::section_articles(&state.db, &slug, &page).await?;
+    Ok((CacheTags::article_lists(), Json(page.into())))
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, Reader, path_slug};
 use super::views::{ListResponse, PageParams};
 use crate::app::AppState;
+use crate::cache::CacheTags;
 use crate::domain::articles::ArticleSummary;
 use crate::domain::authors::{self, Author};
 use crate::domain::page::{CursorKind, PageRequest};
@@ -30,7 +31,7 @@ pub async fn get_author(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<Json<WithArticles<Author>>> {
+) -> Result<(CacheTags, Json<WithArticles<Author>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
@@ -38,10 +39,11 @@ pub async fn get_author(
     )?;
     let slug = path_slug(&slug, Resource::Author)?;
     let (item, articles) = authors::get_author(&state.db, &slug, &page).await?;
-    Ok(Json(WithArticles {
-        item,
-        articles: articles.into(),
-    }))
+    let articles = articles.into();
+    Ok((
+        CacheTags::article_lists(),
+        Json(WithArticles { item, articles }),
+    ))
 }
 
 /// `GET /api/v1/tags/{slug}`
@@ -50,7 +52,7 @@ pub async fn get_tag(
     _: Reader,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<Json<WithArticles<Tag>>> {
+) -> Result<(CacheTags, Json<WithArticles<Tag>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
@@ -58,10 +60,11 @@ pub async fn get_tag(
     )?;
     let slug = path_slug(&slug, Resource::Tag)?;
     let (item, articles) = tags::get_tag(&state.db, &slug, &page).await?;
-    Ok(Json(WithArticles {
-        item,
-        articles: articles.into(),
-    }))
+    let articles = articles.into();
+    Ok((
+        CacheTags::article_lists(),
+        Json(WithArticles { item, articles }),
+    ))
 }
 
 /// A section, author or tag as the newsroom edits it: with its id.

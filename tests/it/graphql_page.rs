@@ -100,7 +100,7 @@ async fn newsroom(app: &TestApp) {
             .views
             .add(*id, Utc::now().date_naive(), 100 - n as i64);
     }
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
 }
 
 fn page_variables(size: i64, boxes: i64) -> Value {

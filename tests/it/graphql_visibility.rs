@@ -41,7 +41,7 @@ async fn unpublished_articles_are_not_found_and_never_listed() {
     app.state
         .views
         .add(draft, chrono::Utc::now().date_naive(), 99);
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
 
     for slug in ["draft", "scheduled", "archived", "missing"] {
         let body = app

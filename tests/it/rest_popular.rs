@@ -18,7 +18,7 @@ async fn recorded_views_are_counted_in_memory_until_flushed() {
         app.get("/api/v1/popular").await.slugs().is_empty(),
         "nothing written before a flush"
     );
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
     assert_eq!(app.state.views.pending(), 0);
     let popular = app.get("/api/v1/popular").await.json();
     assert_eq!(popular["data"][0]["slug"], "story");
@@ -30,10 +30,10 @@ async fn flushes_add_to_what_is_already_stored() {
     let app = TestApp::new().await;
     app.article("story").create().await;
     app.post("/api/v1/articles/story/views").await;
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
     app.post("/api/v1/articles/story/views").await;
     app.post("/api/v1/articles/story/views").await;
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
 
     assert_eq!(
         app.get("/api/v1/popular").await.json()["data"][0]["views"],
@@ -52,7 +52,7 @@ async fn popular_ranks_by_views_within_the_window() {
     app.state.views.add(steady, today, 10);
     app.state.views.add(steady, today - Duration::days(5), 30);
     app.state.views.add(old, today - Duration::days(20), 500);
-    app.state.views.flush(app.db()).await.unwrap();
+    app.state.flush_views().await.unwrap();
 
     assert_eq!(
         app.get("/api/v1/popular?window=24h").await.slugs(),

@@ -9,7 +9,7 @@ use crate::support::{TestApp, TestResponse};
 
 /// Every public response a hidden article could leak into.
 async fn every_public_listing(app: &TestApp) -> String {
-    app.state.views.flush(app.db()).await.expect("flush views");
+    app.state.flush_views().await.expect("flush views");
     let mut all = String::new();
     for uri in [
         "/api/v1/articles?limit=100",

@@ -1,0 +1,309 @@
+//! HTTP caching for every response (RFC 9110, RFC 9111): strong ETags and
+//! `304 Not Modified`, `Cache-Control` that shares public reads and keeps
+//! anything credentialed private, `Vary`, `Surrogate-Key`/`Cache-Tag` for
+//! CDN purges, and the in-process store in front of the handlers.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+
+use super::store::CachedResponse;
+use super::{CacheTags, Freshness, ResponseCache};
+use crate::rest::problem::Problem;
+
+pub const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
+pub const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
+const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+/// Whether a response shown to one reader can be shown to another depends on
+/// their credentials and the encoding they accept; GraphQL also negotiates
+/// its media type.
+const VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding, Authorization");
+const VARY_GRAPHQL: HeaderValue =
+    HeaderValue::from_static("Accept, Accept-Encoding, Authorization");
+
+/// What the caching layer needs.
+#[derive(Clone)]
+pub struct HttpCaching {
+    pub cache: Arc<ResponseCache>,
+    pub db: DatabaseConnection,
+    pub graphql_path: &'static str,
+    pub body_limit: usize,
+}
+
+/// The request's side of caching, read before the request is handed on.
+struct Asked {
+    method: Method,
+    if_none_match: Option<HeaderValue>,
+    vary: HeaderValue,
+}
+
+/// Serves one request through the caches.
+pub async fn http_caching(
+    State(caching): State<HttpCaching>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let graphql = request.uri().path() == caching.graphql_path;
+    let asked = Asked {
+        method: request.method().clone(),
+        if_none_match: request.headers().get(header::IF_NONE_MATCH).cloned(),
+        vary: if graphql { VARY_GRAPHQL } else { VARY },
+    };
+    let credentialed = request.headers().contains_key(header::AUTHORIZATION);
+    let read = matches!(asked.method, Method::GET | Method::HEAD)
+        || (asked.method == Method::POST && graphql);
+    if credentialed || !read {
+        let response = next.run(request).await;
+        return finish_unshared(&caching, &asked, response, credentialed).await;
+    }
+
+    if let Err(e) = caching.cache.ready_for_read(&caching.db).await {
+        tracing::warn!(error = %e, "cache freshness check failed; serving without the cache");
+        let response = next.run(request).await;
+        return finish_unshared(&caching, &asked, response, false).await;
+    }
+    let (request, key) = match cache_key(request, graphql, caching.body_limit).await {
+        Ok(keyed) => keyed,
+        Err(response) => return response,
+    };
+    if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
+        return shared(&asked, &hit, caching.cache.freshness);
+    }
+    let began = caching.cache.clock.now();
+    let response = next.run(request).await;
+    let tags = response.extensions().get::<CacheTags>().cloned();
+    match tags {
+        Some(tags) if response.status() == StatusCode::OK => {
+            let (parts, body) = response.into_parts();
+            let Some(body) = collect(body).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
+                return Response::from_parts(parts, Body::from(body));
+            };
+            let stored = Arc::new(CachedResponse {
+                content_type,
+                etag: strong_etag(&body),
+                tags,
+                body,
+                epoch: began,
+            });
+            caching.cache.store.insert(key, stored.clone());
+            shared(&asked, &stored, caching.cache.freshness)
+        }
+        _ => finish_unshared(&caching, &asked, response, false).await,
+    }
+}
+
+/// The key of a read: method, path and query, and for GraphQL what it
+/// negotiates on and a digest of the body it was posted.
+/// HEAD is answered from what GET would send, so it is asked as GET.
+async fn cache_key(
+    mut request: Request,
+    graphql: bool,
+    body_limit: usize,
+) -> Result<(Request, String), Response> {
+    if request.method() == Method::HEAD {
+        *request.method_mut() = Method::GET;
+    }
+    let uri = request.uri().to_string();
+    if !graphql {
+        return Ok((request, format!("GET {uri}")));
+    }
+    let headers = request.headers();
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let negotiated = format!(
+        "accept={} content-type={}",
+        header(header::ACCEPT),
+        header(header::CONTENT_TYPE)
+    );
+    if request.method() != Method::POST {
+        return Ok((request, format!("GET {uri} {negotiated}")));
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, body_limit).await else {
+        return Err(Problem::payload_too_large(body_limit).into_response());
+    };
+    let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(&bytes));
+    let key = format!("POST {uri} {negotiated} body={digest}");
+    Ok((Request::from_parts(parts, Body::from(bytes)), key))
+}
+
+/// A public response, fresh or from the store, as this request asked for it.
+fn shared(asked: &Asked, stored: &CachedResponse, freshness: Freshness) -> Response {
+    let not_modified = asked.method.is_safe()
+        && asked
+            .if_none_match
+            .as_ref()
+            .is_some_and(|wanted| etag_matches(wanted, &stored.etag));
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if asked.method == Method::HEAD {
+        let mut response = StatusCode::OK.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(stored.body.len()));
+        response
+    } else {
+        Response::new(Body::from(stored.body.clone()))
+    };
+    let headers = response.headers_mut();
+    if !not_modified {
+        headers.insert(header::CONTENT_TYPE, stored.content_type.clone());
+    }
+    headers.insert(header::ETAG, stored.etag.clone());
+    headers.insert(header::CACHE_CONTROL, public_cache_control(freshness));
+    headers.insert(header::VARY, asked.vary.clone());
+    if let Ok(keys) = HeaderValue::from_str(&stored.tags.surrogate_key()) {
+        headers.insert(SURROGATE_KEY, keys);
+    }
+    if let Ok(keys) = HeaderValue::from_str(&stored.tags.cache_tag()) {
+        headers.insert(CACHE_TAG, keys);
+    }
+    response
+}
+
+/// A response no shared cache may keep: credentialed, a write, an error, or
+/// a read its handler did not mark public. Writes retire what they changed
+/// before their response leaves, so the writer's next read sees its write.
+async fn finish_unshared(
+    caching: &HttpCaching,
+    asked: &Asked,
+    response: Response,
+    credentialed: bool,
+) -> Response {
+    if !asked.method.is_safe()
+        && response.status().is_success()
+        && let Err(e) = caching.cache.catch_up(&caching.db).await
+    {
+        tracing::error!(error = %e, "could not read what this write changed; caches may lag until the next poll");
+    }
+    let mut response = if response.status() == StatusCode::OK && is_json(response.headers()) {
+        with_etag(asked, response).await
+    } else {
+        response
+    };
+    let headers = response.headers_mut();
+    let cache_control = if credentialed || !asked.method.is_safe() {
+        PRIVATE
+    } else {
+        NO_STORE
+    };
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(cache_control);
+    headers.insert(header::VARY, asked.vary.clone());
+    response
+}
+
+/// Gives a JSON response a strong ETag if it has none, and answers a
+/// matching `If-None-Match` with 304.
+async fn with_etag(asked: &Asked, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Some(body) = collect(body).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let etag = parts
+        .headers
+        .get(header::ETAG)
+        .cloned()
+        .unwrap_or_else(|| strong_etag(&body));
+    parts.headers.insert(header::ETAG, etag.clone());
+    let matched = asked.method.is_safe()
+        && asked
+            .if_none_match
+            .as_ref()
+            .is_some_and(|wanted| etag_matches(wanted, &etag));
+    if matched {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+async fn collect(body: Body) -> Option<Bytes> {
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            tracing::error!(error = %e, "a response body could not be read");
+            None
+        }
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"))
+}
+
+/// The same bytes always give the same tag.
+fn strong_etag(body: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    let tag = format!("\"{}\"", URL_SAFE_NO_PAD.encode(&digest[..16]));
+    HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""))
+}
+
+/// `If-None-Match` uses the weak comparison (RFC 9110, 13.1.2).
+fn etag_matches(wanted: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(wanted) = wanted.to_str() else {
+        return false;
+    };
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    wanted
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == opaque(etag))
+}
+
+fn public_cache_control(freshness: Freshness) -> HeaderValue {
+    let value = format!(
+        "public, max-age={}, s-maxage={}, stale-while-revalidate={}",
+        freshness.max_age.as_secs(),
+        freshness.shared_max_age.as_secs(),
+        freshness.stale_while_revalidate.as_secs()
+    );
+    HeaderValue::from_str(&value).unwrap_or(NO_STORE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
+        let etag = HeaderValue::from_static("\"abc\"");
+        for wanted in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
+            assert!(
+                etag_matches(&HeaderValue::from_static(wanted), &etag),
+                "{wanted}"
+            );
+        }
+        assert!(!etag_matches(&HeaderValue::from_static("\"abd\""), &etag));
+    }
+
+    #[test]
+    fn equal_bodies_get_equal_tags_and_different_bodies_different_ones() {
+        assert_eq!(strong_etag(b"{\"a\":1}"), strong_etag(b"{\"a\":1}"));
+        assert_ne!(strong_etag(b"{\"a\":1}"), strong_etag(b"{\"a\":2}"));
+    }
+}

@@ -1,0 +1,144 @@
+//! The in-process store of public responses, and the clock that tells a
+//! stored response from one a later write has replaced.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+
+use super::tags::{CacheTag, CacheTags};
+
+/// A public response as it was sent.
+#[derive(Debug)]
+pub struct CachedResponse {
+    pub content_type: HeaderValue,
+    pub etag: HeaderValue,
+    pub tags: CacheTags,
+    pub body: Bytes,
+    /// The clock when the request that made it began, before it read anything.
+    pub epoch: u64,
+}
+
+/// A logical clock, and the time each tag last changed. A response made by a
+/// request that began at `epoch` is current while none of its tags changed
+/// after `epoch`: a request racing a write can store what it read, but never
+/// serve it again.
+#[derive(Debug, Default)]
+pub struct TagClock {
+    now: AtomicU64,
+    changed: RwLock<HashMap<CacheTag, u64>>,
+}
+
+impl TagClock {
+    pub fn now(&self) -> u64 {
+        self.now.load(Ordering::SeqCst)
+    }
+
+    /// Marks every response showing one of `tags` as out of date.
+    pub fn changed(&self, tags: impl IntoIterator<Item = CacheTag>) {
+        let mut changed = self.changed.write().unwrap_or_else(PoisonError::into_inner);
+        let at = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        for tag in tags {
+            changed.insert(tag, at);
+        }
+    }
+
+    /// Whether nothing `tags` names changed after `epoch`.
+    pub fn unchanged_since(&self, tags: &CacheTags, epoch: u64) -> bool {
+        let changed = self.changed.read().unwrap_or_else(PoisonError::into_inner);
+        tags.iter()
+            .all(|tag| changed.get(&tag).is_none_or(|&at| at <= epoch))
+    }
+}
+
+/// Responses by request key, bounded in bytes. Switched off, it stores
+/// nothing and the clock still runs, so turning it on needs no other change.
+pub struct ResponseStore {
+    entries: Option<moka::sync::Cache<String, Arc<CachedResponse>>>,
+}
+
+impl ResponseStore {
+    /// A store of at most `capacity_bytes`; none at all for 0.
+    pub fn new(capacity_bytes: u64) -> Self {
+        let entries = (capacity_bytes > 0).then(|| {
+            moka::sync::Cache::builder()
+                .weigher(|key: &String, value: &Arc<CachedResponse>| {
+                    // What the entry costs beyond its bytes: headers, tags, the map's own slots.
+                    const OVERHEAD: usize = 256;
+                    u32::try_from(key.len() + value.body.len() + OVERHEAD).unwrap_or(u32::MAX)
+                })
+                .max_capacity(capacity_bytes)
+                .build()
+        });
+        ResponseStore { entries }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// The stored response for `key` if no write has changed what it shows.
+    pub fn get(&self, key: &str, clock: &TagClock) -> Option<Arc<CachedResponse>> {
+        let entries = self.entries.as_ref()?;
+        let hit = entries.get(key)?;
+        if clock.unchanged_since(&hit.tags, hit.epoch) {
+            Some(hit)
+        } else {
+            entries.invalidate(key);
+            None
+        }
+    }
+
+    pub fn insert(&self, key: String, response: Arc<CachedResponse>) {
+        if let Some(entries) = &self.entries {
+            entries.insert(key, response);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(tags: CacheTags, epoch: u64) -> Arc<CachedResponse> {
+        Arc::new(CachedResponse {
+            content_type: HeaderValue::from_static("application/json"),
+            etag: HeaderValue::from_static("\"x\""),
+            tags,
+            body: Bytes::from_static(b"{}"),
+            epoch,
+        })
+    }
+
+    #[test]
+    fn a_change_to_one_of_its_tags_retires_a_response() {
+        let clock = TagClock::default();
+        let store = ResponseStore::new(1 << 20);
+        store.insert("k".into(), stored(CacheTags::article(1), clock.now()));
+        clock.changed([CacheTag::Article(2)]);
+        assert!(store.get("k", &clock).is_some());
+        clock.changed([CacheTag::Article(1)]);
+        assert!(store.get("k", &clock).is_none());
+    }
+
+    #[test]
+    fn a_response_read_before_a_change_and_stored_after_it_is_never_served() {
+        let clock = TagClock::default();
+        let store = ResponseStore::new(1 << 20);
+        let began = clock.now();
+        clock.changed([CacheTag::Articles]);
+        store.insert("k".into(), stored(CacheTags::article_lists(), began));
+        assert!(store.get("k", &clock).is_none());
+    }
+
+    #[test]
+    fn a_store_of_zero_bytes_keeps_nothing() {
+        let clock = TagClock::default();
+        let store = ResponseStore::new(0);
+        store.insert("k".into(), stored(CacheTags::immutable(), clock.now()));
+        assert!(!store.enabled());
+        assert!(store.get("k", &clock).is_none());
+    }
+}

@@ -1,0 +1,414 @@
+//! The in-process response cache: a repeated public read does not touch the
+//! database, and after every kind of write the very next read shows it.
+
+use std::time::Duration;
+
+use newsdesk::domain::actor::Role;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, TestResponse};
+
+const PAGE: &str = "/api/v1/articles/port-talks-resume";
+const LIST: &str = "/api/v1/articles";
+
+async fn newsroom() -> (TestApp, String) {
+    let app = TestApp::new().await;
+    app.section("world").create().await;
+    app.author("ada").await;
+    app.tag("trade").await;
+    app.editor("ed@news.example", Role::Editor).await;
+    let token = app.login("ed@news.example").await;
+    (app, token)
+}
+
+/// Reads `uri` twice and checks the second answer came from the cache.
+async fn read_cached(app: &TestApp, uri: &str) -> TestResponse {
+    let first = app.get(uri).await;
+    assert_eq!(first.status, 200, "{uri}: {}", first.text());
+    let before = app.statements();
+    let second = app.get(uri).await;
+    assert_eq!(
+        app.statements(),
+        before,
+        "{uri}: the repeat read reached the database"
+    );
+    assert_eq!(second.body, first.body);
+    second
+}
+
+/// An editor's write with `If-Match`.
+async fn write(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    uri: &str,
+    etag: &str,
+    body: Value,
+) -> TestResponse {
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("if-match", etag)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("a valid request");
+    let res = app.send(request).await;
+    assert!(res.status.is_success(), "{method} {uri}: {}", res.text());
+    res
+}
+
+/// A draft made through the write API: its id and ETag.
+async fn draft(app: &TestApp, token: &str) -> (i64, String) {
+    let created = app
+        .post_json(
+            "/api/v1/manage/articles",
+            json!({
+                "title": "Port Talks Resume",
+                "body_markdown": "Negotiators met again.",
+                "section": "world",
+                "authors": ["ada"],
+                "tags": ["trade"]
+            }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let etag = created.header("etag").expect("an etag").to_owned();
+    (created.json()["id"].as_i64().expect("an id"), etag)
+}
+
+/// A published article made through the write API: its id and ETag.
+async fn published(app: &TestApp, token: &str) -> (i64, String) {
+    let (id, etag) = draft(app, token).await;
+    let res = write(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        &etag,
+        json!(null),
+    )
+    .await;
+    (id, res.header("etag").expect("an etag").to_owned())
+}
+
+#[tokio::test]
+async fn a_repeated_public_read_is_served_without_touching_the_database() {
+    let app = TestApp::new().await;
+    app.article("story").create().await;
+
+    for uri in [
+        "/api/v1/articles",
+        "/api/v1/articles/story?include=comments",
+        "/api/v1/articles/story/comments",
+        "/api/v1/sections",
+        "/api/v1/popular",
+    ] {
+        read_cached(&app, uri).await;
+    }
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_read_reaches_the_database() {
+    let app = TestApp::builder()
+        .http(|http| http.cache.capacity_bytes = 0)
+        .build()
+        .await;
+    app.article("story").create().await;
+    app.get("/api/v1/articles").await;
+
+    let before = app.statements();
+    app.get("/api/v1/articles").await;
+
+    assert!(app.statements() > before);
+}
+
+#[tokio::test]
+async fn an_edit_shows_on_the_next_read_of_the_page_and_of_lists() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = published(&app, &token).await;
+    read_cached(&app, PAGE).await;
+    read_cached(&app, LIST).await;
+
+    write(
+        &app,
+        &token,
+        "PATCH",
+        &format!("/api/v1/manage/articles/{id}"),
+        &etag,
+        json!({ "subtitle": "A second round" }),
+    )
+    .await;
+
+    assert_eq!(app.get(PAGE).await.json()["subtitle"], "A second round");
+    assert_eq!(
+        app.get(LIST).await.json()["data"][0]["subtitle"],
+        "A second round"
+    );
+}
+
+#[tokio::test]
+async fn publishing_puts_the_article_into_cached_lists() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = draft(&app, &token).await;
+    assert!(read_cached(&app, LIST).await.slugs().is_empty());
+
+    write(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        &etag,
+        json!(null),
+    )
+    .await;
+
+    assert_eq!(app.get(LIST).await.slugs(), ["port-talks-resume"]);
+}
+
+#[tokio::test]
+async fn unpublishing_takes_the_article_out_of_cached_pages_and_lists() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = published(&app, &token).await;
+    read_cached(&app, PAGE).await;
+    read_cached(&app, LIST).await;
+
+    write(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/unpublish"),
+        &etag,
+        json!(null),
+    )
+    .await;
+
+    assert_eq!(app.get(PAGE).await.status, 404);
+    assert!(app.get(LIST).await.slugs().is_empty());
+}
+
+#[tokio::test]
+async fn archiving_takes_the_article_out_of_cached_pages_and_lists() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = published(&app, &token).await;
+    read_cached(&app, PAGE).await;
+    read_cached(&app, LIST).await;
+
+    write(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/archive"),
+        &etag,
+        json!(null),
+    )
+    .await;
+
+    assert_eq!(app.get(PAGE).await.status, 404);
+    assert!(app.get(LIST).await.slugs().is_empty());
+}
+
+#[tokio::test]
+async fn a_scheduled_article_enters_cached_lists_at_its_time() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = draft(&app, &token).await;
+    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    write(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/schedule"),
+        &etag,
+        json!({ "publish_at": at.to_rfc3339() }),
+    )
+    .await;
+    assert!(read_cached(&app, LIST).await.slugs().is_empty());
+
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+
+    assert_eq!(app.get(LIST).await.slugs(), ["port-talks-resume"]);
+}
+
+#[tokio::test]
+async fn an_approved_comment_shows_on_the_next_read_of_cached_comments() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    let comments = format!("{PAGE}/comments");
+    let submitted = app
+        .post_json(
+            &comments,
+            json!({ "author_name": "Reader", "author_email": "r@example.org", "body": "First!" }),
+            None,
+        )
+        .await;
+    let id = submitted.json()["id"].as_i64().expect("an id");
+    assert!(!read_cached(&app, &comments).await.text().contains("First!"));
+    read_cached(&app, &format!("{PAGE}?include=comments")).await;
+
+    let approve = format!("/api/v1/manage/comments/{id}/approve");
+    app.post_json(&approve, json!(null), Some(&token)).await;
+
+    assert!(app.get(&comments).await.text().contains("First!"));
+    assert!(
+        app.get(&format!("{PAGE}?include=comments"))
+            .await
+            .text()
+            .contains("First!")
+    );
+}
+
+#[tokio::test]
+async fn a_held_comment_leaves_cached_responses_in_place() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    let comments = format!("{PAGE}/comments");
+    read_cached(&app, &comments).await;
+
+    app.post_json(
+        &comments,
+        json!({ "author_name": "Reader", "author_email": "r@example.org", "body": "Held" }),
+        None,
+    )
+    .await;
+
+    let before = app.statements();
+    app.get(&comments).await;
+    assert_eq!(
+        app.statements(),
+        before,
+        "a pending comment changed nothing public"
+    );
+}
+
+/// Renames one taxonomy item through the write API and checks the cached
+/// article page shows the new name.
+async fn rename_shows_on_the_article_page(kind: &str, slug: &str, field: &str) {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    read_cached(&app, PAGE).await;
+    let id = newsdesk_id(&app, kind, slug).await;
+
+    let res = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/manage/{kind}s/{id}"),
+            json!({ "name": "Renamed" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let page = app.get(PAGE).await.json();
+    assert!(
+        page[field].to_string().contains("Renamed"),
+        "{kind}: {page:#}"
+    );
+}
+
+/// The id of a section, author or tag, read straight from the database.
+async fn newsdesk_id(app: &TestApp, kind: &str, slug: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let table = match kind {
+        "section" => "sections",
+        "author" => "authors",
+        _ => "tags",
+    };
+    let sql = format!("SELECT id FROM {table} WHERE slug = '{slug}'");
+    let row = app
+        .db()
+        .query_one_raw(Statement::from_string(app.db().get_database_backend(), sql))
+        .await
+        .expect("the query runs")
+        .expect("the row exists");
+    row.try_get_by_index::<i64>(0).expect("an id")
+}
+
+#[tokio::test]
+async fn a_section_rename_shows_on_cached_article_pages() {
+    rename_shows_on_the_article_page("section", "world", "section").await;
+}
+
+#[tokio::test]
+async fn an_author_rename_shows_on_cached_article_pages() {
+    rename_shows_on_the_article_page("author", "ada", "authors").await;
+}
+
+#[tokio::test]
+async fn a_tag_rename_shows_on_cached_article_pages() {
+    rename_shows_on_the_article_page("tag", "trade", "tags").await;
+}
+
+#[tokio::test]
+async fn flushed_views_show_in_the_cached_popular_box() {
+    let app = TestApp::new().await;
+    app.article("story").create().await;
+    assert!(
+        read_cached(&app, "/api/v1/popular")
+            .await
+            .slugs()
+            .is_empty()
+    );
+
+    app.post("/api/v1/articles/story/views").await;
+    app.state.flush_views().await.expect("views are written");
+
+    assert_eq!(app.get("/api/v1/popular").await.slugs(), ["story"]);
+}
+
+#[tokio::test]
+async fn a_cached_graphql_query_shows_an_approved_comment_next_time() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    let query = r#"{ article(slug: "port-talks-resume") { comments { nodes { body } } } }"#;
+    app.graphql_data(query, json!({})).await;
+    let before = app.statements();
+    app.graphql_data(query, json!({})).await;
+    assert_eq!(
+        app.statements(),
+        before,
+        "the repeat query reached the database"
+    );
+    let submitted = app
+        .post_json(
+            &format!("{PAGE}/comments"),
+            json!({ "author_name": "Reader", "author_email": "r@example.org", "body": "First!" }),
+            None,
+        )
+        .await;
+    let id = submitted.json()["id"].as_i64().expect("an id");
+
+    let approve = format!("/api/v1/manage/comments/{id}/approve");
+    app.post_json(&approve, json!(null), Some(&token)).await;
+
+    let data = app.graphql_data(query, json!({})).await;
+    assert_eq!(data["article"]["comments"]["nodes"][0]["body"], "First!");
+}
+
+#[tokio::test]
+async fn a_partners_response_is_never_served_to_an_anonymous_reader() {
+    let app = TestApp::builder()
+        .http(|http| http.public_reads = false)
+        .build()
+        .await;
+    app.article("story").create().await;
+    let token = app.token("content:read").await;
+
+    for _ in 0..2 {
+        let partner = app.get_as(LIST, &token).await;
+        assert_eq!(partner.status, 200);
+        assert_eq!(partner.header("cache-control"), Some("private, no-store"));
+    }
+
+    assert_eq!(app.get(LIST).await.status, 401);
+}
+
+#[tokio::test]
+async fn an_editors_newsroom_list_is_never_served_to_anyone_else() {
+    let (app, token) = newsroom().await;
+    draft(&app, &token).await;
+    let newsroom = "/api/v1/manage/articles";
+    assert_eq!(app.get_as(newsroom, &token).await.status, 200);
+
+    assert_eq!(app.get(newsroom).await.status, 401);
+}
