@@ -36,10 +36,24 @@ enum Command {
         log: LogArgs,
     },
     /// Fill an empty database with content.
+    #[command(group(clap::ArgGroup::new("content").required(true).args(["demo", "scale"])))]
     Seed {
         /// Seed the demo newsroom.
-        #[arg(long, required = true)]
+        #[arg(long)]
         demo: bool,
+        /// Generate a newsroom of the size given by the options below, for benchmarks.
+        #[arg(long)]
+        scale: bool,
+        #[arg(long, default_value_t = 10_000, requires = "scale")]
+        articles: u64,
+        #[arg(long, default_value_t = 50_000, requires = "scale")]
+        comments: u64,
+        #[arg(long, default_value_t = 12, requires = "scale")]
+        sections: u64,
+        #[arg(long, default_value_t = 200, requires = "scale")]
+        tags: u64,
+        #[arg(long, default_value_t = 40, requires = "scale")]
+        authors: u64,
         #[command(flatten)]
         db: DatabaseArgs,
         #[command(flatten)]
@@ -241,11 +255,32 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             db::migrate(&conn).await.map_err(StartupError::Migrate)?;
             run_user(&conn, command).await
         }
-        Some(Command::Seed { db, log, .. }) => {
+        Some(Command::Seed {
+            scale,
+            articles,
+            comments,
+            sections,
+            tags,
+            authors,
+            db,
+            log,
+            ..
+        }) => {
             init_logging(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)?;
-            seed::demo(&conn).await?;
+            if scale {
+                let size = seed::scale::Scale {
+                    articles,
+                    comments,
+                    sections,
+                    tags,
+                    authors,
+                };
+                seed::scale::generate(&conn, size).await?;
+            } else {
+                seed::demo(&conn).await?;
+            }
             Ok(())
         }
     }

@@ -1,7 +1,9 @@
 //! The demo newsroom: a week-one site to browse, written for this project.
-//! Seeded into an empty database by `newsdesk seed --demo` and on first start.
+//! Seeded into an empty database by `newsdesk seed --demo` and on first start;
+//! `newsdesk seed --scale` generates a newsroom of any size for benchmarks.
 
 mod newsroom;
+pub mod scale;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 
