@@ -85,12 +85,12 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             auth::authenticate_request,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            HttpCaching {
-                cache: state.cache.clone(),
-                db: state.db.clone(),
-                graphql_path: graphql::http::PATH,
-                body_limit: http.body_limit_bytes,
-            },
+            HttpCaching::new(
+                state.cache.clone(),
+                state.db.clone(),
+                graphql::http::PATH,
+                http.body_limit_bytes,
+            ),
             http_caching,
         ))
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))

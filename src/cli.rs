@@ -278,6 +278,9 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                     authors,
                 };
                 seed::scale::generate(&conn, size).await?;
+                db::refresh_statistics(&conn)
+                    .await
+                    .map_err(seed::SeedError::Database)?;
             } else {
                 seed::demo(&conn).await?;
             }

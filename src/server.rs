@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use sea_orm::DatabaseConnection;
 
 use crate::app::{self, AppState};
@@ -12,6 +13,10 @@ use crate::config::HttpConfig;
 
 /// How often this node looks for writes made through other nodes.
 const CHANGE_POLL: Duration = Duration::from_secs(1);
+
+/// How often the query planner's statistics are brought up to date; the
+/// first refresh runs at start-up.
+const STATISTICS_REFRESH: Duration = Duration::from_secs(3600);
 
 /// Serves the API on `bind` until a shutdown signal.
 pub async fn run(
@@ -43,6 +48,18 @@ pub async fn run(
             }
         })
     };
+    let planner = {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(STATISTICS_REFRESH);
+            loop {
+                tick.tick().await;
+                if let Err(e) = crate::db::refresh_statistics(&db).await {
+                    tracing::warn!(error = %e, "refreshing planner statistics failed");
+                }
+            }
+        })
+    };
     // Writes served by other nodes reach this node's cache through the audit log.
     let follower = {
         let state = state.clone();
@@ -58,6 +75,12 @@ pub async fn run(
         })
     };
 
+    // Responses leave in one write; Nagle's delay would only hold them back.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY could not be set");
+        }
+    });
     let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -66,6 +89,7 @@ pub async fn run(
     .await;
     flusher.abort();
     follower.abort();
+    planner.abort();
     if let Err(e) = state.flush_views().await {
         tracing::error!(error = %e, pending = state.views.pending(), "views counted since the last flush were not written");
     }

@@ -33,10 +33,30 @@ const VARY_GRAPHQL: HeaderValue =
 /// What the caching layer needs.
 #[derive(Clone)]
 pub struct HttpCaching {
-    pub cache: Arc<ResponseCache>,
-    pub db: DatabaseConnection,
-    pub graphql_path: &'static str,
-    pub body_limit: usize,
+    cache: Arc<ResponseCache>,
+    db: DatabaseConnection,
+    graphql_path: &'static str,
+    body_limit: usize,
+    /// `Cache-Control` of shared responses, made once.
+    public: HeaderValue,
+}
+
+impl HttpCaching {
+    pub fn new(
+        cache: Arc<ResponseCache>,
+        db: DatabaseConnection,
+        graphql_path: &'static str,
+        body_limit: usize,
+    ) -> Self {
+        let public = public_cache_control(cache.freshness);
+        HttpCaching {
+            cache,
+            db,
+            graphql_path,
+            body_limit,
+            public,
+        }
+    }
 }
 
 /// The request's side of caching, read before the request is handed on.
@@ -76,7 +96,7 @@ pub async fn http_caching(
         Err(response) => return response,
     };
     if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
-        return shared(&asked, &hit, caching.cache.freshness);
+        return shared(&asked, &hit, &caching.public);
     }
     let began = caching.cache.clock.now();
     let response = next.run(request).await;
@@ -90,15 +110,15 @@ pub async fn http_caching(
             let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
                 return Response::from_parts(parts, Body::from(body));
             };
-            let stored = Arc::new(CachedResponse {
+            let stored = Arc::new(CachedResponse::new(
                 content_type,
-                etag: strong_etag(&body),
+                strong_etag(&body),
                 tags,
                 body,
-                epoch: began,
-            });
+                began,
+            ));
             caching.cache.store.insert(key, stored.clone());
-            shared(&asked, &stored, caching.cache.freshness)
+            shared(&asked, &stored, &caching.public)
         }
         _ => finish_unshared(&caching, &asked, response, false).await,
     }
@@ -144,7 +164,7 @@ async fn cache_key(
 }
 
 /// A public response, fresh or from the store, as this request asked for it.
-fn shared(asked: &Asked, stored: &CachedResponse, freshness: Freshness) -> Response {
+fn shared(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -> Response {
     let not_modified = asked.method.is_safe()
         && asked
             .if_none_match
@@ -166,13 +186,13 @@ fn shared(asked: &Asked, stored: &CachedResponse, freshness: Freshness) -> Respo
         headers.insert(header::CONTENT_TYPE, stored.content_type.clone());
     }
     headers.insert(header::ETAG, stored.etag.clone());
-    headers.insert(header::CACHE_CONTROL, public_cache_control(freshness));
+    headers.insert(header::CACHE_CONTROL, cache_control.clone());
     headers.insert(header::VARY, asked.vary.clone());
-    if let Ok(keys) = HeaderValue::from_str(&stored.tags.surrogate_key()) {
-        headers.insert(SURROGATE_KEY, keys);
+    if let Some(keys) = &stored.surrogate_key {
+        headers.insert(SURROGATE_KEY, keys.clone());
     }
-    if let Ok(keys) = HeaderValue::from_str(&stored.tags.cache_tag()) {
-        headers.insert(CACHE_TAG, keys);
+    if let Some(keys) = &stored.cache_tag {
+        headers.insert(CACHE_TAG, keys.clone());
     }
     response
 }

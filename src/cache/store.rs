@@ -19,6 +19,29 @@ pub struct CachedResponse {
     pub body: Bytes,
     /// The clock when the request that made it began, before it read anything.
     pub epoch: u64,
+    /// The tags as headers, made once rather than on every hit.
+    pub surrogate_key: Option<HeaderValue>,
+    pub cache_tag: Option<HeaderValue>,
+}
+
+impl CachedResponse {
+    pub fn new(
+        content_type: HeaderValue,
+        etag: HeaderValue,
+        tags: CacheTags,
+        body: Bytes,
+        epoch: u64,
+    ) -> Self {
+        CachedResponse {
+            content_type,
+            etag,
+            surrogate_key: HeaderValue::from_str(&tags.surrogate_key()).ok(),
+            cache_tag: HeaderValue::from_str(&tags.cache_tag()).ok(),
+            tags,
+            body,
+            epoch,
+        }
+    }
 }
 
 /// A logical clock, and the time each tag last changed. A response made by a
@@ -103,13 +126,13 @@ mod tests {
     use super::*;
 
     fn stored(tags: CacheTags, epoch: u64) -> Arc<CachedResponse> {
-        Arc::new(CachedResponse {
-            content_type: HeaderValue::from_static("application/json"),
-            etag: HeaderValue::from_static("\"x\""),
+        Arc::new(CachedResponse::new(
+            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static("\"x\""),
             tags,
-            body: Bytes::from_static(b"{}"),
+            Bytes::from_static(b"{}"),
             epoch,
-        })
+        ))
     }
 
     #[test]

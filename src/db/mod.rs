@@ -40,6 +40,22 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     Ok(db)
 }
 
+/// Refreshes the statistics the query planner chooses indexes by. Without
+/// them SQLite guesses, and on a large database can pick an index that walks
+/// every row; `PRAGMA optimize` analyzes only what changed, within a budget.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            db.execute_unprepared("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                .await?;
+        }
+        _ => {
+            db.execute_unprepared("ANALYZE").await?;
+        }
+    }
+    Ok(())
+}
+
 /// Applies every migration not yet applied.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use migration::MigratorTrait;

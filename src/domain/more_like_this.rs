@@ -1,9 +1,7 @@
 //! "More like this": public articles that share tags or the section with one article.
 
-use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, JoinType, Order, Query, QueryStatementBuilder,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
 
 use super::articles::{self, ArticleRow, ArticleSummary, public_row_select};
 use super::batch;
@@ -27,55 +25,101 @@ pub async fn more_like_this(
 
 /// Public articles sharing tags or the section with `article`: most shared tags
 /// first (the same section counts as one more), then newest. Never the article itself.
+///
+/// Two bounded statements instead of scoring every article: the best `limit`
+/// of those sharing a tag, scored exactly, and the newest `limit` of the
+/// section. An article sharing no tag scores 1 from its section alone, so
+/// any that belongs in the answer is among the section's newest `limit`.
 pub async fn more_like_this_rows(
     db: &impl ConnectionTrait,
     article: &ArticleRow,
     limit: Limit,
 ) -> Result<Vec<ArticleRow>> {
-    let (mine, theirs) = (Alias::new("mine"), Alias::new("theirs"));
-    let shared_tags = Query::select()
-        .expr(Func::count(Expr::col((
-            mine.clone(),
-            article_tags::Column::TagId,
-        ))))
-        .from_as(article_tags::Entity, theirs.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            article_tags::Entity,
-            mine.clone(),
-            Expr::col((mine.clone(), article_tags::Column::TagId))
-                .equals((theirs.clone(), article_tags::Column::TagId)),
-        )
-        .and_where(Expr::col((mine, article_tags::Column::ArticleId)).eq(article.id))
-        .and_where(
-            Expr::col((theirs, article_tags::Column::ArticleId))
-                .equals((article_table::Entity, article_table::Column::Id)),
-        )
+    let now = time::now();
+    let my_tags = Query::select()
+        .column(article_tags::Column::TagId)
+        .from(article_tags::Entity)
+        .and_where(Expr::col(article_tags::Column::ArticleId).eq(article.id))
         .to_owned();
     let same_section = Expr::case(
         Expr::col((article_table::Entity, article_table::Column::SectionId)).eq(article.section_id),
         1,
     )
     .finally(0);
-    let score = Expr::expr(Expr::SubQuery(
-        None,
-        Box::new(shared_tags.into_sub_query_statement()),
-    ))
+    let score = Expr::expr(Func::count(Expr::col((
+        article_tags::Entity,
+        article_tags::Column::TagId,
+    ))))
     .add(same_section);
+    let sharing_tags = newest_first(
+        public_row_select(now)
+            .expr_as(score.clone(), Alias::new(SCORE))
+            .inner_join(
+                article_tags::Entity,
+                Expr::col((article_tags::Entity, article_tags::Column::ArticleId))
+                    .equals((article_table::Entity, article_table::Column::Id)),
+            )
+            .and_where(
+                Expr::col((article_tags::Entity, article_tags::Column::TagId)).in_subquery(my_tags),
+            )
+            .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id))
+            .group_by_col((article_table::Entity, article_table::Column::Id))
+            .order_by_expr(score, Order::Desc),
+        limit,
+    );
+    let in_section = newest_first(
+        public_row_select(now)
+            .and_where(
+                Expr::col((article_table::Entity, article_table::Column::SectionId))
+                    .eq(article.section_id),
+            )
+            .and_where(
+                Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id),
+            ),
+        limit,
+    );
+    let scored: Vec<Scored> = fetch_all(db, &sharing_tags).await?;
+    let section: Vec<ArticleRow> = fetch_all(db, &in_section).await?;
+    let mut best: Vec<Scored> = scored;
+    for row in section {
+        if !best.iter().any(|s| s.row.id == row.id) {
+            best.push(Scored { row, score: 1 });
+        }
+    }
+    best.sort_by(|a, b| {
+        (b.score, b.row.published_at, b.row.id).cmp(&(a.score, a.row.published_at, a.row.id))
+    });
+    best.truncate(limit.get() as usize);
+    Ok(best.into_iter().map(|s| s.row).collect())
+}
 
-    let q = public_row_select(time::now())
-        .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id))
-        .and_where(score.clone().gt(0))
-        .order_by_expr(score, Order::Desc)
-        .order_by(
-            (article_table::Entity, article_table::Column::PublishedAt),
-            Order::Desc,
-        )
-        .order_by(
-            (article_table::Entity, article_table::Column::Id),
-            Order::Desc,
-        )
-        .limit(limit.get())
-        .to_owned();
-    Ok(fetch_all(db, &q).await?)
+const SCORE: &str = "score";
+
+/// Newest first, at most `limit` rows.
+fn newest_first(q: &mut SelectStatement, limit: Limit) -> SelectStatement {
+    q.order_by(
+        (article_table::Entity, article_table::Column::PublishedAt),
+        Order::Desc,
+    )
+    .order_by(
+        (article_table::Entity, article_table::Column::Id),
+        Order::Desc,
+    )
+    .limit(limit.get())
+    .to_owned()
+}
+
+/// A candidate and how much it has in common with the article.
+struct Scored {
+    row: ArticleRow,
+    score: i64,
+}
+
+impl FromQueryResult for Scored {
+    fn from_query_result(res: &QueryResult, pre: &str) -> std::result::Result<Self, DbErr> {
+        Ok(Scored {
+            row: ArticleRow::from_query_result(res, pre)?,
+            score: res.try_get(pre, SCORE)?,
+        })
+    }
 }

@@ -6,8 +6,7 @@ use std::io::Write;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
 };
 
 use super::SeedError;
@@ -121,7 +120,11 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedE
                 comments_open: Set(true),
                 version: Set(1),
             });
-            let credited = if i % 2 == 1 && authors.len() > 7 { 2 } else { 1 };
+            let credited = if i % 2 == 1 && authors.len() > 7 {
+                2
+            } else {
+                1
+            };
             for (position, k) in [i, i + 7].into_iter().take(credited).enumerate() {
                 credits.push(article_authors::ActiveModel {
                     article_id: Set(id),
@@ -140,8 +143,12 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedE
             }));
         }
         articles::Entity::insert_many(rows).exec(&txn).await?;
-        article_authors::Entity::insert_many(credits).exec(&txn).await?;
-        article_tags::Entity::insert_many(tagging).exec(&txn).await?;
+        article_authors::Entity::insert_many(credits)
+            .exec(&txn)
+            .await?;
+        article_tags::Entity::insert_many(tagging)
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         n = end;
         progress.at(n);
@@ -225,7 +232,12 @@ async fn comment_threads(
                     author_name: Set(format!("Reader {}", j % 997)),
                     author_email: Set(format!("reader{}@example.org", j % 997)),
                     body: Set("A thoughtful reply about the article's second part.".into()),
-                    status: Set(if j % 20 == 19 { "pending" } else { PUBLIC_COMMENT_STATUS }.into()),
+                    status: Set(if j % 20 == 19 {
+                        "pending"
+                    } else {
+                        PUBLIC_COMMENT_STATUS
+                    }
+                    .into()),
                     created_at: Set(newest - Duration::minutes(article as i64 * 7)
                         + Duration::minutes(round as i64 + 1)),
                     ip_hash: Set(None),
@@ -261,7 +273,10 @@ impl Progress {
         if percent != self.shown {
             self.shown = percent;
             let bar = "#".repeat((percent / 4) as usize);
-            eprint!("\r{:>9} [{bar:<25}] {done}/{} ({percent}%)", self.what, self.total);
+            eprint!(
+                "\r{:>9} [{bar:<25}] {done}/{} ({percent}%)",
+                self.what, self.total
+            );
             let _ = std::io::stderr().flush();
         }
     }

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The Newsdesk benchmark: seeds a generated newsroom, serves it with the
+# release build, and loads it over loopback with wrk for five kinds of
+# request, with the response cache off and on, at 16 and 64 connections.
+# When nginx is installed it serves the same response bytes as static files
+# in the same run, for comparison. Prints a table and writes JSON results.
+#
+#   bench/run.sh [--articles N] [--comments N] [--duration SECS]
+#                [--database-url URL] [--out FILE] [--reuse]
+#
+# Needs: wrk, curl, python3 (apt-get install wrk curl python3; nginx-light
+# for the comparison). PostgreSQL: pass --database-url postgres://... naming
+# an empty database (or one seeded earlier, with --reuse).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ARTICLES=10000
+COMMENTS=50000
+DURATION=10
+DATABASE_URL=""
+OUT=bench/results/latest.json
+REUSE=0
+CONNECTIONS="16 64"
+PORT=18080
+NGINX_PORT=18081
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --articles) ARTICLES=$2; shift 2 ;;
+    --comments) COMMENTS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --database-url) DATABASE_URL=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --reuse) REUSE=1; shift ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install $tool)" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/newsdesk-bench.XXXXXX)
+# nginx workers run as an unprivileged user and must read the files served.
+chmod 755 "$WORK"
+SERVER_PID=""
+NGINX_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [ -z "$DATABASE_URL" ]; then
+  DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc"
+fi
+BIN=target/release/newsdesk
+echo "== building the release binary"
+cargo build --release --quiet
+
+if [ "$REUSE" = 0 ]; then
+  echo "== seeding $ARTICLES articles and $COMMENTS comments"
+  start=$(date +%s.%N)
+  "$BIN" seed --scale --articles "$ARTICLES" --comments "$COMMENTS" \
+    --database-url "$DATABASE_URL" --log warn
+  SEED_SECONDS=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
+else
+  SEED_SECONDS=null
+fi
+
+BASE="http://127.0.0.1:$PORT"
+start_server() { # $1: cache megabytes (0 = off)
+  NEWSDESK_LOG=warn NEWSDESK_CACHE_MB=$1 "$BIN" --database-url "$DATABASE_URL" \
+    --bind "127.0.0.1:$PORT" --no-demo > "$WORK/server-$1.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "$BASE/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: the server did not start; see $WORK/server-$1.log" >&2
+  exit 1
+}
+stop_server() {
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+# The request kinds. The article is the newest (it has comment threads); page
+# 500 is reached by following cursors, as a client would.
+python3 - "$WORK" <<'PY'
+import hashlib, json, sys, urllib.parse
+work = sys.argv[1]
+query = open("bench/article-page.graphql").read()
+variables = {"slug": "story-1"}
+digest = hashlib.sha256(query.encode()).hexdigest()
+extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+json.dump({"query": query, "variables": variables}, open(f"{work}/page.json", "w"))
+json.dump({"query": query, "variables": variables, "extensions": extensions},
+          open(f"{work}/register.json", "w"))
+params = urllib.parse.urlencode({"variables": json.dumps(variables, separators=(",", ":")),
+                                 "extensions": json.dumps(extensions, separators=(",", ":"))})
+open(f"{work}/apq-path", "w").write("/graphql?" + params)
+PY
+APQ_PATH=$(cat "$WORK/apq-path")
+
+start_server 0
+echo "== following cursors to page 500"
+CURSOR=$(python3 - "$BASE" <<'PY'
+import json, sys, urllib.request
+base, cursor = sys.argv[1], None
+for _ in range(499):
+    url = base + "/api/v1/articles?limit=20" + (f"&cursor={cursor}" if cursor else "")
+    cursor = json.load(urllib.request.urlopen(url))["page"]["next_cursor"]
+print(cursor)
+PY
+)
+stop_server
+
+kind_path() {
+  case "$1" in
+    a) echo "/api/v1/sections/section-1/articles?limit=20" ;;
+    b) echo "/api/v1/articles/story-1?include=comments" ;;
+    c) echo "/graphql" ;;
+    d) echo "$APQ_PATH" ;;
+    e1) echo "/api/v1/articles?limit=20" ;;
+    e500) echo "/api/v1/articles?limit=20&cursor=$CURSOR" ;;
+  esac
+}
+KINDS="a b c d e1 e500"
+
+load() { # $1 url, $2 connections, $3 body file or empty
+  WRK_BODY_FILE="${3:-}" wrk -t2 -c"$2" -d"${DURATION}s" --timeout 5s -s bench/report.lua "$1" \
+    | sed -n 's/^RESULT //p'
+}
+
+warm_up() { # fills caches and pools before the measured run
+  WRK_BODY_FILE="${3:-}" wrk -t2 -c"$2" -d1s -s bench/report.lua "$1" >/dev/null
+}
+
+RESULTS="$WORK/results.jsonl"
+: > "$RESULTS"
+for cache in off on; do
+  mb=0; [ "$cache" = on ] && mb=64
+  start_server "$mb"
+  curl -sf -X POST -H 'content-type: application/json' --data @"$WORK/register.json" \
+    "$BASE/graphql" >/dev/null
+  for kind in $KINDS; do
+    path=$(kind_path "$kind")
+    body=""; [ "$kind" = c ] && body="$WORK/page.json"
+    for conns in $CONNECTIONS; do
+      warm_up "$BASE$path" "$conns" "$body"
+      line=$(load "$BASE$path" "$conns" "$body")
+      echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
+      printf '%-9s cache %-3s %-5s c=%-3s %s\n' newsdesk "$cache" "$kind" "$conns" "$line"
+    done
+  done
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"peak_rss_kb\":$rss}" >> "$RESULTS"
+  echo "peak RSS (cache $cache): $rss kB"
+  if [ "$cache" = on ]; then
+    mkdir -p "$WORK/www"
+    for kind in a b c d; do
+      path=$(kind_path "$kind")
+      if [ "$kind" = c ]; then
+        curl -sf -X POST -H 'content-type: application/json' --data @"$WORK/page.json" "$BASE$path" > "$WORK/www/$kind.json"
+      else
+        curl -sf "$BASE$path" > "$WORK/www/$kind.json"
+      fi
+    done
+  fi
+  stop_server
+done
+
+if command -v nginx >/dev/null; then
+  mkdir -p "$WORK/nginx-tmp"
+  cat > "$WORK/nginx.conf" <<NGX
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-tmp; proxy_temp_path $WORK/nginx-tmp;
+  fastcgi_temp_path $WORK/nginx-tmp; uwsgi_temp_path $WORK/nginx-tmp; scgi_temp_path $WORK/nginx-tmp;
+  default_type application/json;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+NGX
+  nginx -c "$WORK/nginx.conf" &
+  NGINX_PID=$!
+  sleep 0.5
+  for kind in a b c d; do
+    for conns in $CONNECTIONS; do
+      line=$(load "http://127.0.0.1:$NGINX_PORT/$kind.json" "$conns" "")
+      echo "{\"server\":\"nginx\",\"cache\":\"static\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
+      printf '%-9s static    %-5s c=%-3s %s\n' nginx "$kind" "$conns" "$line"
+    done
+  done
+  kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+else
+  echo "nginx is not installed: skipping the static-file comparison (apt-get install nginx-light)"
+fi
+
+mkdir -p "$(dirname "$OUT")"
+python3 - "$RESULTS" "$OUT" "$ARTICLES" "$COMMENTS" "$DURATION" "$SEED_SECONDS" "$DATABASE_URL" <<'PY'
+import json, os, platform, subprocess, sys
+results, out, articles, comments, duration, seed, url = sys.argv[1:]
+rows = [json.loads(l) for l in open(results) if l.strip()]
+
+def wrk_version():
+    run = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    return ((run.stdout + run.stderr).splitlines() or ["wrk"])[0]
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+doc = {
+    "machine": {"cpus": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+    "database": url.split(":", 1)[0],
+    "dataset": {"articles": int(articles), "comments": int(comments)},
+    "duration_seconds": int(duration),
+    "seed_seconds": None if seed == "null" else float(seed),
+    "load_generator": wrk_version(),
+    "runs": [r for r in rows if "result" in r],
+    "peak_rss_kb": {r["cache"]: r["peak_rss_kb"] for r in rows if "peak_rss_kb" in r},
+}
+json.dump(doc, open(out, "w"), indent=1)
+print(f"results written to {out}")
+PY
