@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
@@ -51,15 +52,10 @@ pub async fn threads(
         // than `parent_id` lets one index answer in order, no sort.
         .filter(comments::Column::RootId.is_null());
     if let Some(after) = page.after {
-        top = top.filter(
-            Condition::any()
-                .add(comments::Column::CreatedAt.gt(after.at))
-                .add(
-                    Condition::all()
-                        .add(comments::Column::CreatedAt.eq(after.at))
-                        .add(comments::Column::Id.gt(after.id)),
-                ),
-        );
+        top = top.filter(after.after(
+            Expr::col(comments::Column::CreatedAt),
+            Expr::col(comments::Column::Id),
+        ));
     }
     let top = top
         .order_by_asc(comments::Column::CreatedAt)

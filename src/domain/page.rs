@@ -5,6 +5,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use sea_orm::sea_query::{Expr, ExprTrait};
+
 use crate::error::{Error, Result, merge_errors};
 
 /// The most items one page may hold.
@@ -100,6 +102,18 @@ fn checksum(payload: &str) -> String {
 }
 
 impl Cursor {
+    /// Rows after this cursor in a list ordered by `(at, id)` descending,
+    /// written as one row-value comparison so the `(at, id)` index seeks
+    /// straight to it: page 500 costs what page 1 does.
+    pub fn before(&self, at: Expr, id: Expr) -> Expr {
+        Expr::tuple([at, id]).lt(Expr::tuple([Expr::val(self.at), Expr::val(self.id)]))
+    }
+
+    /// Rows after this cursor in a list ordered by `(at, id)` ascending.
+    pub fn after(&self, at: Expr, id: Expr) -> Expr {
+        Expr::tuple([at, id]).gt(Expr::tuple([Expr::val(self.at), Expr::val(self.id)]))
+    }
+
     /// The opaque form handed to clients.
     pub fn encode(&self) -> String {
         let payload = format!(

@@ -95,15 +95,23 @@ pub async fn popular_rows(
         .column((article_views::Entity, article_views::Column::ArticleId))
         .expr_as(total.clone(), "views")
         .from(article_views::Entity)
-        .inner_join(
-            article_table::Entity,
-            Expr::col((article_table::Entity, article_table::Column::Id))
-                .equals((article_views::Entity, article_views::Column::ArticleId)),
-        )
         .and_where(
             Expr::col((article_views::Entity, article_views::Column::Day)).gte(window.first_day()),
         )
-        .cond_where(public_articles(article_table::Entity, time::now()))
+        // Asked as EXISTS, not a join, so the day index drives the query:
+        // joined, SQLite may walk every article (every page of every body)
+        // to find the few that were read this week.
+        .and_where(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(article_table::Entity)
+                .and_where(
+                    Expr::col((article_table::Entity, article_table::Column::Id))
+                        .equals((article_views::Entity, article_views::Column::ArticleId)),
+                )
+                .cond_where(public_articles(article_table::Entity, time::now()))
+                .to_owned(),
+        ))
         .group_by_col((article_views::Entity, article_views::Column::ArticleId))
         .order_by_expr(total.into(), Order::Desc)
         .order_by(

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
 use super::{ArticleFilter, ArticleRow, ArticleSummary, ListArticles, public_row_select};
@@ -51,7 +52,7 @@ pub async fn count_articles(db: &impl ConnectionTrait, filter: &ArticleFilter) -
         n: i64,
     }
     let scope = resolve_filter(db, filter).await?;
-    let mut q = scoped_select(&scope);
+    let mut q = scoped_select(&scope, time::now());
     q.clear_selects();
     q.expr_as(
         Func::cast_as(
@@ -98,8 +99,9 @@ async fn id_by_slug<E: EntityTrait>(
     Ok(id)
 }
 
-fn scoped_select(scope: &Scope) -> SelectStatement {
-    let mut q = public_row_select(time::now());
+/// Public articles in `scope`, published at or before `until`.
+fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatement {
+    let mut q = public_row_select(until);
     if let Some(ids) = &scope.section_ids {
         q.and_where(Expr::col((articles::Entity, articles::Column::SectionId)).is_in(ids.clone()));
     }
@@ -134,17 +136,17 @@ pub(crate) async fn list_in_scope(
     scope: &Scope,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
-    let mut q = scoped_select(scope);
+    // Rows after a cursor were published no later than it, so its time is
+    // the visibility bound too. Given two upper bounds on `published_at`,
+    // SQLite seeks by the looser and scans the rest: page 500 read 10,000 rows.
+    let now = time::now();
+    let until = page.after.map_or(now, |after| Ord::min(after.at, now));
+    let mut q = scoped_select(scope, until);
     if let Some(after) = page.after {
-        let published = Expr::col((articles::Entity, articles::Column::PublishedAt));
-        let id = Expr::col((articles::Entity, articles::Column::Id));
-        q.cond_where(
-            Condition::any().add(published.clone().lt(after.at)).add(
-                Condition::all()
-                    .add(published.eq(after.at))
-                    .add(id.lt(after.id)),
-            ),
-        );
+        q.and_where(after.before(
+            Expr::col((articles::Entity, articles::Column::PublishedAt)),
+            Expr::col((articles::Entity, articles::Column::Id)),
+        ));
     }
     q.order_by(
         (articles::Entity, articles::Column::PublishedAt),
