@@ -62,8 +62,12 @@ impl AppState {
     }
 
     /// Writes the views counted in memory, then retires the responses that
-    /// rank by them.
+    /// rank by them. Nothing is retired when no view was counted, so an idle site's
+    /// cached pages are not all rebuilt at once every flush.
     pub async fn flush_views(&self) -> crate::error::Result<()> {
+        if self.views.pending() == 0 {
+            return Ok(());
+        }
         self.views.flush(&self.db).await?;
         self.cache.views_flushed();
         Ok(())

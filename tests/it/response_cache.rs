@@ -412,3 +412,16 @@ async fn an_editors_newsroom_list_is_never_served_to_anyone_else() {
 
     assert_eq!(app.get(newsroom).await.status, 401);
 }
+
+#[tokio::test]
+async fn a_flush_with_no_views_leaves_the_cached_popular_box_in_place() {
+    let app = TestApp::new().await;
+    app.article("story").create().await;
+    read_cached(&app, "/api/v1/popular").await;
+
+    app.state.flush_views().await.expect("nothing to write");
+
+    let before = app.statements();
+    app.get("/api/v1/popular").await;
+    assert_eq!(app.statements(), before, "an empty flush retired the box");
+}

@@ -1,0 +1,50 @@
+"""Prints bench/run.sh results as the Markdown tables BENCHMARKS.md shows.
+
+    python3 bench/table.py results.json
+"""
+import json
+import sys
+
+KINDS = [
+    ("a", "(a) section's latest 20, REST"),
+    ("b", "(b) article + first 20 comments, REST"),
+    ("c", "(c) article page, GraphQL POST"),
+    ("d", "(d) article page, GraphQL APQ GET"),
+    ("e1", "(e) article list, page 1"),
+    ("e500", "(e) article list, page 500"),
+]
+
+
+def main():
+    results = json.load(open(sys.argv[1]))
+    runs = {
+        (r["server"], r["cache"], r["kind"], r["connections"]): r["result"]
+        for r in results["runs"]
+    }
+    connections = sorted({r["connections"] for r in results["runs"]})
+    header = "| Request | " + " | ".join(
+        f"{name} c={c}" for c in connections for name in ("cache off", "cache on", "nginx")
+    ) + " |"
+    print(header)
+    print("|" + " --- |" * (1 + 3 * len(connections)))
+    for kind, label in KINDS:
+        cells = []
+        for c in connections:
+            for server, cache in (("newsdesk", "off"), ("newsdesk", "on"), ("nginx", "static")):
+                r = runs.get((server, cache, kind, c))
+                cells.append(
+                    f"{r['rps']:,.0f} req/s, p99 {r['p99_ms']:.1f} ms" + (f", {r['errors']} errors" if r["errors"] else "")
+                    if r
+                    else "–"
+                )
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    rss = results.get("peak_rss_kb", {})
+    print()
+    print(
+        "Peak RSS of the server: "
+        + ", ".join(f"cache {k}: {v / 1024:.1f} MB" for k, v in sorted(rss.items()))
+    )
+
+
+if __name__ == "__main__":
+    main()
