@@ -98,6 +98,19 @@ pub async fn http_caching(
     if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
         return shared(&asked, &hit, &caching.public);
     }
+    let _leading = if caching.cache.store.enabled() {
+        match caching.cache.flights.lead_or_follow(&key).await {
+            Some(leader) => Some(leader),
+            None => {
+                if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
+                    return shared(&asked, &hit, &caching.public);
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
     let began = caching.cache.clock.now();
     let response = next.run(request).await;
     let tags = response.extensions().get::<CacheTags>().cloned();

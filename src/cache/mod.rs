@@ -3,6 +3,7 @@
 //! browsers, CDNs and this process's own store can all keep it until a write
 //! changes what it shows, and no longer.
 
+pub mod flights;
 pub mod http;
 pub mod invalidation;
 pub mod store;
@@ -59,6 +60,7 @@ impl Default for CacheConfig {
 /// The response cache and what keeps it true.
 pub struct ResponseCache {
     pub store: ResponseStore,
+    pub flights: flights::Flights,
     pub clock: TagClock,
     pub invalidation: Invalidation,
     pub freshness: Freshness,
@@ -68,6 +70,7 @@ impl ResponseCache {
     pub fn new(config: CacheConfig) -> Self {
         ResponseCache {
             store: ResponseStore::new(config.capacity_bytes),
+            flights: flights::Flights::default(),
             clock: TagClock::default(),
             invalidation: Invalidation::default(),
             freshness: config.freshness,

@@ -26,10 +26,12 @@ pub async fn more_like_this(
 /// Public articles sharing tags or the section with `article`: most shared tags
 /// first (the same section counts as one more), then newest. Never the article itself.
 ///
-/// Two bounded statements instead of scoring every article: the best `limit`
-/// of those sharing a tag, scored exactly, and the newest `limit` of the
-/// section. An article sharing no tag scores 1 from its section alone, so
-/// any that belongs in the answer is among the section's newest `limit`.
+/// Bounded whatever the archive's size: tag-sharing candidates are the
+/// `CANDIDATES` most recently created articles on the article's tags (one
+/// index walk), scored exactly; a tag on 15,000 of a million articles made
+/// the unbounded query read 45,000 rows (0.5 s on PostgreSQL). An article
+/// sharing no tag scores 1 from its section alone, so any that belongs in
+/// the answer is among the section's newest `limit`, the second statement.
 pub async fn more_like_this_rows(
     db: &impl ConnectionTrait,
     article: &ArticleRow,
@@ -60,7 +62,19 @@ pub async fn more_like_this_rows(
                     .equals((article_table::Entity, article_table::Column::Id)),
             )
             .and_where(
-                Expr::col((article_tags::Entity, article_tags::Column::TagId)).in_subquery(my_tags),
+                Expr::col((article_tags::Entity, article_tags::Column::TagId))
+                    .in_subquery(my_tags.clone()),
+            )
+            .and_where(
+                Expr::col((article_table::Entity, article_table::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(article_tags::Column::ArticleId)
+                        .from(article_tags::Entity)
+                        .and_where(Expr::col(article_tags::Column::TagId).in_subquery(my_tags))
+                        .order_by(article_tags::Column::ArticleId, Order::Desc)
+                        .limit(CANDIDATES)
+                        .to_owned(),
+                ),
             )
             .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id))
             .group_by_col((article_table::Entity, article_table::Column::Id))
@@ -94,6 +108,11 @@ pub async fn more_like_this_rows(
 }
 
 const SCORE: &str = "score";
+
+/// Tag-sharing articles considered, newest created first: enough that a
+/// box of related stories comes from recent coverage, few enough to read
+/// in a millisecond.
+const CANDIDATES: u64 = 500;
 
 /// Newest first, at most `limit` rows.
 fn newest_first(q: &mut SelectStatement, limit: Limit) -> SelectStatement {

@@ -425,3 +425,54 @@ async fn a_flush_with_no_views_leaves_the_cached_popular_box_in_place() {
     app.get("/api/v1/popular").await;
     assert_eq!(app.statements(), before, "an empty flush retired the box");
 }
+
+#[tokio::test]
+async fn concurrent_misses_for_one_page_are_answered_by_one_computation() {
+    let app = TestApp::new().await;
+    app.article("story").create().await;
+    let uri = "/api/v1/articles/story/comments";
+    // The same work under another cache key: what one computation costs.
+    let one = {
+        let before = app.statements();
+        app.get(&format!("{uri}?limit=20")).await;
+        app.statements() - before
+    };
+
+    let before = app.statements();
+    let answers = futures_join_all((0..8).map(|_| app.get(uri))).await;
+
+    assert!(answers.iter().all(|a| a.status == 200));
+    assert!(
+        app.statements() - before <= one,
+        "8 concurrent misses ran {} statements",
+        app.statements() - before
+    );
+}
+
+/// Polls every future to completion together, on this task.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (slot, future) in done.iter_mut().zip(pending.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *slot = Some(value),
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    done.into_iter()
+        .map(|v| v.expect("every future finished"))
+        .collect()
+}
