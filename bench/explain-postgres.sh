@@ -33,7 +33,7 @@ explain "(e) the article list, page 1" \
   "SELECT $ROW FROM articles a WHERE $PUBLIC ORDER BY a.published_at DESC, a.id DESC LIMIT 21"
 explain "(e) the article list, page 500 (after the cursor of row 10,000)" \
   "SELECT $ROW FROM articles a WHERE a.status IN ('published', 'scheduled') AND a.published_at <= '$AT' AND (a.published_at, a.id) < ('$AT', $ID) ORDER BY a.published_at DESC, a.id DESC LIMIT 21"
-explain "(c) more like this: the best tag-sharing candidates" \
-  "SELECT $ROW, COUNT(t.tag_id) + CASE WHEN a.section_id = 2 THEN 1 ELSE 0 END AS score FROM articles a JOIN article_tags t ON t.article_id = a.id WHERE $PUBLIC AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = 1) AND a.id <> 1 GROUP BY a.id ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT 5"
+explain "(c) more like this: the best tag-sharing articles from around the same time" \
+  "SELECT $ROW, COUNT(t.tag_id) + CASE WHEN a.section_id = 2 THEN 1 ELSE 0 END AS score FROM articles a JOIN article_tags t ON t.article_id = a.id WHERE $PUBLIC AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = 1) AND t.article_id BETWEEN 1 - 10000 AND 1 + 10000 AND a.id <> 1 GROUP BY a.id ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT 5"
 explain "(c) popular this week" \
   "SELECT v.article_id, SUM(v.views) AS views FROM article_views v WHERE v.day >= current_date - 7 AND EXISTS (SELECT 1 FROM articles a WHERE a.id = v.article_id AND $PUBLIC) GROUP BY v.article_id ORDER BY views DESC, v.article_id DESC LIMIT 5"

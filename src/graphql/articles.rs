@@ -203,6 +203,7 @@ impl Article {
     }
 
     /// Published articles sharing tags or the section, most overlap first, then newest.
+    /// Tag-sharing articles are looked for among the 10,000 created before and after it.
     #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
     async fn more_like_this(
         &self,
