@@ -16,11 +16,12 @@ explain() { # $1 title, $2 query
 }
 
 PAGE500=$(psql "$URL" -X -At -c "SELECT published_at || '|' || id FROM articles a WHERE $PUBLIC ORDER BY published_at DESC, id DESC OFFSET 9999 LIMIT 1")
+SECTION=$(psql "$URL" -X -At -c "SELECT id FROM sections WHERE slug = 'section-1'")
 AT=${PAGE500%%|*}
 ID=${PAGE500##*|}
 
 explain "(a) a section's latest 20 (+1 to know if there is more)" \
-  "SELECT $ROW FROM articles a WHERE $PUBLIC AND a.section_id IN (SELECT id FROM sections WHERE slug = 'section-1') ORDER BY a.published_at DESC, a.id DESC LIMIT 21"
+  "SELECT $ROW FROM articles a WHERE $PUBLIC AND a.section_id IN ($SECTION) ORDER BY a.published_at DESC, a.id DESC LIMIT 21"
 explain "(b) an article by slug" \
   "SELECT $ROW FROM articles a WHERE $PUBLIC AND a.slug = 'story-1'"
 explain "(b) its first 20 comment threads" \
