@@ -8,6 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::response::{IntoResponseParts, ResponseParts};
 
+use crate::domain::articles::Article;
+use crate::domain::related_links::RelatedLink;
+
 /// One thing a response depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CacheTag {
@@ -57,9 +60,23 @@ impl CacheTags {
         CacheTags::of([CacheTag::Articles, CacheTag::Taxonomy])
     }
 
-    /// One article's page.
+    /// What shows one article's own data: its comments, say.
     pub fn article(id: i64) -> Self {
         CacheTags::of([CacheTag::Article(id), CacheTag::Taxonomy])
+    }
+
+    /// A whole article page. Its further reading names other articles,
+    /// which come and go with `Articles`.
+    pub fn article_page(article: &Article) -> Self {
+        let mut tags = CacheTags::article(article.summary.id);
+        let links_articles = article
+            .related_links
+            .iter()
+            .any(|link| matches!(link, RelatedLink::Article { .. }));
+        if links_articles {
+            tags.insert(CacheTag::Articles);
+        }
+        tags
     }
 
     pub fn insert(&mut self, tag: CacheTag) {

@@ -87,7 +87,7 @@ pub async fn get_article(
     } else {
         None
     };
-    let tags = CacheTags::article(article.summary.id);
+    let tags = CacheTags::article_page(&article);
     Ok((tags, Json(ArticleResponse { article, comments })))
 }
 

@@ -476,3 +476,29 @@ async fn futures_join_all<F: std::future::Future>(
         .map(|v| v.expect("every future finished"))
         .collect()
 }
+
+#[tokio::test]
+async fn unpublishing_an_article_drops_it_from_cached_further_reading_elsewhere() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = published(&app, &token).await;
+    app.article("linking").related_article(id).create().await;
+    let page = "/api/v1/articles/linking";
+    assert!(
+        read_cached(&app, page)
+            .await
+            .text()
+            .contains("port-talks-resume")
+    );
+
+    write(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/unpublish"),
+        &etag,
+        json!(null),
+    )
+    .await;
+
+    assert!(!app.get(page).await.text().contains("port-talks-resume"));
+}
