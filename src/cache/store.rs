@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
@@ -76,6 +77,10 @@ impl TagClock {
     }
 }
 
+/// Time alone changes a few answers with no write to announce it (the
+/// Popular window moves on at midnight), so no entry is kept longer than this.
+const LONGEST_STAY: Duration = Duration::from_secs(600);
+
 /// Responses by request key, bounded in bytes. Switched off, it stores
 /// nothing and the clock still runs, so turning it on needs no other change.
 pub struct ResponseStore {
@@ -93,6 +98,7 @@ impl ResponseStore {
                     u32::try_from(key.len() + value.body.len() + OVERHEAD).unwrap_or(u32::MAX)
                 })
                 .max_capacity(capacity_bytes)
+                .time_to_live(LONGEST_STAY)
                 .build()
         });
         ResponseStore { entries }
