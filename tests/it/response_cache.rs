@@ -3,23 +3,13 @@
 
 use std::time::Duration;
 
-use newsdesk::domain::actor::Role;
 use serde_json::{Value, json};
 
+use crate::support::fixtures::{draft as draft_body, newsroom};
 use crate::support::{TestApp, TestResponse};
 
 const PAGE: &str = "/api/v1/articles/port-talks-resume";
 const LIST: &str = "/api/v1/articles";
-
-async fn newsroom() -> (TestApp, String) {
-    let app = TestApp::new().await;
-    app.section("world").create().await;
-    app.author("ada").await;
-    app.tag("trade").await;
-    app.editor("ed@news.example", Role::Editor).await;
-    let token = app.login("ed@news.example").await;
-    (app, token)
-}
 
 /// Reads `uri` twice and checks the second answer came from the cache.
 async fn read_cached(app: &TestApp, uri: &str) -> TestResponse {
@@ -36,7 +26,7 @@ async fn read_cached(app: &TestApp, uri: &str) -> TestResponse {
     second
 }
 
-/// An editor's write with `If-Match`.
+/// An editor's write with `If-Match`, which must succeed.
 async fn write(
     app: &TestApp,
     token: &str,
@@ -45,15 +35,9 @@ async fn write(
     etag: &str,
     body: Value,
 ) -> TestResponse {
-    let request = axum::http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("if-match", etag)
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body.to_string()))
-        .expect("a valid request");
-    let res = app.send(request).await;
+    let res = app
+        .send_if_match(method, uri, etag, Some(body), token)
+        .await;
     assert!(res.status.is_success(), "{method} {uri}: {}", res.text());
     res
 }
@@ -61,17 +45,7 @@ async fn write(
 /// A draft made through the write API: its id and ETag.
 async fn draft(app: &TestApp, token: &str) -> (i64, String) {
     let created = app
-        .post_json(
-            "/api/v1/manage/articles",
-            json!({
-                "title": "Port Talks Resume",
-                "body_markdown": "Negotiators met again.",
-                "section": "world",
-                "authors": ["ada"],
-                "tags": ["trade"]
-            }),
-            Some(token),
-        )
+        .post_json("/api/v1/manage/articles", draft_body(), Some(token))
         .await;
     assert_eq!(created.status, 201, "{}", created.text());
     let etag = created.header("etag").expect("an etag").to_owned();
@@ -167,46 +141,29 @@ async fn publishing_puts_the_article_into_cached_lists() {
     assert_eq!(app.get(LIST).await.slugs(), ["port-talks-resume"]);
 }
 
-#[tokio::test]
-async fn unpublishing_takes_the_article_out_of_cached_pages_and_lists() {
+/// Takes a published article down with `action` and checks neither its
+/// cached page nor a cached list shows it any more.
+async fn taken_down_by(action: &str) {
     let (app, token) = newsroom().await;
     let (id, etag) = published(&app, &token).await;
     read_cached(&app, PAGE).await;
     read_cached(&app, LIST).await;
 
-    write(
-        &app,
-        &token,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/unpublish"),
-        &etag,
-        json!(null),
-    )
-    .await;
+    let uri = format!("/api/v1/manage/articles/{id}/{action}");
+    write(&app, &token, "POST", &uri, &etag, json!(null)).await;
 
     assert_eq!(app.get(PAGE).await.status, 404);
     assert!(app.get(LIST).await.slugs().is_empty());
 }
 
 #[tokio::test]
+async fn unpublishing_takes_the_article_out_of_cached_pages_and_lists() {
+    taken_down_by("unpublish").await;
+}
+
+#[tokio::test]
 async fn archiving_takes_the_article_out_of_cached_pages_and_lists() {
-    let (app, token) = newsroom().await;
-    let (id, etag) = published(&app, &token).await;
-    read_cached(&app, PAGE).await;
-    read_cached(&app, LIST).await;
-
-    write(
-        &app,
-        &token,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/archive"),
-        &etag,
-        json!(null),
-    )
-    .await;
-
-    assert_eq!(app.get(PAGE).await.status, 404);
-    assert!(app.get(LIST).await.slugs().is_empty());
+    taken_down_by("archive").await;
 }
 
 #[tokio::test]

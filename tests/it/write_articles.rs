@@ -1,55 +1,10 @@
 //! The write API for articles: who may write, validation, publishing,
 //! scheduling, and optimistic concurrency that loses nothing.
 
-use axum::body::Body;
-use axum::http::Request;
 use newsdesk::domain::actor::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{TestApp, TestResponse};
-
-async fn newsroom() -> (TestApp, String) {
-    let app = TestApp::new().await;
-    app.section("world").create().await;
-    app.author("ada").await;
-    app.tag("trade").await;
-    app.editor("ed@news.example", Role::Editor).await;
-    let token = app.login("ed@news.example").await;
-    (app, token)
-}
-
-fn draft() -> Value {
-    json!({
-        "title": "Port Talks Resume",
-        "body_markdown": "Negotiators met again.\n\n## What next\n\n- a date\n",
-        "section": "world",
-        "authors": ["ada"],
-        "tags": ["trade"]
-    })
-}
-
-async fn with_if_match(
-    app: &TestApp,
-    method: &str,
-    uri: &str,
-    etag: &str,
-    body: Option<Value>,
-    token: &str,
-) -> TestResponse {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("if-match", etag);
-    let body = match body {
-        Some(body) => {
-            request = request.header("content-type", "application/json");
-            Body::from(body.to_string())
-        }
-        None => Body::empty(),
-    };
-    app.send(request.body(body).unwrap()).await
-}
+use crate::support::fixtures::{draft, newsroom};
 
 #[tokio::test]
 async fn an_editor_creates_a_draft_that_the_public_cannot_see() {
@@ -111,15 +66,15 @@ async fn publishing_makes_it_public_and_unpublishing_hides_it_again() {
     let id = created.json()["id"].as_i64().unwrap();
     let etag = created.header("etag").unwrap().to_owned();
 
-    let published = with_if_match(
-        &app,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/publish"),
-        &etag,
-        None,
-        &token,
-    )
-    .await;
+    let published = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/publish"),
+            &etag,
+            None,
+            &token,
+        )
+        .await;
 
     assert_eq!(published.status, 200);
     assert_eq!(published.json()["status"], "published");
@@ -128,15 +83,15 @@ async fn publishing_makes_it_public_and_unpublishing_hides_it_again() {
         200
     );
     let etag = published.header("etag").unwrap().to_owned();
-    let unpublished = with_if_match(
-        &app,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/unpublish"),
-        &etag,
-        None,
-        &token,
-    )
-    .await;
+    let unpublished = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/unpublish"),
+            &etag,
+            None,
+            &token,
+        )
+        .await;
     assert_eq!(unpublished.json()["status"], "draft");
     assert_eq!(
         app.get("/api/v1/articles/port-talks-resume").await.status,
@@ -153,15 +108,15 @@ async fn a_scheduled_article_appears_at_its_time_without_a_restart() {
     let id = created.json()["id"].as_i64().unwrap();
     let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
 
-    let scheduled = with_if_match(
-        &app,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/schedule"),
-        created.header("etag").unwrap(),
-        Some(json!({ "publish_at": at.to_rfc3339() })),
-        &token,
-    )
-    .await;
+    let scheduled = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/schedule"),
+            created.header("etag").unwrap(),
+            Some(json!({ "publish_at": at.to_rfc3339() })),
+            &token,
+        )
+        .await;
 
     assert_eq!(scheduled.json()["status"], "scheduled");
     assert_eq!(
@@ -183,15 +138,15 @@ async fn scheduling_in_the_past_is_refused() {
         .await;
     let id = created.json()["id"].as_i64().unwrap();
 
-    let res = with_if_match(
-        &app,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/schedule"),
-        created.header("etag").unwrap(),
-        Some(json!({ "publish_at": "2020-01-01T00:00:00Z" })),
-        &token,
-    )
-    .await;
+    let res = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/schedule"),
+            created.header("etag").unwrap(),
+            Some(json!({ "publish_at": "2020-01-01T00:00:00Z" })),
+            &token,
+        )
+        .await;
 
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["errors"][0]["field"], "publish_at");
@@ -210,16 +165,14 @@ async fn of_two_editors_saving_the_same_version_exactly_one_wins_and_nothing_is_
     let uri = format!("/api/v1/manage/articles/{id}");
 
     let (a, b) = tokio::join!(
-        with_if_match(
-            &app,
+        app.send_if_match(
             "PATCH",
             &uri,
             &etag,
             Some(json!({ "title": "Version A" })),
             &first_editor
         ),
-        with_if_match(
-            &app,
+        app.send_if_match(
             "PATCH",
             &uri,
             &etag,
@@ -355,20 +308,19 @@ async fn related_links_are_replaced_in_order() {
     let uri = format!("/api/v1/manage/articles/{id}/related-links");
     let links = json!([{ "url": "https://example.org/a", "title": "Elsewhere" }, { "article": "background" }]);
 
-    let res = with_if_match(
-        &app,
-        "PUT",
-        &uri,
-        created.header("etag").unwrap(),
-        Some(links),
-        &token,
-    )
-    .await;
+    let res = app
+        .send_if_match(
+            "PUT",
+            &uri,
+            created.header("etag").unwrap(),
+            Some(links),
+            &token,
+        )
+        .await;
 
     assert_eq!(res.status, 200);
     let etag = res.header("etag").unwrap().to_owned();
-    with_if_match(
-        &app,
+    app.send_if_match(
         "POST",
         &format!("/api/v1/manage/articles/{id}/publish"),
         &etag,
@@ -390,16 +342,18 @@ async fn deleting_needs_the_current_version() {
     let id = created.json()["id"].as_i64().unwrap();
     let uri = format!("/api/v1/manage/articles/{id}");
 
-    let stale = with_if_match(&app, "DELETE", &uri, &format!("\"a{id}v9\""), None, &token).await;
-    let current = with_if_match(
-        &app,
-        "DELETE",
-        &uri,
-        created.header("etag").unwrap(),
-        None,
-        &token,
-    )
-    .await;
+    let stale = app
+        .send_if_match("DELETE", &uri, &format!("\"a{id}v9\""), None, &token)
+        .await;
+    let current = app
+        .send_if_match(
+            "DELETE",
+            &uri,
+            created.header("etag").unwrap(),
+            None,
+            &token,
+        )
+        .await;
 
     assert_eq!(stale.status, 412);
     assert_eq!(current.status, 204);
@@ -455,15 +409,15 @@ async fn an_if_match_that_is_not_an_entity_tag_is_a_400() {
         .as_i64()
         .unwrap();
 
-    let res = with_if_match(
-        &app,
-        "POST",
-        &format!("/api/v1/manage/articles/{id}/publish"),
-        "garbage",
-        None,
-        &token,
-    )
-    .await;
+    let res = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/publish"),
+            "garbage",
+            None,
+            &token,
+        )
+        .await;
 
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["errors"][0]["field"], "If-Match");

@@ -12,6 +12,8 @@ use newsdesk::domain::ids::Slug;
 use newsdesk::domain::visibility::ArticleStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use serde_json::{Value, json};
+
 use super::TestApp;
 
 /// The password of every fixture editor.
@@ -357,4 +359,28 @@ impl CommentBuilder<'_> {
         .await
         .expect("create comment")
     }
+}
+
+/// A newsroom an editor can write in: section `world`, author `ada`, tag
+/// `trade`, and the editor's access token.
+pub async fn newsroom() -> (TestApp, String) {
+    let app = TestApp::new().await;
+    app.section("world").create().await;
+    app.author("ada").await;
+    app.tag("trade").await;
+    app.editor("ed@news.example", Role::Editor).await;
+    let token = app.login("ed@news.example").await;
+    (app, token)
+}
+
+/// A new article as the write API takes it, in that newsroom; its slug is
+/// `port-talks-resume`.
+pub fn draft() -> Value {
+    json!({
+        "title": "Port Talks Resume",
+        "body_markdown": "Negotiators met again.\n\n## What next\n\n- a date\n",
+        "section": "world",
+        "authors": ["ada"],
+        "tags": ["trade"]
+    })
 }

@@ -150,6 +150,31 @@ impl TestApp {
         .await
     }
 
+    /// A write as `token` naming the version it read, with a JSON body when given.
+    pub async fn send_if_match(
+        &self,
+        method: &str,
+        uri: &str,
+        etag: &str,
+        body: Option<Value>,
+        token: &str,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header("if-match", etag);
+        let body = match body {
+            Some(body) => {
+                request = request.header("content-type", "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).expect("a valid request"))
+            .await
+    }
+
     pub async fn post_json(&self, uri: &str, body: Value, token: Option<&str>) -> TestResponse {
         self.send_json("POST", uri, body, token).await
     }
