@@ -273,3 +273,26 @@ async fn small_responses_are_sent_as_they_are() {
     assert_eq!(encoding, None);
     assert_eq!(body, b"ok");
 }
+
+#[tokio::test]
+async fn a_graphql_body_over_the_limit_without_a_declared_length_is_a_413_problem() {
+    let app = TestApp::builder()
+        .http(|http| http.body_limit_bytes = 64)
+        .build()
+        .await;
+    let query = format!("{{ sections {{ slug }} }} #{}", "x".repeat(100));
+    let body = serde_json::json!({ "query": query }).to_string();
+
+    let res = app
+        .send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+
+    assert_eq!(res.status, 413);
+    assert_eq!(res.json()["code"], "payload_too_large");
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+}
