@@ -7,57 +7,57 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method, header};
 use sea_orm::DatabaseConnection;
-use tower_http::cors::{AllowOrigin, CorsLayer};
-
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{self, Auth, jwt::JwtKeys};
-use crate::cache::ResponseCache;
-use crate::cache::http::{HttpCaching, http_caching};
-use crate::config::{CorsOrigins, HttpConfig};
-use crate::domain::actor::ReadPolicy;
+use crate::config::{CorsOrigins, HttpConfig, Secret};
+use crate::crypto::token::SecretToken;
 use crate::domain::comments::CommentPolicy;
-use crate::domain::views::ViewCounter;
-use crate::graphql::persisted::PersistedQueries;
-use crate::graphql::{self, NewsdeskSchema};
-use crate::rest::problem;
-use crate::{middleware, rest};
+use crate::domain::{self, Newsdesk};
+use crate::graphql::{self, GraphqlState};
+use crate::http::cache::ResponseCache;
+use crate::http::cache::middleware::{HttpCaching, http_caching};
+use crate::http::{problem, request};
+use crate::rest::{self, RestState};
 
-/// What every handler can reach.
+/// The parts of a running Newsdesk, built once from its settings.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
-    pub views: Arc<ViewCounter>,
-    pub graphql: NewsdeskSchema,
-    /// Whether `GET /graphql` from a browser shows GraphiQL.
-    pub graphiql: bool,
+    pub desk: Newsdesk,
     pub auth: Arc<Auth>,
-    /// What the comment rules allow; see `domain::comments`.
-    pub comment_policy: CommentPolicy,
     pub cache: Arc<ResponseCache>,
-    pub persisted_queries: Arc<PersistedQueries>,
+    pub graphql: GraphqlState,
 }
 
 impl AppState {
+    /// Builds each part's settings from the configuration. `db` is handed
+    /// to the domain, which alone uses it.
     pub fn new(db: DatabaseConnection, http: &HttpConfig) -> Self {
-        AppState {
+        let desk = Newsdesk::new(
             db,
-            views: Arc::new(ViewCounter::default()),
-            graphql: graphql::schema(http.introspection),
-            graphiql: http.graphiql,
-            auth: Arc::new(Auth::new(
-                JwtKeys::new(&http.jwt_secret, http.access_token_ttl),
-                ReadPolicy {
-                    public_reads: http.public_reads,
+            domain::Settings {
+                public_reads: http.public_reads,
+                comments: CommentPolicy {
+                    auto_approve: http.auto_approve_comments,
+                    per_minute: http.comments_per_minute,
                 },
-            )),
-            comment_policy: CommentPolicy {
-                auto_approve: http.auto_approve_comments,
-                per_minute: http.comments_per_minute,
             },
+        );
+        // Without a configured secret, logins last as long as this process.
+        let jwt_secret = http
+            .jwt_secret
+            .clone()
+            .unwrap_or_else(|| Secret::new(SecretToken::generate("jwt_").expose()));
+        AppState {
+            auth: Arc::new(Auth::new(
+                desk.clone(),
+                JwtKeys::new(&jwt_secret, http.access_token_ttl),
+            )),
             cache: Arc::new(ResponseCache::new(http.cache)),
-            persisted_queries: Arc::new(PersistedQueries::default()),
+            graphql: GraphqlState::new(desk.clone(), http.introspection, http.graphiql),
+            desk,
         }
     }
 
@@ -65,11 +65,9 @@ impl AppState {
     /// rank by them. Nothing is retired when no view was counted, so an idle site's
     /// cached pages are not all rebuilt at once every flush.
     pub async fn flush_views(&self) -> crate::error::Result<()> {
-        if self.views.pending() == 0 {
-            return Ok(());
+        if self.desk.flush_views().await? {
+            self.cache.views_flushed();
         }
-        self.views.flush(&self.db).await?;
-        self.cache.views_flushed();
         Ok(())
     }
 }
@@ -79,19 +77,23 @@ const COMPRESS_ABOVE_BYTES: u64 = 1024;
 
 /// Builds the complete router with its middleware.
 pub fn build(state: AppState, http: &HttpConfig) -> Router {
+    let rest = RestState {
+        desk: state.desk.clone(),
+        auth: state.auth.clone(),
+    };
     Router::new()
-        .merge(rest::router().into_router())
-        .merge(graphql::http::router())
+        .merge(rest::router().into_router().with_state(rest))
+        .merge(graphql::http::router().with_state(state.graphql.clone()))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.auth.clone(),
             auth::authenticate_request,
         ))
         .layer(axum::middleware::from_fn_with_state(
             HttpCaching::new(
                 state.cache.clone(),
-                state.db.clone(),
+                state.desk.clone(),
                 graphql::http::PATH,
                 http.body_limit_bytes,
             ),
@@ -101,13 +103,12 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(
-            middleware::RequestLimits {
+            request::RequestLimits {
                 timeout: http.request_timeout,
                 body_bytes: http.body_limit_bytes,
             },
-            middleware::request_context,
+            request::request_context,
         ))
-        .with_state(state)
 }
 
 fn cors(origins: &CorsOrigins) -> CorsLayer {
@@ -126,7 +127,7 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
         ])
         .expose_headers([
             header::ETAG,
-            HeaderName::from_static(middleware::REQUEST_ID_HEADER),
+            HeaderName::from_static(request::REQUEST_ID_HEADER),
         ])
         .max_age(std::time::Duration::from_secs(600))
 }

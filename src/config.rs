@@ -7,7 +7,43 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::cache::{CacheConfig, Freshness};
+/// How long others may keep public responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Freshness {
+    /// `max-age`: browsers and apps.
+    pub max_age: Duration,
+    /// `s-maxage`: shared caches, which can be purged by `Surrogate-Key`.
+    pub shared_max_age: Duration,
+    /// `stale-while-revalidate`.
+    pub stale_while_revalidate: Duration,
+}
+
+impl Default for Freshness {
+    fn default() -> Self {
+        Freshness {
+            max_age: Duration::from_secs(60),
+            shared_max_age: Duration::from_secs(300),
+            stale_while_revalidate: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Settings of the response cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheConfig {
+    /// Bytes the in-process store may hold; 0 switches it off.
+    pub capacity_bytes: u64,
+    pub freshness: Freshness,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            capacity_bytes: 32 * 1024 * 1024,
+            freshness: Freshness::default(),
+        }
+    }
+}
 
 /// A value that must not reach logs: `Debug` and `Display` print a placeholder.
 #[derive(Clone, PartialEq, Eq)]
@@ -27,6 +63,14 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
     }
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct DbSettings {
+    /// The connection URL. It may hold a password, so `Debug` hides it.
+    pub url: Secret,
+    pub max_connections: u32,
 }
 
 /// The default store: a SQLite file next to where Newsdesk runs, created on first start.
@@ -112,17 +156,14 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub graphiql: bool,
     pub introspection: bool,
-    pub jwt_secret: Secret,
+    /// Unset, the app makes a random one for this process only: enough
+    /// for a demo and for tests.
+    pub jwt_secret: Option<Secret>,
     pub access_token_ttl: Duration,
     pub public_reads: bool,
     pub auto_approve_comments: bool,
     pub comments_per_minute: u32,
     pub cache: CacheConfig,
-}
-
-/// A signing secret for one process only: enough for a demo and for tests.
-fn random_secret() -> Secret {
-    Secret::new(crate::auth::token::SecretToken::generate("jwt_").expose())
 }
 
 impl Default for HttpConfig {
@@ -133,7 +174,7 @@ impl Default for HttpConfig {
             body_limit_bytes: 1_048_576,
             graphiql: true,
             introspection: true,
-            jwt_secret: random_secret(),
+            jwt_secret: None,
             access_token_ttl: Duration::from_secs(15 * 60),
             public_reads: true,
             auto_approve_comments: false,
@@ -153,7 +194,7 @@ pub struct ConfigError {
 
 impl DatabaseArgs {
     /// Checks the URL's scheme and yields the database settings.
-    pub fn settings(&self) -> Result<crate::db::DbSettings, ConfigError> {
+    pub fn settings(&self) -> Result<DbSettings, ConfigError> {
         let url = self.database_url.trim();
         let known = ["sqlite:", "postgres://", "postgresql://"];
         if !known.iter().any(|scheme| url.starts_with(scheme)) {
@@ -162,7 +203,7 @@ impl DatabaseArgs {
                 message: "must start with sqlite:, postgres:// or postgresql://".into(),
             });
         }
-        Ok(crate::db::DbSettings {
+        Ok(DbSettings {
             url: Secret::new(url),
             max_connections: self.db_max_connections,
         })
@@ -182,7 +223,7 @@ impl HttpArgs {
             graphiql: self.graphiql,
             introspection: self.graphql_introspection,
             jwt_secret: match &self.jwt_secret {
-                Some(secret) if secret.chars().count() >= 32 => Secret::new(secret.clone()),
+                Some(secret) if secret.chars().count() >= 32 => Some(Secret::new(secret.clone())),
                 Some(_) => {
                     return Err(ConfigError {
                         setting: "NEWSDESK_JWT_SECRET (--jwt-secret)",
@@ -193,7 +234,7 @@ impl HttpArgs {
                     tracing::warn!(
                         "NEWSDESK_JWT_SECRET is not set: editor logins will not survive a restart"
                     );
-                    random_secret()
+                    None
                 }
             },
             access_token_ttl: Duration::from_secs(self.access_token_minutes * 60),

@@ -1,5 +1,6 @@
 //! The one error type of the domain. Each variant has a stable `code()`;
-//! `rest::problem` maps it to HTTP, and that is the only place that does.
+//! `http::problem` maps it to an HTTP status and `graphql::error` to a
+//! GraphQL code; those are the only places that do.
 
 use std::fmt;
 
@@ -19,37 +20,80 @@ impl FieldError {
     }
 }
 
-/// Everything a domain operation can fail with.
+/// Everything a domain operation can fail with. `Display` is the message a
+/// client reads, written once here; each face only picks a status and a code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The thing does not exist, or the caller may not know that it does:
     /// a draft answers exactly like a missing article.
-    #[error("{0} not found")]
+    #[error("no such {0}, or it is not published")]
     NotFound(Resource),
     /// The input cannot be used; each entry names what was wrong.
     #[error("invalid input: {}", describe(.0))]
     InvalidInput(Vec<FieldError>),
     /// No valid credentials were presented where they are needed.
-    #[error("unauthenticated: {0}")]
+    #[error("{0}")]
     Unauthenticated(&'static str),
-    /// The caller is known but may not do this.
-    #[error("forbidden: {0}")]
+    /// The caller is known but may not do this; names the scope it needs.
+    #[error("these credentials do not allow this (it needs {0})")]
     Forbidden(&'static str),
     /// A write named a version that is no longer current; nothing was changed.
-    #[error("stale version: the current version is {current}")]
+    #[error(
+        "the article changed since it was read (now version {current}); read it again and reapply the change"
+    )]
     StaleVersion { current: i32 },
     /// The write would leave the data inconsistent (a section still in use, say).
-    #[error("conflict: {0}")]
+    #[error("{0}")]
     Conflict(&'static str),
     /// A write that must name the version it read did not.
-    #[error("the version read is required")]
+    #[error(
+        "name the version you read (REST: If-Match with its ETag; GraphQL: the version argument)"
+    )]
     VersionRequired,
     /// Too many requests; try again after this many seconds.
-    #[error("rate limited; retry after {retry_after_secs}s")]
+    #[error("slow down; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
-    /// The database failed. The cause is logged, never shown.
-    #[error("database error")]
-    Database(#[from] sea_orm::DbErr),
+    /// The database cannot be reached just now; nothing was changed.
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable,
+    /// Something failed that the caller cannot fix. The cause is logged once,
+    /// with the request id, never shown.
+    #[error("the server failed to answer; the error is logged under this request id")]
+    Internal(String),
+}
+
+/// Seconds a client is asked to wait before retrying while the database is away.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 1;
+
+impl From<sea_orm::DbErr> for Error {
+    /// A pool that cannot hand out a connection, or a connection that broke,
+    /// is an outage to wait out; anything else is a fault of ours.
+    fn from(error: sea_orm::DbErr) -> Self {
+        use sea_orm::{DbErr, RuntimeErr};
+        match &error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Error::Unavailable,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))
+                if is_outage(e) =>
+            {
+                Error::Unavailable
+            }
+            _ => Error::Internal(error.to_string()),
+        }
+    }
+}
+
+/// Whether a driver error means the database went away rather than refused.
+fn is_outage(error: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match error {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+        // PostgreSQL's class 57P (operator intervention: shutting down,
+        // cannot connect now) and 08 (connection exception).
+        Sqlx::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+        _ => false,
+    }
 }
 
 /// What was looked for, so a 404 can say what it did not find.
@@ -103,7 +147,8 @@ impl Error {
             Error::VersionRequired => "version_required",
             Error::Conflict(_) => "conflict",
             Error::RateLimited { .. } => "rate_limited",
-            Error::Database(_) => "internal",
+            Error::Unavailable => "unavailable",
+            Error::Internal(_) => "internal",
         }
     }
 }

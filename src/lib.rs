@@ -10,14 +10,14 @@
 
 pub mod app;
 pub mod auth;
-pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
-pub mod middleware;
+pub mod http;
 pub mod rest;
 pub mod seed;
 pub mod server;

@@ -42,19 +42,19 @@ pub async fn run(
                 if let Err(e) = state.flush_views().await {
                     tracing::warn!(error = %e, "writing view counts failed; keeping them for the next try");
                 }
-                if let Err(e) = state.auth.usage.flush(&state.db).await {
+                if let Err(e) = state.desk.flush_token_usage().await {
                     tracing::warn!(error = %e, "writing token use failed; keeping it for the next try");
                 }
             }
         })
     };
     let planner = {
-        let db = state.db.clone();
+        let desk = state.desk.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(STATISTICS_REFRESH);
             loop {
                 tick.tick().await;
-                if let Err(e) = crate::db::refresh_statistics(&db).await {
+                if let Err(e) = desk.refresh_statistics().await {
                     tracing::warn!(error = %e, "refreshing planner statistics failed");
                 }
             }
@@ -68,7 +68,7 @@ pub async fn run(
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = state.cache.catch_up(&state.db).await {
+                if let Err(e) = state.cache.catch_up(&state.desk).await {
                     tracing::warn!(error = %e, "reading the change feed failed; retrying");
                 }
             }
@@ -91,9 +91,9 @@ pub async fn run(
     follower.abort();
     planner.abort();
     if let Err(e) = state.flush_views().await {
-        tracing::error!(error = %e, pending = state.views.pending(), "views counted since the last flush were not written");
+        tracing::error!(error = %e, pending = state.desk.pending_views(), "views counted since the last flush were not written");
     }
-    if let Err(e) = state.auth.usage.flush(&state.db).await {
+    if let Err(e) = state.desk.flush_token_usage().await {
         tracing::error!(error = %e, "token use counted since the last flush was not written");
     }
     tracing::info!("newsdesk stopped");

@@ -61,11 +61,8 @@ impl JwtKeys {
             iat: now,
             exp: now + self.ttl.as_secs() as i64,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| {
-            Error::Database(sea_orm::DbErr::Custom(format!(
-                "signing a token failed: {e}"
-            )))
-        })
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| Error::Internal(format!("signing a token failed: {e}")))
     }
 
     /// The user id a valid token names; anything else is unauthenticated.

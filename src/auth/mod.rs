@@ -3,9 +3,6 @@
 //! nothing for anonymous readers. Permissions are decided in the domain.
 
 pub mod jwt;
-pub mod password;
-pub mod rate_limit;
-pub mod token;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -14,15 +11,14 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use sea_orm::ConnectionTrait;
+use std::sync::Arc;
 
-use crate::app::AppState;
-use crate::domain::accounts::{self, TokenUsage};
-use crate::domain::actor::{Actor, ReadPolicy};
+use crate::crypto::token::API_TOKEN_PREFIX;
+use crate::domain::Newsdesk;
+use crate::domain::actor::Actor;
+use crate::domain::rate_limit::{RateInfo, RateLimiter};
 use crate::error::{Error, Result};
 use jwt::JwtKeys;
-use rate_limit::{RateInfo, RateLimiter};
-use token::API_TOKEN_PREFIX;
 
 /// Failed logins allowed per account, and per client address, in a window.
 pub const LOGIN_ATTEMPTS_PER_WINDOW: u32 = 10;
@@ -30,25 +26,20 @@ pub const LOGIN_ATTEMPTS_PER_WINDOW: u32 = 10;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Everything authentication needs, shared by every request.
-#[derive(Debug)]
 pub struct Auth {
+    pub desk: Newsdesk,
     pub jwt: JwtKeys,
-    pub read_policy: ReadPolicy,
     pub token_limits: RateLimiter,
     pub login_limits: RateLimiter,
-    pub comment_limits: RateLimiter,
-    pub usage: TokenUsage,
 }
 
 impl Auth {
-    pub fn new(jwt: JwtKeys, read_policy: ReadPolicy) -> Auth {
+    pub fn new(desk: Newsdesk, jwt: JwtKeys) -> Auth {
         Auth {
+            desk,
             jwt,
-            read_policy,
             token_limits: RateLimiter::new(Duration::from_secs(60)),
             login_limits: RateLimiter::new(LOGIN_WINDOW),
-            comment_limits: RateLimiter::new(Duration::from_secs(60)),
-            usage: TokenUsage::default(),
         }
     }
 }
@@ -61,11 +52,16 @@ pub struct Authenticated {
 }
 
 /// Why credentials were refused, in a form every request handler can copy.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Rejection {
     Unauthenticated(&'static str),
-    RateLimited { retry_after_secs: u64 },
-    Internal,
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The credentials could not be checked: the database is away.
+    Unavailable,
+    /// The credentials could not be checked, for a reason that is logged.
+    Internal(Arc<str>),
 }
 
 impl Rejection {
@@ -75,9 +71,8 @@ impl Rejection {
             Rejection::RateLimited {
                 retry_after_secs, ..
             } => Error::RateLimited { retry_after_secs },
-            Rejection::Internal => {
-                Error::Database(sea_orm::DbErr::Custom("authentication failed".into()))
-            }
+            Rejection::Unavailable => Error::Unavailable,
+            Rejection::Internal(cause) => Error::Internal(cause.to_string()),
         }
     }
 }
@@ -103,11 +98,7 @@ pub fn client_key(actor: &Actor, ip: ClientIp) -> String {
 }
 
 /// Decides the actor behind the request's credentials.
-pub async fn authenticate(
-    db: &impl ConnectionTrait,
-    auth: &Auth,
-    headers: &HeaderMap,
-) -> Result<Authenticated> {
+pub async fn authenticate(auth: &Auth, headers: &HeaderMap) -> Result<Authenticated> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Authenticated {
             actor: Actor::Anonymous,
@@ -125,21 +116,23 @@ pub async fn authenticate(
             "send credentials as Authorization: Bearer <token>",
         ))?;
     if bearer.starts_with(API_TOKEN_PREFIX) {
-        let presented = accounts::authenticate_token(db, bearer).await?;
+        let presented = auth.desk.authenticate_token(bearer).await?;
         let Actor::Partner { token_id, .. } = &presented.actor else {
             unreachable!("API tokens authenticate partners");
         };
         let rate = auth
             .token_limits
             .hit(&format!("token:{token_id}"), presented.rate_per_minute)?;
-        auth.usage.record(*token_id);
+        auth.desk.record_token_use(*token_id);
         return Ok(Authenticated {
             actor: presented.actor,
             rate: Some(rate),
         });
     }
     let user_id = auth.jwt.verify(bearer)?;
-    let user = accounts::find_user(db, user_id)
+    let user = auth
+        .desk
+        .find_user(user_id)
         .await?
         .ok_or(Error::Unauthenticated("the account no longer exists"))?;
     Ok(Authenticated {
@@ -151,20 +144,18 @@ pub async fn authenticate(
 /// Middleware: authenticates every request once, and adds the RateLimit
 /// headers to answers for rate-limited callers.
 pub async fn authenticate_request(
-    State(state): State<AppState>,
+    State(auth): State<Arc<Auth>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let outcome: AuthOutcome = match authenticate(&state.db, &state.auth, request.headers()).await {
+    let outcome: AuthOutcome = match authenticate(&auth, request.headers()).await {
         Ok(authenticated) => Ok(authenticated),
         Err(Error::Unauthenticated(reason)) => Err(Rejection::Unauthenticated(reason)),
         Err(Error::RateLimited { retry_after_secs }) => {
             Err(Rejection::RateLimited { retry_after_secs })
         }
-        Err(other) => {
-            tracing::error!(error = %other, "authentication failed");
-            Err(Rejection::Internal)
-        }
+        Err(Error::Internal(cause)) => Err(Rejection::Internal(cause.into())),
+        Err(_) => Err(Rejection::Unavailable),
     };
     let ip = request
         .extensions()

@@ -10,13 +10,7 @@ use sea_orm::{
     FromQueryResult, PaginatorTrait, QueryFilter,
 };
 
-/// How to reach the database.
-#[derive(Clone, Debug)]
-pub struct DbSettings {
-    /// The connection URL. It may hold a password, so `Debug` hides it.
-    pub url: crate::config::Secret,
-    pub max_connections: u32,
-}
+pub use crate::config::DbSettings;
 
 /// Opens a pool. SQLite files are created when missing and run in WAL mode with
 /// a busy timeout, so a writer makes readers wait instead of fail.

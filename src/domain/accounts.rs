@@ -13,8 +13,8 @@ use sea_orm::{
 
 use super::actor::{Actor, Role, Scope};
 use super::time;
-use crate::auth::password;
-use crate::auth::token::{self, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, SecretToken};
+use crate::crypto::password;
+use crate::crypto::token::{self, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, SecretToken};
 use crate::db::entities::{api_tokens, refresh_tokens, users};
 use crate::error::{Error, Resource, Result, merge_errors};
 
@@ -91,11 +91,9 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User
     if let Some(error) = merge_errors(checks) {
         return Err(error);
     }
-    let hash = password::hash(new.password).await.map_err(|e| {
-        Error::Database(sea_orm::DbErr::Custom(format!(
-            "hashing a password failed: {e}"
-        )))
-    })?;
+    let hash = password::hash(new.password)
+        .await
+        .map_err(|e| Error::Internal(format!("hashing a password failed: {e}")))?;
     let now = time::now();
     let model = users::ActiveModel {
         email: Set(email),
@@ -112,7 +110,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             Error::invalid("email", "an account with this email exists")
         }
-        _ => Error::Database(e),
+        _ => Error::from(e),
     })?;
     user_from(model)
 }

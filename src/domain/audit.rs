@@ -1,6 +1,7 @@
 //! The audit log: who wrote what, to which record, and when. Every write
 //! records itself in the same transaction as the change.
 
+use crate::domain::Newsdesk;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -50,11 +51,8 @@ pub async fn record(
 }
 
 /// The newest entries; admins only.
-pub async fn recent(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    limit: Limit,
-) -> Result<Vec<AuditEntry>> {
+pub async fn recent(desk: &Newsdesk, actor: &Actor, limit: Limit) -> Result<Vec<AuditEntry>> {
+    let db = desk.db();
     actor.require(Scope::Admin)?;
     let rows = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::CreatedAt)

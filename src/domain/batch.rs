@@ -206,10 +206,10 @@ pub async fn bodies(
     rows.into_iter()
         .map(|r| {
             let blocks = RawValue::from_string(r.body_blocks).map_err(|e| {
-                Error::Database(sea_orm::DbErr::Custom(format!(
+                Error::Internal(format!(
                     "stored body_blocks of article {} is not JSON: {e}",
                     r.id
-                )))
+                ))
             })?;
             let body = ArticleBody {
                 updated_at: r.updated_at,

@@ -1,12 +1,13 @@
 //! Reader comments as the public sees them: approved threads, oldest first.
 
+use crate::domain::Newsdesk;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -256,16 +257,16 @@ fn count_links(body: &str) -> usize {
 /// waits for moderation unless auto-approval is on or the caller may moderate.
 /// `client` names who is posting, for the rate limit: a token, or an address.
 pub async fn submit_comment(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &super::actor::Actor,
-    policy: CommentPolicy,
-    limiter: &crate::auth::rate_limit::RateLimiter,
     client: &str,
     article: &Slug,
     input: CommentInput,
 ) -> Result<SubmittedComment> {
     use super::actor::{Actor, Scope};
     use crate::error::{Error, merge_errors};
+    let db = desk.db();
+    let policy = desk.comment_policy();
     if !actor.is_anonymous() && !actor.has(Scope::CommentsWrite) {
         return Err(Error::Forbidden(Scope::CommentsWrite.as_str()));
     }
@@ -299,7 +300,8 @@ pub async fn submit_comment(
             ));
         }
     }
-    limiter.hit(&format!("comment:{client}"), policy.per_minute)?;
+    desk.comment_limits()
+        .hit(&format!("comment:{client}"), policy.per_minute)?;
     let spam = input
         .honeypot
         .as_deref()
@@ -324,7 +326,7 @@ pub async fn submit_comment(
             body,
             status,
             created_at: super::time::now(),
-            ip_hash: Some(crate::auth::token::hash(&format!(
+            ip_hash: Some(crate::crypto::token::hash(&format!(
                 "newsdesk-client:{client}"
             ))),
         },

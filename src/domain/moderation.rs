@@ -1,6 +1,7 @@
 //! Moderating readers' comments: the queue, approving, marking spam, deleting.
 //! Moderators are editors and tokens with `comments:moderate`.
 
+use crate::domain::Newsdesk;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -56,11 +57,12 @@ pub fn parse_status(raw: &str) -> Result<&'static str> {
 
 /// Comments in a status, oldest first: by default the queue waiting for review.
 pub async fn queue(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     status: &str,
     limit: Limit,
 ) -> Result<Vec<ModeratedComment>> {
+    let db = desk.db();
     actor.require(Scope::CommentsModerate)?;
     let rows = comments::Entity::find()
         .filter(comments::Column::Status.eq(status))
@@ -105,11 +107,12 @@ impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
 
 /// Applies a decision to a comment and records it.
 pub async fn decide(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     decision: Decision,
 ) -> Result<ModeratedComment> {
+    let db = desk.db();
     actor.require(Scope::CommentsModerate)?;
     let txn = db.begin().await?;
     let comment = comments::Entity::find_by_id(id)

@@ -16,14 +16,11 @@ use super::node::{Kind, global_id};
 use super::related_links::RelatedLink;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
-use crate::cache::CacheTag;
-use crate::domain::articles::{self, ArticleBody, ArticleFilter, ArticleRow, ListArticles};
-use crate::domain::comments;
+use crate::domain::articles::{ArticleBody, ArticleFilter, ArticleRow, ListArticles};
 use crate::domain::ids::Slug;
 use crate::domain::markdown;
-use crate::domain::more_like_this::more_like_this_rows;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, Page, PageRequest};
-use crate::domain::popular::{self, Window};
+use crate::domain::popular::Window;
 use crate::domain::related_links;
 use crate::error::Resource;
 
@@ -49,7 +46,7 @@ pub struct Seo {
 
 impl Article {
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<ArticleBody>> {
-        ctx.loader()
+        ctx.loader()?
             .load_one(BodyOf(self.0.id))
             .await
             .gql()?
@@ -104,7 +101,7 @@ impl Article {
     }
 
     async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Section> {
-        ctx.loader()
+        ctx.loader()?
             .load_one(SectionKey(self.0.section_id))
             .await
             .gql()?
@@ -114,7 +111,7 @@ impl Article {
 
     /// In byline order.
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Author>> {
-        let authors = ctx.loader().load_one(AuthorsOf(self.0.id)).await.gql()?;
+        let authors = ctx.loader()?.load_one(AuthorsOf(self.0.id)).await.gql()?;
         Ok(authors
             .unwrap_or_default()
             .into_iter()
@@ -123,7 +120,7 @@ impl Article {
     }
 
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        let tags = ctx.loader().load_one(TagsOf(self.0.id)).await.gql()?;
+        let tags = ctx.loader()?.load_one(TagsOf(self.0.id)).await.gql()?;
         Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
     }
 
@@ -167,9 +164,8 @@ impl Article {
 
     /// Approved comments shown under the article, replies included.
     async fn comment_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        ctx.shows(CacheTag::Article(self.0.id));
         Ok(ctx
-            .loader()
+            .loader()?
             .load_one(CommentCountOf(self.0.id))
             .await
             .gql()?
@@ -179,7 +175,7 @@ impl Article {
     /// The further-reading list, in the editor's order.
     async fn related_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedLink>> {
         let links = ctx
-            .loader()
+            .loader()?
             .load_one(LinksOf(self.0.id))
             .await
             .gql()?
@@ -191,7 +187,7 @@ impl Article {
                 related_links::RelatedLink::External { .. } => None,
             });
             let rows: Vec<ArticleRow> = ctx
-                .loader()
+                .loader()?
                 .load_many(targets)
                 .await
                 .gql()?
@@ -211,9 +207,12 @@ impl Article {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<Article>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let rows = more_like_this_rows(&ctx.state().db, &self.0, limit)
-            .await
-            .gql()?;
+        let rows = ctx.shown(
+            ctx.reader()?
+                .more_like_this_rows(&self.0, limit)
+                .await
+                .gql()?,
+        );
         prefetch(ctx, &rows, ctx.look_ahead()).await?;
         Ok(rows.into_iter().map(Article).collect())
     }
@@ -226,13 +225,10 @@ impl Article {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
-        ctx.shows(CacheTag::Article(self.0.id));
         let page =
             PageRequest::forward(CursorKind::Comments, first.map(i64::from), after.as_deref())
                 .gql()?;
-        let threads = comments::threads(&ctx.state().db, self.0.id, &page)
-            .await
-            .gql()?;
+        let threads = ctx.shown(ctx.reader()?.threads(self.0.id, &page).await.gql()?);
         Ok(CommentConnection(threads))
     }
 }
@@ -282,9 +278,7 @@ impl ArticleConnection {
         let page =
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
                 .gql()?;
-        let page = articles::list_article_rows(&ctx.state().db, &filter, &page)
-            .await
-            .gql()?;
+        let page = ctx.shown(ctx.reader()?.article_rows(&filter, &page).await.gql()?);
         Ok(ArticleConnection { page, filter })
     }
 }
@@ -315,9 +309,7 @@ impl ArticleConnection {
 
     /// All articles in the list, over every page. Counted only when asked.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let n = articles::count_articles(&ctx.state().db, &self.filter)
-            .await
-            .gql()?;
+        let n = ctx.shown(ctx.reader()?.count_articles(&self.filter).await.gql()?);
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }
@@ -371,9 +363,12 @@ impl ArticleQuery {
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref()),
         )
         .gql()?;
-        let page = articles::list_article_rows(&ctx.state().db, &query.filter, &query.page)
-            .await
-            .gql()?;
+        let page = ctx.shown(
+            ctx.reader()?
+                .article_rows(&query.filter, &query.page)
+                .await
+                .gql()?,
+        );
         Ok(ArticleConnection {
             page,
             filter: query.filter,
@@ -387,9 +382,7 @@ impl ArticleQuery {
         slug: String,
     ) -> async_graphql::Result<Option<Article>> {
         let slug = Slug::parse_address(&slug, Resource::Article).gql()?;
-        let row = articles::find_article_row(&ctx.state().db, &slug)
-            .await
-            .gql()?;
+        let row = ctx.shown(ctx.reader()?.article_row(&slug).await.gql()?);
         Ok(Some(Article(row)))
     }
 
@@ -401,11 +394,13 @@ impl ArticleQuery {
         #[graphql(default_with = "PopularWindow::Last7Days")] window: PopularWindow,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<PopularArticle>> {
-        ctx.shows(CacheTag::Popular);
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let ranked = popular::popular_rows(&ctx.state().db, window.into(), limit)
-            .await
-            .gql()?;
+        let ranked = ctx.shown(
+            ctx.reader()?
+                .popular_rows(window.into(), limit)
+                .await
+                .gql()?,
+        );
         let rows: Vec<ArticleRow> = ranked.iter().map(|(row, _)| row.clone()).collect();
         prefetch(ctx, &rows, ctx.look_ahead().field("article")).await?;
         Ok(ranked

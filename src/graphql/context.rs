@@ -1,34 +1,83 @@
-//! What a resolver reaches through its context: the app state and this request's loaders.
+//! What a resolver reaches through its context: the domain handle, the
+//! caller, the right to read (with this request's loaders), and the tags of
+//! what the response shows.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::Context;
 
+use super::error::to_graphql;
 use super::loaders::RequestLoader;
-use crate::app::AppState;
-use crate::cache::{CacheTag, TagCollector};
 use crate::domain::actor::Actor;
+use crate::domain::cache_tags::CacheTags;
+use crate::domain::{Newsdesk, Reader, Tagged};
+use crate::error::Error;
+
+/// Tags gathered while a query runs: every read adds what it depends on.
+#[derive(Clone, Debug, Default)]
+pub struct TagCollector(Arc<Mutex<CacheTags>>);
+
+impl TagCollector {
+    pub fn add_all(&self, tags: &CacheTags) {
+        let mut shown = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for tag in tags.iter() {
+            shown.insert(tag);
+        }
+    }
+
+    pub fn tags(&self) -> CacheTags {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Whether this request may read published content: the domain's answer,
+/// asked once per request, with the loaders that read through it.
+pub enum ReadAccess {
+    Granted {
+        reader: Reader,
+        loader: RequestLoader,
+    },
+    Refused(Error),
+}
 
 pub trait ContextExt {
-    fn state(&self) -> &AppState;
+    fn desk(&self) -> &Newsdesk;
     fn actor(&self) -> &Actor;
-    fn loader(&self) -> &RequestLoader;
-    /// Notes that the response shows `tag`, beyond what every query shows.
-    fn shows(&self, tag: CacheTag);
+    /// The right to read; a caller the read policy refuses gets its error.
+    fn reader(&self) -> async_graphql::Result<&Reader>;
+    fn loader(&self) -> async_graphql::Result<&RequestLoader>;
+    /// A read's value; what it depends on joins the response's tags.
+    fn shown<T>(&self, read: Tagged<T>) -> T;
 }
 
 impl ContextExt for Context<'_> {
-    fn state(&self) -> &AppState {
-        self.data_unchecked::<AppState>()
+    fn desk(&self) -> &Newsdesk {
+        self.data_unchecked::<Newsdesk>()
     }
 
     fn actor(&self) -> &Actor {
         self.data_unchecked::<Actor>()
     }
 
-    fn loader(&self) -> &RequestLoader {
-        self.data_unchecked::<RequestLoader>()
+    fn reader(&self) -> async_graphql::Result<&Reader> {
+        match self.data_unchecked::<ReadAccess>() {
+            ReadAccess::Granted { reader, .. } => Ok(reader),
+            ReadAccess::Refused(error) => Err(to_graphql(error)),
+        }
     }
 
-    fn shows(&self, tag: CacheTag) {
-        self.data_unchecked::<TagCollector>().add(tag);
+    fn loader(&self) -> async_graphql::Result<&RequestLoader> {
+        match self.data_unchecked::<ReadAccess>() {
+            ReadAccess::Granted { loader, .. } => Ok(loader),
+            ReadAccess::Refused(error) => Err(to_graphql(error)),
+        }
+    }
+
+    fn shown<T>(&self, read: Tagged<T>) -> T {
+        self.data_unchecked::<TagCollector>().add_all(&read.tags);
+        read.value
     }
 }

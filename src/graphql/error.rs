@@ -3,6 +3,7 @@
 use async_graphql::{ErrorExtensions, Value};
 
 use crate::error::Error;
+use crate::http::request::note_internal_error;
 
 /// Codes a GraphQL error can carry.
 pub mod code {
@@ -13,6 +14,7 @@ pub mod code {
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const CONFLICT: &str = "CONFLICT";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
@@ -45,14 +47,26 @@ pub fn coded(message: impl Into<String>, code: &'static str) -> async_graphql::E
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
 }
 
-/// Maps a domain error. Database failures are logged here and answered with a
-/// plain message, so no SQL reaches a client.
-pub fn to_graphql(error: &Error) -> async_graphql::Error {
+/// The GraphQL code of a domain error: the one place that decides it.
+pub fn code_of(error: &Error) -> &'static str {
     match error {
-        Error::NotFound(resource) => coded(
-            format!("no published {resource} has this slug"),
-            code::NOT_FOUND,
-        ),
+        Error::NotFound(_) => code::NOT_FOUND,
+        Error::InvalidInput(_) | Error::VersionRequired => code::BAD_USER_INPUT,
+        Error::Unauthenticated(_) => code::UNAUTHENTICATED,
+        Error::Forbidden(_) => code::FORBIDDEN,
+        Error::StaleVersion { .. } | Error::Conflict(_) => code::CONFLICT,
+        Error::RateLimited { .. } => code::RATE_LIMITED,
+        Error::Unavailable => code::UNAVAILABLE,
+        Error::Internal(_) => code::INTERNAL,
+    }
+}
+
+/// Maps a domain error: its message as the domain wrote it, its code, and
+/// for bad input each field in GraphQL's spelling. The cause of an internal
+/// error is noted for the request's log, never shown.
+pub fn to_graphql(error: &Error) -> async_graphql::Error {
+    let code = code_of(error);
+    match error {
         Error::InvalidInput(fields) => {
             let message = fields
                 .iter()
@@ -75,39 +89,26 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
                 })
                 .collect();
             async_graphql::Error::new(message).extend_with(|_, ext| {
-                ext.set("code", code::BAD_USER_INPUT);
+                ext.set("code", code);
                 ext.set("fields", Value::List(fields.clone()));
             })
         }
-        Error::Unauthenticated(reason) => coded(*reason, code::UNAUTHENTICATED),
-        Error::Forbidden(scope) => coded(
-            format!("these credentials do not allow this (it needs {scope})"),
-            code::FORBIDDEN,
-        ),
-        Error::StaleVersion { current } => coded(
-            format!(
-                "the article changed since it was read (now version {current}); read it again and reapply the change"
-            ),
-            code::CONFLICT,
-        ),
-        Error::Conflict(reason) => coded(*reason, code::CONFLICT),
-        Error::VersionRequired => coded("name the version you read", code::BAD_USER_INPUT),
         Error::RateLimited { retry_after_secs } => {
             let retry = *retry_after_secs;
-            async_graphql::Error::new(format!("slow down; try again in {retry} s")).extend_with(
-                move |_, ext| {
-                    ext.set("code", code::RATE_LIMITED);
-                    ext.set("retryAfter", retry);
-                },
-            )
+            async_graphql::Error::new(error.to_string()).extend_with(move |_, ext| {
+                ext.set("code", code);
+                ext.set("retryAfter", retry);
+            })
         }
-        Error::Database(cause) => {
-            tracing::error!(error = %cause, "database error");
-            coded(
-                "internal error; it is logged under this request's id",
-                code::INTERNAL,
-            )
+        Error::Unavailable => async_graphql::Error::new(error.to_string()).extend_with(|_, ext| {
+            ext.set("code", code);
+            ext.set("retryAfter", crate::error::UNAVAILABLE_RETRY_SECS);
+        }),
+        Error::Internal(cause) => {
+            note_internal_error(cause);
+            coded(error.to_string(), code)
         }
+        _ => coded(error.to_string(), code),
     }
 }
 

@@ -13,23 +13,24 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
+use super::GraphqlState;
+use super::context::{ReadAccess, TagCollector};
 use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use super::media::{MediaType, negotiate};
 use super::persisted::PersistedQueryError;
 use super::response_order::in_query_order;
-use crate::app::AppState;
 use crate::auth::{AuthOutcome, ClientIp};
-use crate::cache::{CacheTags, TagCollector};
 use crate::error::Error;
+use crate::http::problem::{headers_of, status_of};
 
 /// The path of the endpoint.
 pub const PATH: &str = "/graphql";
 const JSON: &str = "application/json";
 
 /// The endpoint's routes: GET and POST on `/graphql`.
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<GraphqlState> {
     Router::new().route(PATH, get(graphql_get).post(graphql_post))
 }
 
@@ -113,7 +114,7 @@ fn respond(
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
 async fn graphql_get(
-    State(state): State<AppState>,
+    State(state): State<GraphqlState>,
     Extension(auth): Extension<AuthOutcome>,
     Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
@@ -180,7 +181,7 @@ async fn graphql_get(
 
 /// `POST /graphql` with a JSON body.
 async fn graphql_post(
-    State(state): State<AppState>,
+    State(state): State<GraphqlState>,
     Extension(auth): Extension<AuthOutcome>,
     Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
@@ -297,7 +298,7 @@ impl Refusal {
     }
 }
 
-fn build_request(state: &AppState, asked: Asked) -> Result<GraphqlRequest, Refusal> {
+fn build_request(state: &GraphqlState, asked: Asked) -> Result<GraphqlRequest, Refusal> {
     if !(asked.variables.is_object() || asked.variables.is_null()) {
         return Err(Refusal::bad_request("`variables` must be an object"));
     }
@@ -341,28 +342,21 @@ fn rejected_status(media: MediaType) -> StatusCode {
     }
 }
 
-/// A request refused before execution because of who sent it.
+/// A request refused before execution because of who sent it: the status
+/// and headers a REST problem would have, the body a GraphQL error.
 fn refused(media: MediaType, error: &Error) -> Response {
-    let status = match error {
-        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
     let gql = to_graphql(error);
     let mut server_error = ServerError::new(gql.message, None);
     server_error.extensions = gql.extensions;
-    let mut response = respond(status, media, None, &[server_error]);
-    if let Error::RateLimited { retry_after_secs } = error {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    let mut response = respond(status_of(error), media, None, &[server_error]);
+    for (name, value) in headers_of(error) {
+        response.headers_mut().insert(name, value);
     }
     response
 }
 
 async fn execute(
-    state: &AppState,
+    state: &GraphqlState,
     (auth, ip): (AuthOutcome, ClientIp),
     media: MediaType,
     request: GraphqlRequest,
@@ -417,26 +411,31 @@ async fn execute(
             code::QUERY_TOO_COMPLEX,
         );
     }
-    if matches!(operation, Some(OperationType::Query))
-        && let Err(error) = state.auth.read_policy.check(&actor)
-    {
-        return refused(media, &error);
-    }
-
-    // Every query shows articles and their sections, authors and tags;
-    // resolvers add what else they read.
-    let shown = TagCollector::starting_with(CacheTags::article_lists());
+    // Whether the caller may read is the domain's call. A query is all
+    // reads, so a refusal refuses it whole; a mutation may still write, and
+    // only the fields that read back what it wrote are refused.
+    let shown = TagCollector::default();
+    let access = match state.desk.reader(&actor) {
+        Ok(reader) => ReadAccess::Granted {
+            loader: DomainLoader::for_request(reader.clone(), shown.clone()),
+            reader,
+        },
+        Err(error) if matches!(operation, Some(OperationType::Query)) => {
+            return refused(media, &error);
+        }
+        Err(error) => ReadAccess::Refused(error),
+    };
     let mut gql = async_graphql::Request::new(request.query)
         .variables(request.variables)
-        .data(state.clone())
+        .data(state.desk.clone())
         .data(ClientKey(client_key))
         .data(actor)
         .data(shown.clone())
-        .data(DomainLoader::for_request(state.db.clone()));
+        .data(access);
     if let Some(name) = request.operation_name.clone() {
         gql = gql.operation_name(name);
     }
-    let response = state.graphql.execute(gql).await;
+    let response = state.schema.execute(gql).await;
 
     let uncoded = |e: &ServerError| {
         e.extensions

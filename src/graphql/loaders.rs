@@ -1,37 +1,47 @@
-//! DataLoaders over `domain::batch`: each kind of lookup a page makes becomes
+//! DataLoaders over the domain's batch reads: each kind of lookup a page makes becomes
 //! one statement per batch, however many articles ask.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::context::{ContextExt, TagCollector};
+use super::error::GqlResult;
+use crate::domain::articles::{ArticleBody, ArticleRow};
+use crate::domain::authors::Author;
+use crate::domain::comments::Comment;
+use crate::domain::related_links::RelatedLink;
+use crate::domain::sections::SectionInfo;
+use crate::domain::tags::Tag;
+use crate::domain::{Reader, Tagged};
+use crate::error::Error;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Lookahead};
-use sea_orm::DatabaseConnection;
-
-use super::context::ContextExt;
-use super::error::GqlResult;
-use crate::domain::articles::{self, ArticleBody, ArticleRow};
-use crate::domain::authors::{self, Author};
-use crate::domain::batch;
-use crate::domain::comments::{self, Comment};
-use crate::domain::related_links::{self, RelatedLink};
-use crate::domain::sections::{self, SectionInfo};
-use crate::domain::tags::{self, Tag};
-use crate::error::Error;
 
 /// One loader for every key type. Each request gets its own, with a cache
 /// that lives as long as the request: what one list loaded, the next reuses,
 /// and nothing outlives the request to go stale.
 pub struct DomainLoader {
-    db: DatabaseConnection,
+    reader: Reader,
+    /// Where what each batch depends on is noted for the response's tags.
+    tags: TagCollector,
 }
 
 /// The loader a request's resolvers share.
 pub type RequestLoader = DataLoader<DomainLoader, HashMapCache>;
 
 impl DomainLoader {
-    pub fn for_request(db: DatabaseConnection) -> RequestLoader {
-        DataLoader::with_cache(DomainLoader { db }, tokio::spawn, HashMapCache::default())
+    pub fn for_request(reader: Reader, tags: TagCollector) -> RequestLoader {
+        DataLoader::with_cache(
+            DomainLoader { reader, tags },
+            tokio::spawn,
+            HashMapCache::default(),
+        )
+    }
+
+    /// A batch's value; what it depends on joins the response's tags.
+    fn shown<T>(&self, read: Tagged<T>) -> T {
+        self.tags.add_all(&read.tags);
+        read.value
     }
 }
 
@@ -104,7 +114,7 @@ impl Loader<SectionKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[SectionKey]) -> Loaded<SectionKey, SectionInfo> {
         Ok(rekey(
-            batch::sections_by_id(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.sections_by_id(&ids(keys, |k| k.0)).await?),
             SectionKey,
         ))
     }
@@ -116,7 +126,7 @@ impl Loader<ChildrenOf> for DomainLoader {
     async fn load(&self, keys: &[ChildrenOf]) -> Loaded<ChildrenOf, Vec<SectionInfo>> {
         Ok(rekey_all(
             keys,
-            sections::children_of_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.subsections_of(&ids(keys, |k| k.0)).await?),
             ChildrenOf,
         ))
     }
@@ -128,7 +138,7 @@ impl Loader<AuthorsOf> for DomainLoader {
     async fn load(&self, keys: &[AuthorsOf]) -> Loaded<AuthorsOf, Vec<Author>> {
         Ok(rekey_all(
             keys,
-            batch::authors_for(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.authors_of(&ids(keys, |k| k.0)).await?),
             AuthorsOf,
         ))
     }
@@ -140,7 +150,7 @@ impl Loader<TagsOf> for DomainLoader {
     async fn load(&self, keys: &[TagsOf]) -> Loaded<TagsOf, Vec<Tag>> {
         Ok(rekey_all(
             keys,
-            batch::tags_for(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.tags_of(&ids(keys, |k| k.0)).await?),
             TagsOf,
         ))
     }
@@ -150,7 +160,7 @@ impl Loader<BodyOf> for DomainLoader {
     type Value = Arc<ArticleBody>;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[BodyOf]) -> Loaded<BodyOf, Arc<ArticleBody>> {
-        let bodies = batch::bodies(&self.db, &ids(keys, |k| k.0)).await?;
+        let bodies = self.shown(self.reader.bodies_of(&ids(keys, |k| k.0)).await?);
         Ok(bodies
             .into_iter()
             .map(|(id, b)| (BodyOf(id), Arc::new(b)))
@@ -164,7 +174,7 @@ impl Loader<LinksOf> for DomainLoader {
     async fn load(&self, keys: &[LinksOf]) -> Loaded<LinksOf, Vec<RelatedLink>> {
         Ok(rekey_all(
             keys,
-            batch::related_links_for(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.related_links_of(&ids(keys, |k| k.0)).await?),
             LinksOf,
         ))
     }
@@ -176,7 +186,7 @@ impl Loader<CommentCountOf> for DomainLoader {
     async fn load(&self, keys: &[CommentCountOf]) -> Loaded<CommentCountOf, i64> {
         Ok(rekey_all(
             keys,
-            batch::comment_counts(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.comment_counts_of(&ids(keys, |k| k.0)).await?),
             CommentCountOf,
         ))
     }
@@ -186,7 +196,7 @@ impl Loader<ArticleKey> for DomainLoader {
     type Value = ArticleRow;
     type Error = Arc<Error>;
     async fn load(&self, keys: &[ArticleKey]) -> Loaded<ArticleKey, ArticleRow> {
-        let rows = articles::rows_by_ids(&self.db, &ids(keys, |k| k.0)).await?;
+        let rows = self.shown(self.reader.articles_by_id(&ids(keys, |k| k.0)).await?);
         Ok(rows.into_iter().map(|r| (ArticleKey(r.id), r)).collect())
     }
 }
@@ -196,7 +206,7 @@ impl Loader<AuthorKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[AuthorKey]) -> Loaded<AuthorKey, Author> {
         Ok(rekey(
-            authors::authors_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.authors_by_id(&ids(keys, |k| k.0)).await?),
             AuthorKey,
         ))
     }
@@ -207,7 +217,7 @@ impl Loader<TagKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[TagKey]) -> Loaded<TagKey, Tag> {
         Ok(rekey(
-            tags::tags_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.tags_by_id(&ids(keys, |k| k.0)).await?),
             TagKey,
         ))
     }
@@ -218,7 +228,7 @@ impl Loader<CommentKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[CommentKey]) -> Loaded<CommentKey, Comment> {
         Ok(rekey(
-            comments::comments_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.comments_by_id(&ids(keys, |k| k.0)).await?),
             CommentKey,
         ))
     }
@@ -229,7 +239,7 @@ impl Loader<LinkKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[LinkKey]) -> Loaded<LinkKey, RelatedLink> {
         Ok(rekey(
-            related_links::links_by_ids(&self.db, &ids(keys, |k| k.0)).await?,
+            self.shown(self.reader.related_links_by_id(&ids(keys, |k| k.0)).await?),
             LinkKey,
         ))
     }
@@ -256,7 +266,7 @@ pub async fn prefetch(
     if rows.is_empty() || !item.exists() {
         return Ok(());
     }
-    let loader = ctx.loader();
+    let loader = ctx.loader()?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let wants = |field: &str| item.field(field).exists();
     let sections = async {

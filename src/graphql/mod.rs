@@ -19,7 +19,33 @@ pub mod response_order;
 pub mod sections;
 pub mod taxonomy;
 
+use std::sync::Arc;
+
 use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::domain::Newsdesk;
+use persisted::PersistedQueries;
+
+/// What the GraphQL endpoint reaches: the domain handle and the schema.
+#[derive(Clone)]
+pub struct GraphqlState {
+    pub desk: Newsdesk,
+    pub schema: NewsdeskSchema,
+    /// Whether `GET /graphql` from a browser shows GraphiQL.
+    pub graphiql: bool,
+    pub persisted_queries: Arc<PersistedQueries>,
+}
+
+impl GraphqlState {
+    pub fn new(desk: Newsdesk, introspection: bool, graphiql: bool) -> Self {
+        GraphqlState {
+            desk,
+            schema: schema(introspection),
+            graphiql,
+            persisted_queries: Arc::new(PersistedQueries::default()),
+        }
+    }
+}
 
 /// Every query field.
 #[derive(MergedObject, Default)]

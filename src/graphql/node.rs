@@ -14,7 +14,6 @@ use super::loaders::{ArticleKey, AuthorKey, CommentKey, LinkKey, SectionKey, Tag
 use super::related_links::RelatedLink;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
-use crate::cache::CacheTag;
 
 /// The most ids one `nodes` call may ask for.
 pub const MAX_NODES: usize = 100;
@@ -89,7 +88,7 @@ pub struct NodeQuery;
 async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let (kind, id) = parse_global_id(id)
         .ok_or_else(|| coded("not an id this API handed out", code::BAD_USER_INPUT))?;
-    let loader = ctx.loader();
+    let loader = ctx.loader()?;
     Ok(match kind {
         Kind::Article => loader
             .load_one(ArticleKey(id))
@@ -111,14 +110,11 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
             .await
             .gql()?
             .map(|t| Node::Tag(Tag(t))),
-        Kind::Comment => {
-            ctx.shows(CacheTag::Comments);
-            loader
-                .load_one(CommentKey(id))
-                .await
-                .gql()?
-                .map(|c| Node::Comment(Comment(c)))
-        }
+        Kind::Comment => loader
+            .load_one(CommentKey(id))
+            .await
+            .gql()?
+            .map(|c| Node::Comment(Comment(c))),
         Kind::RelatedLink => loader
             .load_one(LinkKey(id))
             .await

@@ -55,7 +55,7 @@ impl RelatedLink {
             return Ok(None);
         };
         Ok(ctx
-            .loader()
+            .loader()?
             .load_one(ArticleKey(article.id))
             .await
             .gql()?

@@ -9,7 +9,7 @@ use super::loaders::{ChildrenOf, SectionKey};
 use super::node::{Kind, global_id};
 use crate::domain::articles::ArticleFilter;
 use crate::domain::ids::Slug;
-use crate::domain::sections::{self, SectionInfo};
+use crate::domain::sections::SectionInfo;
 use crate::error::Resource;
 
 /// A section of the site, in a tree (World > Middle East).
@@ -38,7 +38,7 @@ impl Section {
             return Ok(None);
         };
         Ok(ctx
-            .loader()
+            .loader()?
             .load_one(SectionKey(parent))
             .await
             .gql()?
@@ -47,7 +47,7 @@ impl Section {
 
     /// Subsections, in menu order.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
-        let children = ctx.loader().load_one(ChildrenOf(self.0.id)).await.gql()?;
+        let children = ctx.loader()?.load_one(ChildrenOf(self.0.id)).await.gql()?;
         Ok(children
             .unwrap_or_default()
             .into_iter()
@@ -83,14 +83,13 @@ impl SectionQuery {
         slug: String,
     ) -> async_graphql::Result<Option<Section>> {
         let slug = Slug::parse_address(&slug, Resource::Section).gql()?;
-        Ok(Some(Section(
-            sections::find_section(&ctx.state().db, &slug).await.gql()?,
-        )))
+        let found = ctx.reader()?.section_info(&slug).await.gql()?;
+        Ok(Some(Section(ctx.shown(found))))
     }
 
     /// The top-level sections in menu order; `children` walks the tree.
     async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
-        let all = sections::all_sections(&ctx.state().db).await.gql()?;
+        let all = ctx.shown(ctx.reader()?.all_sections().await.gql()?);
         Ok(all
             .into_iter()
             .filter(|s| s.parent_id.is_none())

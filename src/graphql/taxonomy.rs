@@ -98,16 +98,14 @@ impl TaxonomyQuery {
         slug: String,
     ) -> async_graphql::Result<Option<Author>> {
         let slug = Slug::parse_address(&slug, Resource::Author).gql()?;
-        Ok(Some(Author(
-            authors::find_author(&ctx.state().db, &slug).await.gql()?,
-        )))
+        let found = ctx.reader()?.author(&slug).await.gql()?;
+        Ok(Some(Author(ctx.shown(found))))
     }
 
     /// One tag; null with a NOT_FOUND error when there is none.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Tag>> {
         let slug = Slug::parse_address(&slug, Resource::Tag).gql()?;
-        Ok(Some(Tag(tags::find_tag(&ctx.state().db, &slug)
-            .await
-            .gql()?)))
+        let found = ctx.reader()?.tag(&slug).await.gql()?;
+        Ok(Some(Tag(ctx.shown(found))))
     }
 }

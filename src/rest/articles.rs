@@ -1,17 +1,15 @@
 //! `/api/v1/articles`: lists, one article, its comments, "more like this", views.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{AppPath, AppQuery, Reader, path_slug};
+use super::extract::{AppPath, AppQuery, Reading, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
-use crate::app::AppState;
-use crate::cache::CacheTags;
-use crate::domain::articles::{self, Article, ArticleSummary, ListArticles};
-use crate::domain::comments::{self, Comment};
-use crate::domain::more_like_this;
+use crate::domain::Tagged;
+use crate::domain::articles::{Article, ArticleSummary, ListArticles};
+use crate::domain::cache_tags::CacheTags;
+use crate::domain::comments::Comment;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
 use crate::error::{Error, Resource, Result};
 
@@ -26,8 +24,7 @@ pub struct ListParams {
 
 /// `GET /api/v1/articles`
 pub async fn list_articles(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppQuery(params): AppQuery<ListParams>,
 ) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
     let query = ListArticles::from_input(
@@ -40,8 +37,8 @@ pub async fn list_articles(
             params.cursor.as_deref(),
         ),
     )?;
-    let page = articles::list_articles(&state.db, &query).await?;
-    Ok((CacheTags::article_lists(), Json(page.into())))
+    let page = reader.articles(&query).await?;
+    Ok((page.tags, Json(page.value.into())))
 }
 
 #[derive(Deserialize)]
@@ -60,8 +57,7 @@ pub struct ArticleResponse {
 
 /// `GET /api/v1/articles/{slug}`
 pub async fn get_article(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<ArticleParams>,
 ) -> Result<(CacheTags, Json<ArticleResponse>)> {
@@ -76,25 +72,24 @@ pub async fn get_article(
         }
     };
     let slug = path_slug(&slug, Resource::Article)?;
-    let article = articles::get_article(&state.db, &slug).await?;
+    let Tagged {
+        value: article,
+        mut tags,
+    } = reader.article(&slug).await?;
     let comments = if with_comments {
         let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
-        Some(
-            comments::threads(&state.db, article.summary.id, &first)
-                .await?
-                .into(),
-        )
+        let threads = reader.threads(article.summary.id, &first).await?;
+        tags.extend(threads.tags);
+        Some(threads.value.into())
     } else {
         None
     };
-    let tags = CacheTags::article_page(&article);
     Ok((tags, Json(ArticleResponse { article, comments })))
 }
 
 /// `GET /api/v1/articles/{slug}/comments`
 pub async fn list_article_comments(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<(CacheTags, Json<ListResponse<Comment>>)> {
@@ -104,9 +99,8 @@ pub async fn list_article_comments(
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Article)?;
-    let article = articles::public_id(&state.db, &slug).await?;
-    let threads = comments::threads(&state.db, article, &page).await?;
-    Ok((CacheTags::article(article), Json(threads.into())))
+    let threads = reader.comments_on(&slug, &page).await?;
+    Ok((threads.tags, Json(threads.value.into())))
 }
 
 #[derive(Deserialize)]
@@ -116,24 +110,27 @@ pub struct LimitParams {
 
 /// `GET /api/v1/articles/{slug}/more-like-this`
 pub async fn more_like_this(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
 ) -> Result<(CacheTags, Json<DataResponse<Vec<ArticleSummary>>>)> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let slug = path_slug(&slug, Resource::Article)?;
-    let data = more_like_this::more_like_this(&state.db, &slug, limit).await?;
-    Ok((CacheTags::article_lists(), Json(DataResponse { data })))
+    let similar = reader.more_like_this(&slug, limit).await?;
+    Ok((
+        similar.tags,
+        Json(DataResponse {
+            data: similar.value,
+        }),
+    ))
 }
 
 /// `POST /api/v1/articles/{slug}/views`
 pub async fn record_view(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
 ) -> Result<StatusCode> {
     let slug = path_slug(&slug, Resource::Article)?;
-    state.views.record(&state.db, &slug).await?;
+    reader.record_view(&slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

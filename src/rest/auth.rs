@@ -5,10 +5,10 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use serde::{Deserialize, Serialize};
 
+use super::RestState;
 use super::extract::AppJson;
-use crate::app::AppState;
 use crate::auth::{ClientIp, LOGIN_ATTEMPTS_PER_WINDOW};
-use crate::domain::accounts::{self, User};
+use crate::domain::accounts::User;
 use crate::error::{Error, Result};
 
 #[derive(Deserialize)]
@@ -33,8 +33,8 @@ pub struct TokenResponse {
     refresh_token: String,
 }
 
-async fn tokens_for(state: &AppState, user: &User) -> Result<Json<TokenResponse>> {
-    let refresh = accounts::issue_refresh_token(&state.db, user.id).await?;
+async fn tokens_for(state: &RestState, user: &User) -> Result<Json<TokenResponse>> {
+    let refresh = state.desk.issue_refresh_token(user.id).await?;
     Ok(Json(TokenResponse {
         access_token: state.auth.jwt.issue(user.id)?,
         token_type: "Bearer",
@@ -46,7 +46,7 @@ async fn tokens_for(state: &AppState, user: &User) -> Result<Json<TokenResponse>
 /// `POST /api/v1/auth/login`. Failures are limited per account and per client
 /// address, so passwords cannot be guessed at speed.
 pub async fn login(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     AppJson(body): AppJson<LoginBody>,
 ) -> Result<Json<TokenResponse>> {
@@ -58,7 +58,7 @@ pub async fn login(
     let limits = &state.auth.login_limits;
     limits.check(&account_key, LOGIN_ATTEMPTS_PER_WINDOW)?;
     limits.check(&ip_key, LOGIN_ATTEMPTS_PER_WINDOW)?;
-    match accounts::verify_login(&state.db, &body.email, &body.password).await {
+    match state.desk.verify_login(&body.email, &body.password).await {
         Ok(user) => tokens_for(&state, &user).await,
         Err(error @ Error::Unauthenticated(_)) => {
             // Counting can refuse the next try; this one has already failed.
@@ -72,10 +72,10 @@ pub async fn login(
 
 /// `POST /api/v1/auth/refresh`: a used refresh token never works again.
 pub async fn refresh(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     AppJson(body): AppJson<RefreshBody>,
 ) -> Result<Json<TokenResponse>> {
-    let (user, next) = accounts::rotate_refresh_token(&state.db, &body.refresh_token).await?;
+    let (user, next) = state.desk.rotate_refresh_token(&body.refresh_token).await?;
     Ok(Json(TokenResponse {
         access_token: state.auth.jwt.issue(user.id)?,
         token_type: "Bearer",

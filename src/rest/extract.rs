@@ -4,12 +4,13 @@ use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::problem::Problem;
-use crate::app::AppState;
+use super::RestState;
 use crate::auth::AuthOutcome;
+use crate::domain::Reader;
 use crate::domain::actor::Actor;
 use crate::domain::ids::Slug;
 use crate::error::{Error, Resource};
+use crate::http::problem::Problem;
 
 /// Query parameters; an unreadable query string is a 400 problem.
 pub struct AppQuery<T>(pub T);
@@ -91,16 +92,16 @@ pub fn path_slug(raw: &str, resource: Resource) -> Result<Slug, Error> {
 /// The authenticated caller. Refused credentials are a problem (401, 429).
 pub struct Caller(pub Actor);
 
-impl FromRequestParts<AppState> for Caller {
+impl FromRequestParts<RestState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &AppState,
+        _state: &RestState,
     ) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<AuthOutcome>() {
             Some(Ok(authenticated)) => Ok(Caller(authenticated.actor.clone())),
-            Some(Err(rejection)) => Err(rejection.into_error().into()),
+            Some(Err(rejection)) => Err(rejection.clone().into_error().into()),
             None => Err(Problem::from(Error::Unauthenticated(
                 "credentials were not checked",
             ))),
@@ -108,18 +109,19 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// A caller allowed to read published content under the read policy.
-pub struct Reader(pub Actor);
+/// The right to read published content, as the domain's read policy grants
+/// it to the caller. Every public read needs one, so a handler cannot skip
+/// the policy.
+pub struct Reading(pub Reader);
 
-impl FromRequestParts<AppState> for Reader {
+impl FromRequestParts<RestState> for Reading {
     type Rejection = Problem;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &RestState,
     ) -> Result<Self, Self::Rejection> {
         let Caller(actor) = Caller::from_request_parts(parts, state).await?;
-        state.auth.read_policy.check(&actor)?;
-        Ok(Reader(actor))
+        Ok(Reading(state.desk.reader(&actor)?))
     }
 }

@@ -8,22 +8,32 @@ pub mod extract;
 pub mod moderation;
 pub mod ops;
 pub mod popular;
-pub mod problem;
 pub mod publishing;
 pub mod sections;
 pub mod taxonomy;
 pub mod views;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, on};
 
-use crate::app::AppState;
+use crate::auth::Auth;
+use crate::domain::Newsdesk;
+
+/// What REST handlers reach: the domain handle and the credential checks
+/// that logins need. Nothing here touches the database directly.
+#[derive(Clone)]
+pub struct RestState {
+    pub desk: Newsdesk,
+    pub auth: Arc<Auth>,
+}
 
 /// The router under construction, and the operations it serves so far.
 pub struct Routes {
-    router: Router<AppState>,
+    router: Router<RestState>,
     operations: Vec<(Method, &'static str)>,
 }
 
@@ -37,7 +47,7 @@ impl Routes {
 
     fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
     where
-        H: Handler<T, AppState>,
+        H: Handler<T, RestState>,
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("routes use standard methods");
@@ -46,23 +56,23 @@ impl Routes {
         self
     }
 
-    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    fn get<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::GET, path, handler)
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    fn post<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::POST, path, handler)
     }
 
-    fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    fn patch<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::PATCH, path, handler)
     }
 
-    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    fn put<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::PUT, path, handler)
     }
 
-    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    fn delete<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::DELETE, path, handler)
     }
 
@@ -72,7 +82,7 @@ impl Routes {
     }
 
     /// The finished routes.
-    pub fn into_router(self) -> Router<AppState> {
+    pub fn into_router(self) -> Router<RestState> {
         self.router
     }
 }

@@ -6,9 +6,9 @@ use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+use super::RestState;
 use super::extract::{AppJson, AppPath, AppQuery, Caller, path_slug};
 use super::views::DataResponse;
-use crate::app::AppState;
 use crate::auth::{ClientIp, client_key};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditEntry};
@@ -30,7 +30,7 @@ pub struct CommentBody {
 
 /// `POST /api/v1/articles/{slug}/comments`: 202, as the comment may wait for review.
 pub async fn add_comment(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     Extension(ip): Extension<ClientIp>,
     AppPath(slug): AppPath<String>,
@@ -44,16 +44,9 @@ pub async fn add_comment(
         body: body.body,
         honeypot: body.website,
     };
-    let submitted = comments::submit_comment(
-        &state.db,
-        &actor,
-        state.comment_policy,
-        &state.auth.comment_limits,
-        &client_key(&actor, ip),
-        &slug,
-        input,
-    )
-    .await?;
+    let submitted =
+        comments::submit_comment(&state.desk, &actor, &client_key(&actor, ip), &slug, input)
+            .await?;
     Ok((StatusCode::ACCEPTED, Json(submitted)))
 }
 
@@ -65,31 +58,31 @@ pub struct QueueParams {
 
 /// `GET /api/v1/manage/comments`: the moderation queue (pending, oldest first).
 pub async fn list_comments_for_moderation(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<QueueParams>,
 ) -> Result<Json<DataResponse<Vec<ModeratedComment>>>> {
     let status = moderation::parse_status(params.status.as_deref().unwrap_or("pending"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
     Ok(Json(DataResponse {
-        data: moderation::queue(&state.db, &actor, status, limit).await?,
+        data: moderation::queue(&state.desk, &actor, status, limit).await?,
     }))
 }
 
 async fn decide(
-    state: &AppState,
+    state: &RestState,
     actor: &Actor,
     id: i64,
     decision: Decision,
 ) -> Result<Json<ModeratedComment>> {
     Ok(Json(
-        moderation::decide(&state.db, actor, id, decision).await?,
+        moderation::decide(&state.desk, actor, id, decision).await?,
     ))
 }
 
 /// `POST /api/v1/manage/comments/{id}/approve`
 pub async fn approve_comment(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<Json<ModeratedComment>> {
@@ -98,7 +91,7 @@ pub async fn approve_comment(
 
 /// `POST /api/v1/manage/comments/{id}/spam`
 pub async fn mark_comment_spam(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<Json<ModeratedComment>> {
@@ -107,7 +100,7 @@ pub async fn mark_comment_spam(
 
 /// `DELETE /api/v1/manage/comments/{id}`: hidden, kept for the record.
 pub async fn delete_comment(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<Json<ModeratedComment>> {
@@ -121,12 +114,12 @@ pub struct AuditParams {
 
 /// `GET /api/v1/manage/audit`: the newest writes; admins only.
 pub async fn list_audit_log(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<AuditParams>,
 ) -> Result<Json<DataResponse<Vec<AuditEntry>>>> {
     let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
     Ok(Json(DataResponse {
-        data: audit::recent(&state.db, &actor, limit).await?,
+        data: audit::recent(&state.desk, &actor, limit).await?,
     }))
 }

@@ -1,12 +1,12 @@
 //! Probes and the contract: `/healthz`, `/readyz`, `/openapi.yaml`.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 
-use super::problem::Problem;
-use crate::app::AppState;
-use crate::cache::CacheTags;
+use super::RestState;
+use crate::domain::cache_tags::CacheTags;
+use crate::http::problem::Problem;
 
 /// The REST contract, served as written.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
@@ -16,16 +16,12 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: the database answers.
-pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
-    state.db.ping().await.map_err(|e| {
+/// `GET /readyz`: the database answers. While it does not, 503 with
+/// `Retry-After`, like every request that needed it.
+pub async fn readyz(State(state): State<RestState>) -> Result<&'static str, Problem> {
+    state.desk.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "Service Unavailable",
-            "the database does not answer",
-        )
+        Problem::not_ready()
     })?;
     Ok("ready")
 }

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
+use super::RestState;
 use super::extract::{AppJson, AppPath, AppQuery, Caller};
 use super::views::ListResponse;
-use crate::app::AppState;
 use crate::domain::articles::FeaturedImage;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{
@@ -123,11 +123,11 @@ fn with_etag(status: StatusCode, article: ManagedArticle) -> Response {
 
 /// `POST /api/v1/manage/articles`: a new draft.
 pub async fn create_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<ArticleBody>,
 ) -> Result<Response> {
-    let article = publishing::create(&state.db, &actor, body.into()).await?;
+    let article = publishing::create(&state.desk, &actor, body.into()).await?;
     Ok(with_etag(StatusCode::CREATED, article))
 }
 
@@ -140,7 +140,7 @@ pub struct NewsroomListParams {
 
 /// `GET /api/v1/manage/articles`: every article, newest created first.
 pub async fn list_managed_articles(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<NewsroomListParams>,
 ) -> Result<Json<ListResponse<ManagedSummary>>> {
@@ -155,7 +155,7 @@ pub async fn list_managed_articles(
         params.cursor.as_deref(),
     )?;
     Ok(Json(
-        publishing::list_managed(&state.db, &actor, status, &page)
+        publishing::list_managed(&state.desk, &actor, status, &page)
             .await?
             .into(),
     ))
@@ -163,43 +163,43 @@ pub async fn list_managed_articles(
 
 /// `GET /api/v1/manage/articles/{id}`: any status, with its ETag.
 pub async fn get_managed_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<Response> {
     Ok(with_etag(
         StatusCode::OK,
-        publishing::get_managed(&state.db, &actor, id).await?,
+        publishing::get_managed(&state.desk, &actor, id).await?,
     ))
 }
 
 /// `PATCH /api/v1/manage/articles/{id}`
 pub async fn update_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
     AppJson(body): AppJson<ArticleBody>,
 ) -> Result<Response> {
     let version = expected_version(&headers, id)?;
-    let article = publishing::update(&state.db, &actor, id, version, body.into()).await?;
+    let article = publishing::update(&state.desk, &actor, id, version, body.into()).await?;
     Ok(with_etag(StatusCode::OK, article))
 }
 
 /// `DELETE /api/v1/manage/articles/{id}`
 pub async fn delete_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
     let version = expected_version(&headers, id)?;
-    publishing::delete(&state.db, &actor, id, version).await?;
+    publishing::delete(&state.desk, &actor, id, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn move_to(
-    state: &AppState,
+    state: &RestState,
     actor: Caller,
     id: i64,
     headers: &HeaderMap,
@@ -207,13 +207,13 @@ async fn move_to(
 ) -> Result<Response> {
     let Caller(actor) = actor;
     let version = expected_version(headers, id)?;
-    let article = publishing::transition(&state.db, &actor, id, version, to).await?;
+    let article = publishing::transition(&state.desk, &actor, id, version, to).await?;
     Ok(with_etag(StatusCode::OK, article))
 }
 
 /// `POST /api/v1/manage/articles/{id}/publish`
 pub async fn publish_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     caller: Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
@@ -223,7 +223,7 @@ pub async fn publish_article(
 
 /// `POST /api/v1/manage/articles/{id}/unpublish`
 pub async fn unpublish_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     caller: Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
@@ -233,7 +233,7 @@ pub async fn unpublish_article(
 
 /// `POST /api/v1/manage/articles/{id}/archive`
 pub async fn archive_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     caller: Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
@@ -249,7 +249,7 @@ pub struct ScheduleBody {
 
 /// `POST /api/v1/manage/articles/{id}/schedule`
 pub async fn schedule_article(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     caller: Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
@@ -280,7 +280,7 @@ pub enum LinkBody {
 
 /// `PUT /api/v1/manage/articles/{id}/related-links`: the whole list, in order.
 pub async fn set_related_links(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
@@ -297,6 +297,6 @@ pub async fn set_related_links(
             LinkBody::External { url, title } => RelatedLinkInput::External { url, title },
         })
         .collect();
-    let article = publishing::set_related_links(&state.db, &actor, id, version, links).await?;
+    let article = publishing::set_related_links(&state.desk, &actor, id, version, links).await?;
     Ok(with_etag(StatusCode::OK, article))
 }

@@ -1,44 +1,36 @@
 //! `/api/v1/sections`: the menu tree, one section, and its articles.
 
 use axum::Json;
-use axum::extract::State;
 
-use super::extract::{AppPath, AppQuery, Reader, path_slug};
+use super::extract::{AppPath, AppQuery, Reading, path_slug};
 use super::views::{DataResponse, ListResponse, PageParams};
-use crate::app::AppState;
-use crate::cache::{CacheTag, CacheTags};
 use crate::domain::articles::ArticleSummary;
+use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, PageRequest};
-use crate::domain::sections::{self, Section, SectionNode};
+use crate::domain::sections::{Section, SectionNode};
 use crate::error::{Resource, Result};
 
 /// `GET /api/v1/sections`
 pub async fn list_sections(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
 ) -> Result<(CacheTags, Json<DataResponse<Vec<SectionNode>>>)> {
-    let data = sections::section_tree(&state.db).await?;
-    Ok((
-        CacheTags::of([CacheTag::Taxonomy]),
-        Json(DataResponse { data }),
-    ))
+    let tree = reader.section_tree().await?;
+    Ok((tree.tags, Json(DataResponse { data: tree.value })))
 }
 
 /// `GET /api/v1/sections/{slug}`
 pub async fn get_section(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
 ) -> Result<(CacheTags, Json<Section>)> {
     let slug = path_slug(&slug, Resource::Section)?;
-    let section = sections::get_section(&state.db, &slug).await?;
-    Ok((CacheTags::of([CacheTag::Taxonomy]), Json(section)))
+    let section = reader.section(&slug).await?;
+    Ok((section.tags, Json(section.value)))
 }
 
 /// `GET /api/v1/sections/{slug}/articles`
 pub async fn list_section_articles(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
@@ -48,6 +40,6 @@ pub async fn list_section_articles(
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Section)?;
-    let page = sections::section_articles(&state.db, &slug, &page).await?;
-    Ok((CacheTags::article_lists(), Json(page.into())))
+    let page = reader.section_articles(&slug, &page).await?;
+    Ok((page.tags, Json(page.value.into())))
 }

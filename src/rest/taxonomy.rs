@@ -5,15 +5,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{AppJson, AppPath, AppQuery, Caller, Reader, path_slug};
+use super::RestState;
+use super::extract::{AppJson, AppPath, AppQuery, Caller, Reading, path_slug};
 use super::views::{ListResponse, PageParams};
-use crate::app::AppState;
-use crate::cache::CacheTags;
 use crate::domain::articles::ArticleSummary;
-use crate::domain::authors::{self, Author};
-use crate::domain::page::{CursorKind, PageRequest};
+use crate::domain::authors::Author;
+use crate::domain::cache_tags::CacheTags;
+use crate::domain::page::{CursorKind, Page, PageRequest};
 use crate::domain::sections::SectionInfo;
-use crate::domain::tags::{self, Tag};
+use crate::domain::tags::Tag;
 use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::error::{Resource, Result};
 
@@ -25,10 +25,18 @@ pub struct WithArticles<T> {
     articles: ListResponse<ArticleSummary>,
 }
 
+impl<T> From<(T, Page<ArticleSummary>)> for WithArticles<T> {
+    fn from((item, articles): (T, Page<ArticleSummary>)) -> Self {
+        WithArticles {
+            item,
+            articles: articles.into(),
+        }
+    }
+}
+
 /// `GET /api/v1/authors/{slug}`
 pub async fn get_author(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<(CacheTags, Json<WithArticles<Author>>)> {
@@ -38,18 +46,13 @@ pub async fn get_author(
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Author)?;
-    let (item, articles) = authors::get_author(&state.db, &slug, &page).await?;
-    let articles = articles.into();
-    Ok((
-        CacheTags::article_lists(),
-        Json(WithArticles { item, articles }),
-    ))
+    let found = reader.author_with_articles(&slug, &page).await?;
+    Ok((found.tags, Json(found.value.into())))
 }
 
 /// `GET /api/v1/tags/{slug}`
 pub async fn get_tag(
-    State(state): State<AppState>,
-    _: Reader,
+    Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<(CacheTags, Json<WithArticles<Tag>>)> {
@@ -59,12 +62,8 @@ pub async fn get_tag(
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Tag)?;
-    let (item, articles) = tags::get_tag(&state.db, &slug, &page).await?;
-    let articles = articles.into();
-    Ok((
-        CacheTags::article_lists(),
-        Json(WithArticles { item, articles }),
-    ))
+    let found = reader.tag_with_articles(&slug, &page).await?;
+    Ok((found.tags, Json(found.value.into())))
 }
 
 /// A section, author or tag as the newsroom edits it: with its id.
@@ -139,43 +138,43 @@ fn section_view(s: SectionInfo) -> Managed<SectionInfo> {
 
 /// `POST /api/v1/manage/sections`
 pub async fn create_section(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<SectionBody>,
 ) -> Result<(StatusCode, Json<Managed<SectionInfo>>)> {
-    let section = taxonomy::create_section(&state.db, &actor, body.into()).await?;
+    let section = taxonomy::create_section(&state.desk, &actor, body.into()).await?;
     Ok((StatusCode::CREATED, Json(section_view(section))))
 }
 
 /// `PATCH /api/v1/manage/sections/{id}`
 pub async fn update_section(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<SectionBody>,
 ) -> Result<Json<Managed<SectionInfo>>> {
     Ok(Json(section_view(
-        taxonomy::update_section(&state.db, &actor, id, body.into()).await?,
+        taxonomy::update_section(&state.desk, &actor, id, body.into()).await?,
     )))
 }
 
 /// `DELETE /api/v1/manage/sections/{id}`
 pub async fn delete_section(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<StatusCode> {
-    taxonomy::delete_section(&state.db, &actor, id).await?;
+    taxonomy::delete_section(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/manage/authors`
 pub async fn create_author(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<AuthorBody>,
 ) -> Result<(StatusCode, Json<Managed<Author>>)> {
-    let author = taxonomy::create_author(&state.db, &actor, body.into()).await?;
+    let author = taxonomy::create_author(&state.desk, &actor, body.into()).await?;
     Ok((
         StatusCode::CREATED,
         Json(Managed {
@@ -187,12 +186,12 @@ pub async fn create_author(
 
 /// `PATCH /api/v1/manage/authors/{id}`
 pub async fn update_author(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<AuthorBody>,
 ) -> Result<Json<Managed<Author>>> {
-    let author = taxonomy::update_author(&state.db, &actor, id, body.into()).await?;
+    let author = taxonomy::update_author(&state.desk, &actor, id, body.into()).await?;
     Ok(Json(Managed {
         id: author.id,
         item: author,
@@ -201,21 +200,21 @@ pub async fn update_author(
 
 /// `DELETE /api/v1/manage/authors/{id}`
 pub async fn delete_author(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<StatusCode> {
-    taxonomy::delete_author(&state.db, &actor, id).await?;
+    taxonomy::delete_author(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/manage/tags`
 pub async fn create_tag(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<TagBody>,
 ) -> Result<(StatusCode, Json<Managed<Tag>>)> {
-    let tag = taxonomy::create_tag(&state.db, &actor, body.into()).await?;
+    let tag = taxonomy::create_tag(&state.desk, &actor, body.into()).await?;
     Ok((
         StatusCode::CREATED,
         Json(Managed {
@@ -227,12 +226,12 @@ pub async fn create_tag(
 
 /// `PATCH /api/v1/manage/tags/{id}`
 pub async fn update_tag(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<TagBody>,
 ) -> Result<Json<Managed<Tag>>> {
-    let tag = taxonomy::update_tag(&state.db, &actor, id, body.into()).await?;
+    let tag = taxonomy::update_tag(&state.desk, &actor, id, body.into()).await?;
     Ok(Json(Managed {
         id: tag.id,
         item: tag,
@@ -241,10 +240,10 @@ pub async fn update_tag(
 
 /// `DELETE /api/v1/manage/tags/{id}`
 pub async fn delete_tag(
-    State(state): State<AppState>,
+    State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
 ) -> Result<StatusCode> {
-    taxonomy::delete_tag(&state.db, &actor, id).await?;
+    taxonomy::delete_tag(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -114,7 +114,7 @@ async fn token_use_is_counted_in_memory_and_written_in_batches() {
     let before = &accounts::list_tokens(app.db()).await.unwrap()[0];
     assert_eq!(before.request_count, 0, "no write per request");
 
-    app.state.auth.usage.flush(app.db()).await.unwrap();
+    app.state.desk.flush_token_usage().await.unwrap();
 
     let after = &accounts::list_tokens(app.db()).await.unwrap()[0];
     assert_eq!(after.request_count, 3);

@@ -97,8 +97,8 @@ async fn newsroom(app: &TestApp) {
         .await;
     for (n, id) in ids.iter().enumerate() {
         app.state
-            .views
-            .add(*id, Utc::now().date_naive(), 100 - n as i64);
+            .desk
+            .add_views(*id, Utc::now().date_naive(), 100 - n as i64);
     }
     app.state.flush_views().await.unwrap();
 }

@@ -39,8 +39,8 @@ async fn unpublished_articles_are_not_found_and_never_listed() {
         .create()
         .await;
     app.state
-        .views
-        .add(draft, chrono::Utc::now().date_naive(), 99);
+        .desk
+        .add_views(draft, chrono::Utc::now().date_naive(), 99);
     app.state.flush_views().await.unwrap();
 
     for slug in ["draft", "scheduled", "archived", "missing"] {

@@ -13,13 +13,13 @@ async fn recorded_views_are_counted_in_memory_until_flushed() {
         assert_eq!(app.post("/api/v1/articles/story/views").await.status, 204);
     }
 
-    assert_eq!(app.state.views.pending(), 3);
+    assert_eq!(app.state.desk.pending_views(), 3);
     assert!(
         app.get("/api/v1/popular").await.slugs().is_empty(),
         "nothing written before a flush"
     );
     app.state.flush_views().await.unwrap();
-    assert_eq!(app.state.views.pending(), 0);
+    assert_eq!(app.state.desk.pending_views(), 0);
     let popular = app.get("/api/v1/popular").await.json();
     assert_eq!(popular["data"][0]["slug"], "story");
     assert_eq!(popular["data"][0]["views"], 3);
@@ -48,10 +48,14 @@ async fn popular_ranks_by_views_within_the_window() {
     let steady = app.article("steady").create().await;
     let old = app.article("old-hit").create().await;
     let today = Utc::now().date_naive();
-    app.state.views.add(recent, today, 50);
-    app.state.views.add(steady, today, 10);
-    app.state.views.add(steady, today - Duration::days(5), 30);
-    app.state.views.add(old, today - Duration::days(20), 500);
+    app.state.desk.add_views(recent, today, 50);
+    app.state.desk.add_views(steady, today, 10);
+    app.state
+        .desk
+        .add_views(steady, today - Duration::days(5), 30);
+    app.state
+        .desk
+        .add_views(old, today - Duration::days(20), 500);
     app.state.flush_views().await.unwrap();
 
     assert_eq!(
@@ -89,5 +93,5 @@ async fn views_of_unpublished_or_missing_articles_are_404_and_not_counted() {
 
     assert_eq!(app.post("/api/v1/articles/draft/views").await.status, 404);
     assert_eq!(app.post("/api/v1/articles/missing/views").await.status, 404);
-    assert_eq!(app.state.views.pending(), 0);
+    assert_eq!(app.state.desk.pending_views(), 0);
 }

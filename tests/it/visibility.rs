@@ -53,8 +53,8 @@ async fn newsroom_with(
         .create()
         .await;
     app.state
-        .views
-        .add(hidden_id, Utc::now().date_naive(), 1000);
+        .desk
+        .add_views(hidden_id, Utc::now().date_naive(), 1000);
 }
 
 fn problem_without_request_id(res: &TestResponse) -> Value {

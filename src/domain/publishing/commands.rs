@@ -1,9 +1,10 @@
 //! The commands: create, update, change status, set related links, delete.
 
+use crate::domain::Newsdesk;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 
 use super::fields::{
@@ -21,10 +22,11 @@ use crate::error::{Error, Resource, Result};
 
 /// Creates a draft. The slug comes from the title unless given, kept unique.
 pub async fn create(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let mut checks = Checks::new();
     validate(&fields, true, &mut checks);
@@ -135,12 +137,13 @@ async fn claim_version(txn: &impl ConnectionTrait, id: i64, expected: i32) -> Re
 
 /// Edits an article, if `expected_version` (required) is still current.
 pub async fn update(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     expected_version: Option<i32>,
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let mut checks = Checks::new();
@@ -278,12 +281,13 @@ async fn current_ids(txn: &impl ConnectionTrait, article: i64, authors: bool) ->
 
 /// Moves an article to another status, if `expected_version` is still current.
 pub async fn transition(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     expected_version: Option<i32>,
     to: Transition,
 ) -> Result<ManagedArticle> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let now = time::now();
@@ -334,12 +338,13 @@ pub async fn transition(
 
 /// Replaces the further-reading list, in the order given, if `expected_version` is still current.
 pub async fn set_related_links(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     expected_version: Option<i32>,
     links: Vec<RelatedLinkInput>,
 ) -> Result<ManagedArticle> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let mut checks = Checks::new();
@@ -404,11 +409,12 @@ pub async fn set_related_links(
 
 /// Deletes an article for good, if `expected_version` is still current.
 pub async fn delete(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     expected_version: Option<i32>,
 ) -> Result<()> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let txn = db.begin().await?;

@@ -7,6 +7,7 @@ mod fields;
 
 pub use commands::{create, delete, set_related_links, transition, update};
 
+use crate::domain::Newsdesk;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
@@ -126,11 +127,12 @@ pub fn parse_status(raw: &str) -> Result<&'static str> {
 
 /// Every article in the newsroom, newest created first, optionally in one status.
 pub async fn list_managed(
-    db: &impl ConnectionTrait,
+    desk: &Newsdesk,
     actor: &Actor,
     status: Option<&str>,
     page: &PageRequest,
 ) -> Result<Page<ManagedSummary>> {
+    let db = desk.db();
     use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
     actor.require(Scope::ContentWrite)?;
     let mut query = articles::Entity::find();
@@ -178,11 +180,8 @@ pub async fn list_managed(
 }
 
 /// One article in any status, for the newsroom.
-pub async fn get_managed(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-) -> Result<ManagedArticle> {
+pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<ManagedArticle> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     load(db, id).await
 }

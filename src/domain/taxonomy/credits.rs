@@ -1,8 +1,9 @@
 //! Creating, editing and deleting authors and tags.
 
+use crate::domain::Newsdesk;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::{AuthorFields, TagFields, check_name, check_text, choose_slug, finish};
@@ -56,11 +57,8 @@ fn check_avatar(errors: &mut Vec<FieldError>, url: Option<&str>) {
 }
 
 /// Creates an author.
-pub async fn create_author(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    fields: AuthorFields,
-) -> Result<Author> {
+pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields) -> Result<Author> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
@@ -100,11 +98,12 @@ pub async fn create_author(
 
 /// Edits an author.
 pub async fn update_author(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     fields: AuthorFields,
 ) -> Result<Author> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let current = authors::Entity::find_by_id(id)
         .one(db)
@@ -146,7 +145,8 @@ pub async fn update_author(
 }
 
 /// Deletes an author no article credits.
-pub async fn delete_author(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     authors::Entity::find_by_id(id)
         .one(db)
@@ -169,7 +169,8 @@ pub async fn delete_author(db: &DatabaseConnection, actor: &Actor, id: i64) -> R
 }
 
 /// Creates a tag.
-pub async fn create_tag(db: &DatabaseConnection, actor: &Actor, fields: TagFields) -> Result<Tag> {
+pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Result<Tag> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
@@ -202,12 +203,8 @@ pub async fn create_tag(db: &DatabaseConnection, actor: &Actor, fields: TagField
 }
 
 /// Edits a tag.
-pub async fn update_tag(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i64,
-    fields: TagFields,
-) -> Result<Tag> {
+pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFields) -> Result<Tag> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let current = tags::Entity::find_by_id(id)
         .one(db)
@@ -240,7 +237,8 @@ pub async fn update_tag(
 }
 
 /// Deletes a tag; articles simply lose it.
-pub async fn delete_tag(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     tags::Entity::find_by_id(id)
         .one(db)

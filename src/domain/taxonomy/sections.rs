@@ -1,8 +1,9 @@
 //! Creating, editing and deleting sections, kept a tree.
 
+use crate::domain::Newsdesk;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::{SectionFields, check_name, check_text, choose_slug, finish};
@@ -71,10 +72,11 @@ fn section_info(model: sections::Model) -> SectionInfo {
 
 /// Creates a section.
 pub async fn create_section(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     fields: SectionFields,
 ) -> Result<SectionInfo> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
@@ -115,11 +117,12 @@ pub async fn create_section(
 
 /// Edits a section.
 pub async fn update_section(
-    db: &DatabaseConnection,
+    desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     fields: SectionFields,
 ) -> Result<SectionInfo> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     let current = sections::Entity::find_by_id(id)
         .one(db)
@@ -164,7 +167,8 @@ pub async fn update_section(
 }
 
 /// Deletes a section that no article and no subsection uses.
-pub async fn delete_section(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+    let db = desk.db();
     actor.require(Scope::ContentWrite)?;
     sections::Entity::find_by_id(id)
         .one(db)

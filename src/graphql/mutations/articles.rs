@@ -147,7 +147,7 @@ impl ArticleMutations {
         to: Transition,
     ) -> async_graphql::Result<ManagedArticle> {
         let id = id_of(Kind::Article, &id)?;
-        let article = publishing::transition(&ctx.state().db, ctx.actor(), id, Some(version), to)
+        let article = publishing::transition(ctx.desk(), ctx.actor(), id, Some(version), to)
             .await
             .gql()?;
         Ok(article.into())
@@ -162,12 +162,10 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         input: ArticleInput,
     ) -> async_graphql::Result<ManagedArticle> {
-        Ok(
-            publishing::create(&ctx.state().db, ctx.actor(), input.into())
-                .await
-                .gql()?
-                .into(),
-        )
+        Ok(publishing::create(ctx.desk(), ctx.actor(), input.into())
+            .await
+            .gql()?
+            .into())
     }
 
     /// Edits an article based on `version`; a stale version changes nothing (CONFLICT).
@@ -179,15 +177,9 @@ impl ArticleMutations {
         input: ArticleInput,
     ) -> async_graphql::Result<ManagedArticle> {
         let id = id_of(Kind::Article, &id)?;
-        let article = publishing::update(
-            &ctx.state().db,
-            ctx.actor(),
-            id,
-            Some(version),
-            input.into(),
-        )
-        .await
-        .gql()?;
+        let article = publishing::update(ctx.desk(), ctx.actor(), id, Some(version), input.into())
+            .await
+            .gql()?;
         Ok(article.into())
     }
 
@@ -239,7 +231,7 @@ impl ArticleMutations {
         version: i32,
     ) -> async_graphql::Result<bool> {
         let id = id_of(Kind::Article, &id)?;
-        publishing::delete(&ctx.state().db, ctx.actor(), id, Some(version))
+        publishing::delete(ctx.desk(), ctx.actor(), id, Some(version))
             .await
             .gql()?;
         Ok(true)
@@ -272,7 +264,7 @@ impl ArticleMutations {
             })
             .collect::<async_graphql::Result<Vec<_>>>()?;
         let article =
-            publishing::set_related_links(&ctx.state().db, ctx.actor(), id, Some(version), links)
+            publishing::set_related_links(ctx.desk(), ctx.actor(), id, Some(version), links)
                 .await
                 .gql()?;
         Ok(article.into())

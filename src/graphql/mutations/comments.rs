@@ -57,12 +57,10 @@ impl CommentMutations {
         decision: Decision,
     ) -> async_graphql::Result<ModeratedComment> {
         let id = id_of(Kind::Comment, &id)?;
-        Ok(
-            moderation::decide(&ctx.state().db, ctx.actor(), id, decision)
-                .await
-                .gql()?
-                .into(),
-        )
+        Ok(moderation::decide(ctx.desk(), ctx.actor(), id, decision)
+            .await
+            .gql()?
+            .into())
     }
 }
 
@@ -78,17 +76,14 @@ impl CommentMutations {
         author_email: String,
         body: String,
     ) -> async_graphql::Result<CommentSubmission> {
-        let state = ctx.state();
         let slug = Slug::parse_address(&article_slug, Resource::Article).gql()?;
         let parent_id = parent_id.map(|id| id_of(Kind::Comment, &id)).transpose()?;
         let client = ctx
             .data_opt::<crate::graphql::http::ClientKey>()
             .map_or("ip:unknown", |k| k.0.as_str());
         let submitted = comments::submit_comment(
-            &state.db,
+            ctx.desk(),
             ctx.actor(),
-            state.comment_policy,
-            &state.auth.comment_limits,
             client,
             &slug,
             CommentInput {

@@ -81,7 +81,7 @@ impl TaxonomyMutations {
         input: SectionInput,
     ) -> async_graphql::Result<Section> {
         Ok(Section(
-            taxonomy::create_section(&ctx.state().db, ctx.actor(), input.into())
+            taxonomy::create_section(ctx.desk(), ctx.actor(), input.into())
                 .await
                 .gql()?,
         ))
@@ -95,7 +95,7 @@ impl TaxonomyMutations {
     ) -> async_graphql::Result<Section> {
         let id = id_of(Kind::Section, &id)?;
         Ok(Section(
-            taxonomy::update_section(&ctx.state().db, ctx.actor(), id, input.into())
+            taxonomy::update_section(ctx.desk(), ctx.actor(), id, input.into())
                 .await
                 .gql()?,
         ))
@@ -104,7 +104,7 @@ impl TaxonomyMutations {
     /// Deletes a section no article or subsection uses (else CONFLICT).
     async fn delete_section(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
         let id = id_of(Kind::Section, &id)?;
-        taxonomy::delete_section(&ctx.state().db, ctx.actor(), id)
+        taxonomy::delete_section(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
         Ok(true)
@@ -116,7 +116,7 @@ impl TaxonomyMutations {
         input: AuthorInput,
     ) -> async_graphql::Result<Author> {
         Ok(Author(
-            taxonomy::create_author(&ctx.state().db, ctx.actor(), input.into())
+            taxonomy::create_author(ctx.desk(), ctx.actor(), input.into())
                 .await
                 .gql()?,
         ))
@@ -130,7 +130,7 @@ impl TaxonomyMutations {
     ) -> async_graphql::Result<Author> {
         let id = id_of(Kind::Author, &id)?;
         Ok(Author(
-            taxonomy::update_author(&ctx.state().db, ctx.actor(), id, input.into())
+            taxonomy::update_author(ctx.desk(), ctx.actor(), id, input.into())
                 .await
                 .gql()?,
         ))
@@ -139,7 +139,7 @@ impl TaxonomyMutations {
     /// Deletes an author no article credits (else CONFLICT).
     async fn delete_author(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
         let id = id_of(Kind::Author, &id)?;
-        taxonomy::delete_author(&ctx.state().db, ctx.actor(), id)
+        taxonomy::delete_author(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
         Ok(true)
@@ -147,7 +147,7 @@ impl TaxonomyMutations {
 
     async fn create_tag(&self, ctx: &Context<'_>, input: TagInput) -> async_graphql::Result<Tag> {
         Ok(Tag(taxonomy::create_tag(
-            &ctx.state().db,
+            ctx.desk(),
             ctx.actor(),
             input.into(),
         )
@@ -163,7 +163,7 @@ impl TaxonomyMutations {
     ) -> async_graphql::Result<Tag> {
         let id = id_of(Kind::Tag, &id)?;
         Ok(Tag(taxonomy::update_tag(
-            &ctx.state().db,
+            ctx.desk(),
             ctx.actor(),
             id,
             input.into(),
@@ -175,7 +175,7 @@ impl TaxonomyMutations {
     /// Deletes a tag; articles simply lose it.
     async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
         let id = id_of(Kind::Tag, &id)?;
-        taxonomy::delete_tag(&ctx.state().db, ctx.actor(), id)
+        taxonomy::delete_tag(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
         Ok(true)

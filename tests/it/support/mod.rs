@@ -21,6 +21,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// The app's pool, for fixtures that write directly.
+    db: DatabaseConnection,
     /// SQL statements executed on the app's pool since it was built.
     statements: Arc<AtomicUsize>,
     // Dropped last: the database outlives the pool that uses it.
@@ -46,8 +48,9 @@ impl TestAppBuilder {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let state = AppState::new(conn, &self.http);
+        let state = AppState::new(conn.clone(), &self.http);
         TestApp {
+            db: conn,
             router: app::build(state.clone(), &self.http),
             state,
             statements,
@@ -108,7 +111,7 @@ impl TestApp {
     }
 
     pub fn db(&self) -> &DatabaseConnection {
-        &self.state.db
+        &self.db
     }
 
     /// How many SQL statements the app's pool has executed so far.

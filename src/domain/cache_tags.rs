@@ -4,12 +4,9 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::response::{IntoResponseParts, ResponseParts};
-
-use crate::domain::articles::Article;
-use crate::domain::related_links::RelatedLink;
+use super::articles::Article;
+use super::related_links::RelatedLink;
 
 /// One thing a response depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,6 +80,11 @@ impl CacheTags {
         self.0.insert(tag);
     }
 
+    /// Adds what another read depends on.
+    pub fn extend(&mut self, other: CacheTags) {
+        self.0.extend(other.0);
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = CacheTag> + '_ {
         self.0.iter().copied()
     }
@@ -103,39 +105,6 @@ impl CacheTags {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(separator)
-    }
-}
-
-impl IntoResponseParts for CacheTags {
-    type Error = std::convert::Infallible;
-
-    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        res.extensions_mut().insert(self);
-        Ok(res)
-    }
-}
-
-/// Tags gathered while a GraphQL query runs: resolvers add what they read.
-#[derive(Clone, Debug, Default)]
-pub struct TagCollector(Arc<Mutex<CacheTags>>);
-
-impl TagCollector {
-    pub fn starting_with(tags: CacheTags) -> Self {
-        TagCollector(Arc::new(Mutex::new(tags)))
-    }
-
-    pub fn add(&self, tag: CacheTag) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(tag);
-    }
-
-    pub fn tags(&self) -> CacheTags {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 }
 

@@ -1,7 +1,9 @@
 //! What wraps every request: a request id (echoed as `x-request-id`), a
-//! tracing span carrying it, an access log line, and the time limit.
+//! tracing span carrying it, an access log line, the time limit, and the one
+//! place internal errors are logged.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
@@ -10,18 +12,41 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use crate::rest::problem::Problem;
+use crate::http::problem::Problem;
 
 /// The header that carries the request id both ways.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// What the request being served carries through its task.
+struct RequestContext {
+    id: String,
+    /// Causes of internal errors met while answering, logged once at the end.
+    internal_errors: Mutex<Vec<String>>,
+}
+
 tokio::task_local! {
-    static REQUEST_ID: String;
+    static CONTEXT: RequestContext;
 }
 
 /// The id of the request being served, for error bodies and logs.
 pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
+    CONTEXT.try_with(|context| context.id.clone()).ok()
+}
+
+/// Notes the cause of an internal error, which a client never sees; it is
+/// logged with the request id when the request is answered. Outside a
+/// request (a background task) it is logged at once.
+pub fn note_internal_error(cause: &str) {
+    let noted = CONTEXT.try_with(|context| {
+        context
+            .internal_errors
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(cause.to_owned());
+    });
+    if noted.is_err() {
+        tracing::error!(cause, "internal error");
+    }
 }
 
 /// Keeps a caller's id when it is a sane token (so ids can follow a request
@@ -73,19 +98,38 @@ pub async fn request_context(
     let id = request_id(&request);
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
-    let mut response = REQUEST_ID
-        .scope(id.clone(), async move {
+    let context = RequestContext {
+        id: id.clone(),
+        internal_errors: Mutex::new(Vec::new()),
+    };
+    let (mut response, internal_errors) = CONTEXT
+        .scope(context, async move {
             if declared_too_large(&request, limits.body_bytes) {
-                return Problem::payload_too_large(limits.body_bytes).into_response();
+                return (
+                    Problem::payload_too_large(limits.body_bytes).into_response(),
+                    Vec::new(),
+                );
             }
-            match tokio::time::timeout(limits.timeout, next.run(request)).await {
+            let response = match tokio::time::timeout(limits.timeout, next.run(request)).await {
                 Ok(response) => response,
                 Err(_) => Problem::timed_out().into_response(),
-            }
+            };
+            let internal_errors = CONTEXT.with(|context| {
+                std::mem::take(
+                    &mut *context
+                        .internal_errors
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner),
+                )
+            });
+            (response, internal_errors)
         })
         .instrument(span.clone())
         .await;
     span.in_scope(|| {
+        for cause in &internal_errors {
+            tracing::error!(cause = %cause, "internal error");
+        }
         tracing::info!(
             status = response.status().as_u16(),
             micros = started.elapsed().as_micros() as u64,

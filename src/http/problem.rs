@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::error::{Error, FieldError};
-use crate::middleware::current_request_id;
+use crate::http::request::{current_request_id, note_internal_error};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -54,11 +54,6 @@ impl Problem {
         }
     }
 
-    fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.push((name, value));
-        self
-    }
-
     /// No route has this path.
     pub fn no_route() -> Self {
         Problem::new(
@@ -77,6 +72,19 @@ impl Problem {
             "Method Not Allowed",
             "this path does not answer this method; see the Allow header",
         )
+    }
+
+    /// The database does not answer: this node should get no traffic yet.
+    pub fn not_ready() -> Self {
+        Problem {
+            headers: headers_of(&Error::Unavailable),
+            ..Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "Service Unavailable",
+                "the database does not answer",
+            )
+        }
     }
 
     /// The request ran past the configured time limit.
@@ -114,70 +122,59 @@ impl Problem {
     }
 }
 
+/// The HTTP status of a domain error: the one place that decides it, for
+/// REST problems and for GraphQL requests refused before they run.
+pub fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::InvalidInput(_) => StatusCode::BAD_REQUEST,
+        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The headers a domain error's status calls for.
+pub fn headers_of(error: &Error) -> Vec<(HeaderName, HeaderValue)> {
+    match error {
+        Error::Unauthenticated(_) => vec![(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"newsdesk\""),
+        )],
+        Error::RateLimited { retry_after_secs } => {
+            vec![(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs))]
+        }
+        Error::Unavailable => vec![(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::error::UNAVAILABLE_RETRY_SECS),
+        )],
+        _ => Vec::new(),
+    }
+}
+
 impl From<Error> for Problem {
     fn from(error: Error) -> Self {
-        let code = error.code();
+        if let Error::Internal(cause) = &error {
+            note_internal_error(cause);
+        }
+        let status = status_of(&error);
+        let problem = Problem {
+            headers: headers_of(&error),
+            ..Problem::new(
+                status,
+                error.code(),
+                status.canonical_reason().unwrap_or("Error"),
+                error.to_string(),
+            )
+        };
         match error {
-            Error::NotFound(resource) => Problem::new(
-                StatusCode::NOT_FOUND,
-                code,
-                "Not Found",
-                format!("no published {resource} has this slug"),
-            ),
-            Error::InvalidInput(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                Problem {
-                    detail: format!("invalid {}", fields.join(", ")),
-                    errors,
-                    ..Problem::new(StatusCode::BAD_REQUEST, code, "Bad Request", "")
-                }
-            }
-            Error::Unauthenticated(reason) => {
-                Problem::new(StatusCode::UNAUTHORIZED, code, "Unauthorized", reason).with_header(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"newsdesk\""),
-                )
-            }
-            Error::Forbidden(scope) => Problem::new(
-                StatusCode::FORBIDDEN,
-                code,
-                "Forbidden",
-                format!("these credentials do not allow this (it needs {scope})"),
-            ),
-            Error::StaleVersion { current } => Problem::new(
-                StatusCode::PRECONDITION_FAILED,
-                code,
-                "Precondition Failed",
-                format!(
-                    "the article changed since it was read (now version {current}); read it again and reapply the change"
-                ),
-            ),
-            Error::Conflict(reason) => Problem::new(StatusCode::CONFLICT, code, "Conflict", reason),
-            Error::VersionRequired => Problem::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                code,
-                "Precondition Required",
-                "send If-Match with the ETag of the version you read",
-            ),
-            Error::RateLimited { retry_after_secs } => {
-                let retry = HeaderValue::from(retry_after_secs);
-                Problem::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    code,
-                    "Too Many Requests",
-                    format!("slow down; try again in {retry_after_secs} s"),
-                )
-                .with_header(header::RETRY_AFTER, retry)
-            }
-            Error::Database(cause) => {
-                tracing::error!(error = %cause, "database error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    code,
-                    "Internal Server Error",
-                    "the server failed to answer; the error is logged under this request id",
-                )
-            }
+            Error::InvalidInput(errors) => Problem { errors, ..problem },
+            _ => problem,
         }
     }
 }

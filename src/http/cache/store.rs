@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 
-use super::tags::{CacheTag, CacheTags};
+use crate::domain::cache_tags::{CacheTag, CacheTags};
 
 /// A public response as it was sent.
 #[derive(Debug)]

@@ -9,15 +9,17 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use super::ResponseCache;
 use super::store::CachedResponse;
-use super::{CacheTags, Freshness, ResponseCache};
-use crate::rest::problem::Problem;
+use crate::config::Freshness;
+use crate::domain::Newsdesk;
+use crate::domain::cache_tags::CacheTags;
+use crate::http::problem::Problem;
 
 pub const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
 pub const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
@@ -30,11 +32,23 @@ const VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding, Authorizati
 const VARY_GRAPHQL: HeaderValue =
     HeaderValue::from_static("Accept, Accept-Encoding, Authorization");
 
+/// A handler returns a read's tags with its body; their presence is what
+/// marks a response as shareable by caches, so a handler that forgets them
+/// yields an uncached response, never a stale one.
+impl IntoResponseParts for CacheTags {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        res.extensions_mut().insert(self);
+        Ok(res)
+    }
+}
+
 /// What the caching layer needs.
 #[derive(Clone)]
 pub struct HttpCaching {
     cache: Arc<ResponseCache>,
-    db: DatabaseConnection,
+    desk: Newsdesk,
     graphql_path: &'static str,
     body_limit: usize,
     /// `Cache-Control` of shared responses, made once.
@@ -44,14 +58,14 @@ pub struct HttpCaching {
 impl HttpCaching {
     pub fn new(
         cache: Arc<ResponseCache>,
-        db: DatabaseConnection,
+        desk: Newsdesk,
         graphql_path: &'static str,
         body_limit: usize,
     ) -> Self {
         let public = public_cache_control(cache.freshness);
         HttpCaching {
             cache,
-            db,
+            desk,
             graphql_path,
             body_limit,
             public,
@@ -86,7 +100,7 @@ pub async fn http_caching(
         return finish_unshared(&caching, &asked, response, credentialed).await;
     }
 
-    if let Err(e) = caching.cache.ready_for_read(&caching.db).await {
+    if let Err(e) = caching.cache.ready_for_read(&caching.desk).await {
         tracing::warn!(error = %e, "cache freshness check failed; serving without the cache");
         let response = next.run(request).await;
         return finish_unshared(&caching, &asked, response, false).await;
@@ -221,7 +235,7 @@ async fn finish_unshared(
 ) -> Response {
     if !asked.method.is_safe()
         && response.status().is_success()
-        && let Err(e) = caching.cache.catch_up(&caching.db).await
+        && let Err(e) = caching.cache.catch_up(&caching.desk).await
     {
         tracing::error!(error = %e, "could not read what this write changed; caches may lag until the next poll");
     }

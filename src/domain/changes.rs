@@ -1,0 +1,97 @@
+//! What changed, as caches need to hear it. Every write records itself in the
+//! audit log inside its own transaction, so the log is a complete, ordered
+//! feed of changes; this turns a stretch of it into the cache tags it
+//! retired. Scheduled articles go live with no write at all; the next
+//! publication time tells caches when to expect that.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::{self, AuditEntry};
+use super::cache_tags::CacheTag;
+use super::newsdesk::Newsdesk;
+use super::{comments, visibility};
+use crate::error::Result;
+
+/// Article actions that cannot change what the public sees while the article
+/// is neither published nor scheduled.
+const EDITS: [&str; 3] = ["create", "update", "set_related_links"];
+
+/// One stretch of the change feed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The position after it; `None` when nothing was written since.
+    pub last: Option<i64>,
+    /// How many writes it holds.
+    pub writes: usize,
+    /// What those writes retired.
+    pub retired: Vec<CacheTag>,
+    /// Whether any wrote an article, which may have moved the schedule.
+    pub touched_articles: bool,
+}
+
+impl Newsdesk {
+    /// Where the change feed stands now.
+    pub async fn change_feed_position(&self) -> Result<i64> {
+        audit::latest_id(self.db()).await
+    }
+
+    /// The next `limit` writes after position `after`, and what they retired.
+    pub async fn changes_after(&self, after: i64, limit: u64) -> Result<Changes> {
+        let entries = audit::since(self.db(), after, limit).await?;
+        let Some(last) = entries.last() else {
+            return Ok(Changes::default());
+        };
+        let last = last.id;
+        let (retired, touched_articles) = self.retired_by(&entries).await?;
+        Ok(Changes {
+            last: Some(last),
+            writes: entries.len(),
+            retired,
+            touched_articles,
+        })
+    }
+
+    /// When the next article waiting for its publication time goes live:
+    /// the moment cached lists stop being true.
+    pub async fn next_publication(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        visibility::next_publication(self.db(), now).await
+    }
+
+    async fn retired_by(&self, entries: &[AuditEntry]) -> Result<(Vec<CacheTag>, bool)> {
+        let db = self.db();
+        let mut tags = Vec::new();
+        let articles = ids(entries, "article", |_| true);
+        tags.extend(articles.iter().map(|&id| CacheTag::Article(id)));
+        let edited = ids(entries, "article", |e| EDITS.contains(&e.action.as_str()));
+        let moved =
+            articles.len() > edited.len() || !visibility::live_among(db, &edited).await?.is_empty();
+        if moved {
+            tags.push(CacheTag::Articles);
+        }
+        // A comment held for moderation or caught as spam changes nothing public.
+        let comments = ids(entries, "comment", |e| {
+            e.action != "submit" || e.detail == visibility::PUBLIC_COMMENT_STATUS
+        });
+        if !comments.is_empty() {
+            tags.push(CacheTag::Comments);
+            let on = comments::articles_of(db, &comments).await?;
+            tags.extend(on.into_iter().map(CacheTag::Article));
+        }
+        if entries
+            .iter()
+            .any(|e| ["section", "author", "tag"].contains(&e.resource.as_str()))
+        {
+            tags.push(CacheTag::Taxonomy);
+        }
+        Ok((tags, !articles.is_empty()))
+    }
+}
+
+/// The ids of `resource` records that entries matching `keep` wrote.
+fn ids(entries: &[AuditEntry], resource: &str, keep: impl Fn(&AuditEntry) -> bool) -> Vec<i64> {
+    entries
+        .iter()
+        .filter(|e| e.resource == resource && keep(e))
+        .filter_map(|e| e.resource_id)
+        .collect()
+}

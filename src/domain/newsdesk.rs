@@ -1,0 +1,177 @@
+//! The domain's one handle. Faces, the cache layer and the command line call
+//! Newsdesk through it and never see a database connection: it owns the pool
+//! and the in-memory counters, and every read goes through [`Newsdesk::reader`],
+//! which applies the read policy once for every face.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use super::accounts::{Presented, TokenUsage, User};
+use super::actor::{Actor, ReadPolicy};
+use super::comments::CommentPolicy;
+use super::rate_limit::RateLimiter;
+use super::views::ViewCounter;
+use crate::crypto::token::SecretToken;
+use crate::error::Result;
+
+/// What the domain's rules depend on, built by the app from its configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Whether anonymous callers may read published content.
+    pub public_reads: bool,
+    /// What the comment rules allow.
+    pub comments: CommentPolicy,
+}
+
+/// The handle to everything Newsdesk knows. Cloning it is cheap.
+#[derive(Clone)]
+pub struct Newsdesk {
+    db: DatabaseConnection,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    read_policy: ReadPolicy,
+    comment_policy: CommentPolicy,
+    comment_limits: RateLimiter,
+    views: ViewCounter,
+    usage: TokenUsage,
+}
+
+/// How often one client may post comments is counted over this window.
+const COMMENT_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Newsdesk {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+        Newsdesk {
+            db,
+            shared: Arc::new(Shared {
+                read_policy: ReadPolicy {
+                    public_reads: settings.public_reads,
+                },
+                comment_policy: settings.comments,
+                comment_limits: RateLimiter::new(COMMENT_WINDOW),
+                views: ViewCounter::default(),
+                usage: TokenUsage::default(),
+            }),
+        }
+    }
+
+    /// The pool, for the domain's own queries.
+    pub(in crate::domain) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The right to read published content, granted to `actor` under the
+    /// read policy. Every public read is a method of [`Reader`], so no face
+    /// can read without asking here first.
+    pub fn reader(&self, actor: &Actor) -> Result<Reader> {
+        self.shared.read_policy.check(actor)?;
+        Ok(Reader {
+            desk: self.clone(),
+            actor: actor.clone(),
+        })
+    }
+
+    pub(in crate::domain) fn comment_policy(&self) -> CommentPolicy {
+        self.shared.comment_policy
+    }
+
+    pub(in crate::domain) fn comment_limits(&self) -> &RateLimiter {
+        &self.shared.comment_limits
+    }
+
+    pub(in crate::domain) fn views(&self) -> &ViewCounter {
+        &self.shared.views
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Counts `views` views of an article on `day`, as if read then; the
+    /// demo seed backfills reading history with it.
+    pub fn add_views(&self, article_id: i64, day: chrono::NaiveDate, views: i64) {
+        self.shared.views.add(article_id, day, views);
+    }
+
+    /// Views counted in memory and not yet written.
+    pub fn pending_views(&self) -> i64 {
+        self.shared.views.pending()
+    }
+
+    /// Writes the views counted in memory; says whether there were any, so
+    /// only then are the responses that rank by them retired.
+    pub async fn flush_views(&self) -> Result<bool> {
+        if self.shared.views.pending() == 0 {
+            return Ok(false);
+        }
+        self.shared.views.flush(&self.db).await?;
+        Ok(true)
+    }
+
+    /// Writes the token use counted in memory.
+    pub async fn flush_token_usage(&self) -> Result<()> {
+        self.shared.usage.flush(&self.db).await
+    }
+
+    /// Brings the query planner's statistics up to date.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        Ok(crate::db::refresh_statistics(&self.db).await?)
+    }
+
+    /// The partner behind an API token, counting the request against it.
+    pub async fn authenticate_token(&self, secret: &str) -> Result<Presented> {
+        super::accounts::authenticate_token(&self.db, secret).await
+    }
+
+    /// Counts one request made with a token; written with the next flush.
+    pub fn record_token_use(&self, token_id: i64) {
+        self.shared.usage.record(token_id);
+    }
+
+    /// An editor account by id.
+    pub async fn find_user(&self, id: i64) -> Result<Option<User>> {
+        super::accounts::find_user(&self.db, id).await
+    }
+
+    /// The account whose password this is.
+    pub async fn verify_login(&self, email: &str, password: &str) -> Result<User> {
+        super::accounts::verify_login(&self.db, email, password).await
+    }
+
+    /// A new refresh token for a signed-in editor.
+    pub async fn issue_refresh_token(&self, user_id: i64) -> Result<SecretToken> {
+        super::accounts::issue_refresh_token(&self.db, user_id).await
+    }
+
+    /// Trades a refresh token for its successor.
+    pub async fn rotate_refresh_token(&self, presented: &str) -> Result<(User, SecretToken)> {
+        super::accounts::rotate_refresh_token(&self.db, presented).await
+    }
+}
+
+/// A caller the read policy lets read published content. Made only by
+/// [`Newsdesk::reader`]; its methods (in `domain::reads`) are every public read.
+#[derive(Clone)]
+pub struct Reader {
+    desk: Newsdesk,
+    actor: Actor,
+}
+
+impl Reader {
+    pub(in crate::domain) fn db(&self) -> &impl ConnectionTrait {
+        &self.desk.db
+    }
+
+    pub(in crate::domain) fn desk(&self) -> &Newsdesk {
+        &self.desk
+    }
+
+    /// Who is reading.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}

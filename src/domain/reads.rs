@@ -1,0 +1,347 @@
+//! Every public read, for every face. Each is a method of [`Reader`], which
+//! only the read policy hands out, and each answers with what it shows and
+//! what that depends on ([`Tagged`]), so caches know when it goes stale and
+//! no face has to work that out.
+
+use std::collections::HashMap;
+
+use super::articles::{self, Article, ArticleBody, ArticleFilter, ArticleRow, ArticleSummary};
+use super::authors::{self, Author};
+use super::batch;
+use super::cache_tags::{CacheTag, CacheTags};
+use super::comments::{self, Comment};
+use super::ids::Slug;
+use super::more_like_this;
+use super::newsdesk::Reader;
+use super::page::{Limit, Page, PageRequest};
+use super::popular::{self, PopularArticle, Window};
+use super::related_links::{self, RelatedLink};
+use super::sections::{self, Section, SectionInfo, SectionNode};
+use super::tags::{self, Tag};
+use crate::error::Result;
+
+/// A read's result and the tags of what it depends on.
+#[derive(Clone, Debug)]
+pub struct Tagged<T> {
+    pub value: T,
+    pub tags: CacheTags,
+}
+
+impl<T> Tagged<T> {
+    fn new(value: T, tags: CacheTags) -> Self {
+        Tagged { value, tags }
+    }
+
+    /// The same dependencies, another value: a face reshaping what it read.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Tagged<U> {
+        Tagged::new(f(self.value), self.tags)
+    }
+}
+
+fn taxonomy() -> CacheTags {
+    CacheTags::of([CacheTag::Taxonomy])
+}
+
+fn ranked_by_views() -> CacheTags {
+    let mut tags = CacheTags::article_lists();
+    tags.insert(CacheTag::Popular);
+    tags
+}
+
+/// Reads for pages and lists.
+impl Reader {
+    /// Public articles, newest first, filtered and paged.
+    pub async fn articles(
+        &self,
+        query: &articles::ListArticles,
+    ) -> Result<Tagged<Page<ArticleSummary>>> {
+        let page = articles::list_articles(self.db(), query).await?;
+        Ok(Tagged::new(page, CacheTags::article_lists()))
+    }
+
+    /// Rows of public articles, for faces that load the rest piece by piece.
+    pub async fn article_rows(
+        &self,
+        filter: &ArticleFilter,
+        page: &PageRequest,
+    ) -> Result<Tagged<Page<ArticleRow>>> {
+        let page = articles::list_article_rows(self.db(), filter, page).await?;
+        Ok(Tagged::new(page, CacheTags::article_lists()))
+    }
+
+    /// How many public articles match.
+    pub async fn count_articles(&self, filter: &ArticleFilter) -> Result<Tagged<u64>> {
+        let n = articles::count_articles(self.db(), filter).await?;
+        Ok(Tagged::new(n, CacheTags::article_lists()))
+    }
+
+    /// One public article, whole.
+    pub async fn article(&self, slug: &Slug) -> Result<Tagged<Article>> {
+        let article = articles::get_article(self.db(), slug).await?;
+        let tags = CacheTags::article_page(&article);
+        Ok(Tagged::new(article, tags))
+    }
+
+    /// One public article's row.
+    pub async fn article_row(&self, slug: &Slug) -> Result<Tagged<ArticleRow>> {
+        let row = articles::find_article_row(self.db(), slug).await?;
+        Ok(Tagged::new(row, CacheTags::article_lists()))
+    }
+
+    /// A page of an article's public comment threads.
+    pub async fn threads(
+        &self,
+        article_id: i64,
+        page: &PageRequest,
+    ) -> Result<Tagged<Page<Comment>>> {
+        let threads = comments::threads(self.db(), article_id, page).await?;
+        Ok(Tagged::new(threads, CacheTags::article(article_id)))
+    }
+
+    /// A page of the comment threads of the public article at `slug`.
+    pub async fn comments_on(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<Page<Comment>>> {
+        let article = articles::public_id(self.db(), slug).await?;
+        self.threads(article, page).await
+    }
+
+    /// Public articles like the one at `slug`.
+    pub async fn more_like_this(
+        &self,
+        slug: &Slug,
+        limit: Limit,
+    ) -> Result<Tagged<Vec<ArticleSummary>>> {
+        let similar = more_like_this::more_like_this(self.db(), slug, limit).await?;
+        Ok(Tagged::new(similar, CacheTags::article_lists()))
+    }
+
+    /// Rows of public articles like `article`.
+    pub async fn more_like_this_rows(
+        &self,
+        article: &ArticleRow,
+        limit: Limit,
+    ) -> Result<Tagged<Vec<ArticleRow>>> {
+        let similar = more_like_this::more_like_this_rows(self.db(), article, limit).await?;
+        Ok(Tagged::new(similar, CacheTags::article_lists()))
+    }
+
+    /// The most read public articles in a window.
+    pub async fn popular(
+        &self,
+        window: Window,
+        limit: Limit,
+    ) -> Result<Tagged<Vec<PopularArticle>>> {
+        let ranked = popular::popular(self.db(), window, limit).await?;
+        Ok(Tagged::new(ranked, ranked_by_views()))
+    }
+
+    /// The rows of the most read public articles, with their views.
+    pub async fn popular_rows(
+        &self,
+        window: Window,
+        limit: Limit,
+    ) -> Result<Tagged<Vec<(ArticleRow, i64)>>> {
+        let ranked = popular::popular_rows(self.db(), window, limit).await?;
+        Ok(Tagged::new(ranked, ranked_by_views()))
+    }
+
+    /// Counts one view of a public article.
+    pub async fn record_view(&self, slug: &Slug) -> Result<()> {
+        self.desk().views().record(self.db(), slug).await
+    }
+}
+
+/// Reads of sections, authors and tags.
+impl Reader {
+    /// Every section, as a tree.
+    pub async fn section_tree(&self) -> Result<Tagged<Vec<SectionNode>>> {
+        Ok(Tagged::new(
+            sections::section_tree(self.db()).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// One section with its subsections.
+    pub async fn section(&self, slug: &Slug) -> Result<Tagged<Section>> {
+        Ok(Tagged::new(
+            sections::get_section(self.db(), slug).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// One section's row.
+    pub async fn section_info(&self, slug: &Slug) -> Result<Tagged<SectionInfo>> {
+        Ok(Tagged::new(
+            sections::find_section(self.db(), slug).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// Every section's row.
+    pub async fn all_sections(&self) -> Result<Tagged<Vec<SectionInfo>>> {
+        Ok(Tagged::new(
+            sections::all_sections(self.db()).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// A page of the public articles of a section and its subsections.
+    pub async fn section_articles(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<Page<ArticleSummary>>> {
+        let page = sections::section_articles(self.db(), slug, page).await?;
+        Ok(Tagged::new(page, CacheTags::article_lists()))
+    }
+
+    /// An author and a page of their public articles.
+    pub async fn author_with_articles(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<(Author, Page<ArticleSummary>)>> {
+        let found = authors::get_author(self.db(), slug, page).await?;
+        Ok(Tagged::new(found, CacheTags::article_lists()))
+    }
+
+    /// A tag and a page of its public articles.
+    pub async fn tag_with_articles(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<(Tag, Page<ArticleSummary>)>> {
+        let found = tags::get_tag(self.db(), slug, page).await?;
+        Ok(Tagged::new(found, CacheTags::article_lists()))
+    }
+
+    /// One author.
+    pub async fn author(&self, slug: &Slug) -> Result<Tagged<Author>> {
+        Ok(Tagged::new(
+            authors::find_author(self.db(), slug).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// One tag.
+    pub async fn tag(&self, slug: &Slug) -> Result<Tagged<Tag>> {
+        Ok(Tagged::new(
+            tags::find_tag(self.db(), slug).await?,
+            taxonomy(),
+        ))
+    }
+}
+
+/// Lookups by many ids at once, for faces that batch what a page asks for.
+/// Each answers for the keys it found; what they show is what the page's
+/// articles show, so they carry those articles' tags.
+impl Reader {
+    pub async fn sections_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, SectionInfo>>> {
+        Ok(Tagged::new(
+            batch::sections_by_id(self.db(), ids).await?,
+            taxonomy(),
+        ))
+    }
+
+    pub async fn subsections_of(
+        &self,
+        parents: &[i64],
+    ) -> Result<Tagged<HashMap<i64, Vec<SectionInfo>>>> {
+        Ok(Tagged::new(
+            sections::children_of_ids(self.db(), parents).await?,
+            taxonomy(),
+        ))
+    }
+
+    pub async fn authors_of(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Tagged<HashMap<i64, Vec<Author>>>> {
+        Ok(Tagged::new(
+            batch::authors_for(self.db(), article_ids).await?,
+            taxonomy(),
+        ))
+    }
+
+    pub async fn tags_of(&self, article_ids: &[i64]) -> Result<Tagged<HashMap<i64, Vec<Tag>>>> {
+        Ok(Tagged::new(
+            batch::tags_for(self.db(), article_ids).await?,
+            taxonomy(),
+        ))
+    }
+
+    pub async fn bodies_of(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Tagged<HashMap<i64, ArticleBody>>> {
+        let bodies = batch::bodies(self.db(), article_ids).await?;
+        Ok(Tagged::new(bodies, of_articles(article_ids)))
+    }
+
+    pub async fn related_links_of(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Tagged<HashMap<i64, Vec<RelatedLink>>>> {
+        let links = related_links::for_articles(self.db(), article_ids).await?;
+        let mut tags = of_articles(article_ids);
+        if links
+            .values()
+            .flatten()
+            .any(|link| matches!(link, RelatedLink::Article { .. }))
+        {
+            tags.insert(CacheTag::Articles);
+        }
+        Ok(Tagged::new(links, tags))
+    }
+
+    pub async fn comment_counts_of(
+        &self,
+        article_ids: &[i64],
+    ) -> Result<Tagged<HashMap<i64, i64>>> {
+        let counts = comments::counts_for(self.db(), article_ids).await?;
+        Ok(Tagged::new(counts, of_articles(article_ids)))
+    }
+
+    pub async fn articles_by_id(&self, ids: &[i64]) -> Result<Tagged<Vec<ArticleRow>>> {
+        Ok(Tagged::new(
+            articles::rows_by_ids(self.db(), ids).await?,
+            CacheTags::article_lists(),
+        ))
+    }
+
+    pub async fn authors_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Author>>> {
+        Ok(Tagged::new(
+            authors::authors_by_ids(self.db(), ids).await?,
+            taxonomy(),
+        ))
+    }
+
+    pub async fn tags_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Tag>>> {
+        Ok(Tagged::new(
+            tags::tags_by_ids(self.db(), ids).await?,
+            taxonomy(),
+        ))
+    }
+
+    /// Public comments reached by id rather than through their article.
+    pub async fn comments_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Comment>>> {
+        let found = comments::comments_by_ids(self.db(), ids).await?;
+        Ok(Tagged::new(found, CacheTags::of([CacheTag::Comments])))
+    }
+
+    pub async fn related_links_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<Tagged<HashMap<i64, RelatedLink>>> {
+        let found = related_links::links_by_ids(self.db(), ids).await?;
+        Ok(Tagged::new(found, CacheTags::article_lists()))
+    }
+}
+
+/// What shows these articles' own data.
+fn of_articles(ids: &[i64]) -> CacheTags {
+    CacheTags::of(ids.iter().map(|&id| CacheTag::Article(id)))
+}
