@@ -162,13 +162,8 @@ pub enum StartupError {
     Domain(#[from] Error),
     #[error("cannot read standard input: {0}")]
     Input(String),
-    #[error("NEWSDESK_BIND (--bind): cannot listen on {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("the server stopped: {0}")]
-    Serve(std::io::Error),
+    #[error(transparent)]
+    Serve(#[from] server::ServeError),
 }
 
 /// Parses the command line, runs the command, and turns failure into one line on stderr.
@@ -429,7 +424,8 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
         http,
         std::time::Duration::from_secs(args.http.views_flush_secs),
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 async fn connect(args: &DatabaseArgs) -> Result<sea_orm::DatabaseConnection, StartupError> {

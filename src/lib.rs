@@ -1,12 +1,21 @@
 //! Newsdesk: a headless content API for news publishers.
 //!
-//! - [`domain`] holds every query and rule; it knows nothing of HTTP.
-//! - [`rest`] is the REST face: thin handlers, RFC 9457 problems, the OpenAPI contract.
-//! - [`graphql`] is the GraphQL face: resolvers over the same domain, DataLoaders, limits.
+//! Modules, top to bottom; each uses only what lies below it, and
+//! `tests/it/architecture.rs` checks that:
+//! - [`cli`] parses the command line and runs a command; [`server`] serves the app.
+//! - [`app`] builds every part from the configuration, and the one router.
+//! - The faces, which only translate: [`rest`] (JSON, RFC 9457 problems, the
+//!   OpenAPI contract) and [`graphql`] (schema, DataLoaders, limits); and
+//!   [`seed`], the demo and benchmark newsrooms.
+//! - [`http`]: what both faces share: request ids and limits, problem
+//!   rendering, HTTP caching and the in-process response cache.
 //! - [`auth`] turns credentials into an `Actor`, once per request.
+//! - [`domain`] holds every query and rule behind one handle,
+//!   [`domain::Newsdesk`]; it knows nothing of HTTP.
 //! - [`db`] connects, migrates, and holds the SeaORM entities.
-//! - [`app`] builds the router (for `main` and the tests alike); [`server`] runs it.
-//! - [`cli`] and [`config`] are the command line and its settings; [`seed`] the demo newsroom.
+//! - Leaves, used by anyone and using nothing of the crate: [`config`] (plain
+//!   settings), [`error`] (the one error type) and [`crypto`] (password and
+//!   token hashing).
 
 pub mod app;
 pub mod auth;

@@ -8,8 +8,19 @@ use axum::serve::ListenerExt;
 use sea_orm::DatabaseConnection;
 
 use crate::app::{self, AppState};
-use crate::cli::StartupError;
 use crate::config::HttpConfig;
+
+/// Why serving stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("NEWSDESK_BIND (--bind): cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Stopped(std::io::Error),
+}
 
 /// How often this node looks for writes made through other nodes.
 const CHANGE_POLL: Duration = Duration::from_secs(1);
@@ -24,12 +35,12 @@ pub async fn run(
     bind: SocketAddr,
     http: HttpConfig,
     views_flush: Duration,
-) -> Result<(), StartupError> {
+) -> Result<(), ServeError> {
     let state = AppState::new(db, &http);
     let router = app::build(state.clone(), &http);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .map_err(|source| StartupError::Bind { addr: bind, source })?;
+        .map_err(|source| ServeError::Bind { addr: bind, source })?;
     tracing::info!(%bind, "newsdesk is serving on http://{bind}");
 
     let flusher = {
@@ -97,7 +108,7 @@ pub async fn run(
         tracing::error!(error = %e, "token use counted since the last flush was not written");
     }
     tracing::info!("newsdesk stopped");
-    served.map_err(StartupError::Serve)
+    served.map_err(ServeError::Stopped)
 }
 
 async fn shutdown_signal() {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod architecture;
 mod auth_login;
 mod auth_tokens;
 mod cli;
