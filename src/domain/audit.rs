@@ -15,6 +15,9 @@ use super::time;
 use crate::db::entities::audit_log;
 use crate::error::Result;
 
+/// What a caller needs for these commands.
+pub const SCOPE: Scope = Scope::Admin;
+
 /// One recorded write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -53,7 +56,7 @@ pub async fn record(
 /// The newest entries; admins only.
 pub async fn recent(desk: &Newsdesk, actor: &Actor, limit: Limit) -> Result<Vec<AuditEntry>> {
     let db = desk.db();
-    actor.require(Scope::Admin)?;
+    actor.require(SCOPE)?;
     let rows = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::CreatedAt)
         .order_by_desc(audit_log::Column::Id)

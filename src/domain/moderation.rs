@@ -15,6 +15,9 @@ use super::page::Limit;
 use crate::db::entities::{articles, comments};
 use crate::error::{Error, Resource, Result};
 
+/// What a caller needs for these commands.
+pub const SCOPE: Scope = Scope::CommentsModerate;
+
 /// A comment as a moderator sees it: the email included, never the address hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ModeratedComment {
@@ -63,7 +66,7 @@ pub async fn queue(
     limit: Limit,
 ) -> Result<Vec<ModeratedComment>> {
     let db = desk.db();
-    actor.require(Scope::CommentsModerate)?;
+    actor.require(SCOPE)?;
     let rows = comments::Entity::find()
         .filter(comments::Column::Status.eq(status))
         .order_by_asc(comments::Column::CreatedAt)
@@ -113,7 +116,7 @@ pub async fn decide(
     decision: Decision,
 ) -> Result<ModeratedComment> {
     let db = desk.db();
-    actor.require(Scope::CommentsModerate)?;
+    actor.require(SCOPE)?;
     let txn = db.begin().await?;
     let comment = comments::Entity::find_by_id(id)
         .one(&txn)

@@ -1,13 +1,13 @@
 //! Extractors whose failures are problems, and the parsers for path and query values.
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::RestState;
 use crate::auth::AuthOutcome;
 use crate::domain::Reader;
-use crate::domain::actor::Actor;
+use crate::domain::actor::{Actor, Scope};
 use crate::domain::ids::Slug;
 use crate::error::{Error, Resource};
 use crate::http::problem::Problem;
@@ -123,5 +123,26 @@ impl FromRequestParts<RestState> for Reading {
     ) -> Result<Self, Self::Rejection> {
         let Caller(actor) = Caller::from_request_parts(parts, state).await?;
         Ok(Reading(state.desk.reader(&actor)?))
+    }
+}
+
+/// Middleware for operations that need a scope: the caller is checked
+/// before the handler reads anything of the request, so a caller without
+/// the scope is told so (401, 403) whatever its body or headers say. The
+/// domain checks again; this only makes the refusal come first.
+pub async fn require_scope(
+    State(scope): State<Scope>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let allowed = match request.extensions().get::<AuthOutcome>() {
+        Some(Ok(authenticated)) => authenticated.actor.require(scope),
+        Some(Err(rejection)) => Err(rejection.clone().into_error()),
+        None => Err(Error::Unauthenticated("credentials were not checked")),
+    };
+    match allowed {
+        Ok(()) => next.run(request).await,
+        Err(error) => Problem::from(error).into_response(),
     }
 }

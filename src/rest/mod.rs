@@ -22,6 +22,7 @@ use axum::routing::{MethodFilter, on};
 
 use crate::auth::Auth;
 use crate::domain::Newsdesk;
+use crate::domain::actor::Scope;
 
 /// What REST handlers reach: the domain handle and the credential checks
 /// that logins need. Nothing here touches the database directly.
@@ -31,10 +32,29 @@ pub struct RestState {
     pub auth: Arc<Auth>,
 }
 
+/// Who may call an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; what they may see or do is the domain's call.
+    Open,
+    /// Only callers holding the scope. Checked before anything in the
+    /// request is read, so a caller without it hears 401 or 403 whatever its
+    /// body or headers say.
+    Needs(Scope),
+}
+
+/// One operation the router serves, as `openapi.yaml` must describe it.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
 /// The router under construction, and the operations it serves so far.
 pub struct Routes {
     router: Router<RestState>,
-    operations: Vec<(Method, &'static str)>,
+    operations: Vec<Operation>,
 }
 
 impl Routes {
@@ -45,39 +65,49 @@ impl Routes {
         }
     }
 
-    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
     where
         H: Handler<T, RestState>,
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("routes use standard methods");
-        self.router = self.router.route(path, on(filter, handler));
-        self.operations.push((method, path));
+        let mut route = on(filter, handler);
+        if let Access::Needs(scope) = access {
+            route = route.route_layer(axum::middleware::from_fn_with_state(
+                scope,
+                extract::require_scope,
+            ));
+        }
+        self.router = self.router.route(path, route);
+        self.operations.push(Operation {
+            method,
+            path,
+            access,
+        });
         self
     }
 
     fn get<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::GET, path, handler)
+        self.add(Method::GET, path, Access::Open, handler)
     }
 
     fn post<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::POST, path, handler)
+        self.add(Method::POST, path, Access::Open, handler)
     }
 
-    fn patch<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::PATCH, path, handler)
+    /// The newsroom's operations, each needing a scope.
+    fn manage<H: Handler<T, RestState>, T: 'static>(
+        self,
+        method: Method,
+        path: &'static str,
+        scope: Scope,
+        handler: H,
+    ) -> Self {
+        self.add(method, path, Access::Needs(scope), handler)
     }
 
-    fn put<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::PUT, path, handler)
-    }
-
-    fn delete<H: Handler<T, RestState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::DELETE, path, handler)
-    }
-
-    /// Every (method, path) served, in OpenAPI's path syntax. GET implies HEAD.
-    pub fn operations(&self) -> &[(Method, &'static str)] {
+    /// Every operation served, in OpenAPI's path syntax. GET implies HEAD.
+    pub fn operations(&self) -> &[Operation] {
         &self.operations
     }
 
@@ -86,6 +116,12 @@ impl Routes {
         self.router
     }
 }
+
+// What the newsroom's operations need, as the domain's commands require it.
+const EDITING: Scope = crate::domain::publishing::SCOPE;
+const TAXONOMY: Scope = crate::domain::taxonomy::SCOPE;
+const MODERATION: Scope = crate::domain::moderation::SCOPE;
+const AUDIT: Scope = crate::domain::audit::SCOPE;
 
 /// Every REST route.
 pub fn router() -> Routes {
@@ -115,56 +151,149 @@ pub fn router() -> Routes {
         .get("/api/v1/popular", popular::list_popular)
         .post("/api/v1/auth/login", auth::login)
         .post("/api/v1/auth/refresh", auth::refresh)
-        .post("/api/v1/manage/articles", publishing::create_article)
-        .get("/api/v1/manage/articles", publishing::list_managed_articles)
-        .get(
+        .manage(
+            Method::POST,
+            "/api/v1/manage/articles",
+            EDITING,
+            publishing::create_article,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/articles",
+            EDITING,
+            publishing::list_managed_articles,
+        )
+        .manage(
+            Method::GET,
             "/api/v1/manage/articles/{id}",
+            EDITING,
             publishing::get_managed_article,
         )
-        .patch("/api/v1/manage/articles/{id}", publishing::update_article)
-        .delete("/api/v1/manage/articles/{id}", publishing::delete_article)
-        .post(
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/articles/{id}",
+            EDITING,
+            publishing::update_article,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/articles/{id}",
+            EDITING,
+            publishing::delete_article,
+        )
+        .manage(
+            Method::POST,
             "/api/v1/manage/articles/{id}/publish",
+            EDITING,
             publishing::publish_article,
         )
-        .post(
+        .manage(
+            Method::POST,
             "/api/v1/manage/articles/{id}/unpublish",
+            EDITING,
             publishing::unpublish_article,
         )
-        .post(
+        .manage(
+            Method::POST,
             "/api/v1/manage/articles/{id}/archive",
+            EDITING,
             publishing::archive_article,
         )
-        .post(
+        .manage(
+            Method::POST,
             "/api/v1/manage/articles/{id}/schedule",
+            EDITING,
             publishing::schedule_article,
         )
-        .put(
+        .manage(
+            Method::PUT,
             "/api/v1/manage/articles/{id}/related-links",
+            EDITING,
             publishing::set_related_links,
         )
         .post("/api/v1/articles/{slug}/comments", moderation::add_comment)
-        .get(
+        .manage(
+            Method::GET,
             "/api/v1/manage/comments",
+            MODERATION,
             moderation::list_comments_for_moderation,
         )
-        .post(
+        .manage(
+            Method::POST,
             "/api/v1/manage/comments/{id}/approve",
+            MODERATION,
             moderation::approve_comment,
         )
-        .post(
+        .manage(
+            Method::POST,
             "/api/v1/manage/comments/{id}/spam",
+            MODERATION,
             moderation::mark_comment_spam,
         )
-        .delete("/api/v1/manage/comments/{id}", moderation::delete_comment)
-        .get("/api/v1/manage/audit", moderation::list_audit_log)
-        .post("/api/v1/manage/sections", taxonomy::create_section)
-        .patch("/api/v1/manage/sections/{id}", taxonomy::update_section)
-        .delete("/api/v1/manage/sections/{id}", taxonomy::delete_section)
-        .post("/api/v1/manage/authors", taxonomy::create_author)
-        .patch("/api/v1/manage/authors/{id}", taxonomy::update_author)
-        .delete("/api/v1/manage/authors/{id}", taxonomy::delete_author)
-        .post("/api/v1/manage/tags", taxonomy::create_tag)
-        .patch("/api/v1/manage/tags/{id}", taxonomy::update_tag)
-        .delete("/api/v1/manage/tags/{id}", taxonomy::delete_tag)
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/comments/{id}",
+            MODERATION,
+            moderation::delete_comment,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/audit",
+            AUDIT,
+            moderation::list_audit_log,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/sections",
+            TAXONOMY,
+            taxonomy::create_section,
+        )
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/sections/{id}",
+            TAXONOMY,
+            taxonomy::update_section,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/sections/{id}",
+            TAXONOMY,
+            taxonomy::delete_section,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/authors",
+            TAXONOMY,
+            taxonomy::create_author,
+        )
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/authors/{id}",
+            TAXONOMY,
+            taxonomy::update_author,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/authors/{id}",
+            TAXONOMY,
+            taxonomy::delete_author,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/tags",
+            TAXONOMY,
+            taxonomy::create_tag,
+        )
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/tags/{id}",
+            TAXONOMY,
+            taxonomy::update_tag,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/tags/{id}",
+            TAXONOMY,
+            taxonomy::delete_tag,
+        )
 }

@@ -84,12 +84,17 @@ impl From<ArticleBody> for ArticleFields {
 /// The version a write is based on, from `If-Match`: none without the header
 /// (the domain answers 428), none that can match for an ETag that is not one
 /// of this article's (the write is then stale, 412), and a 400 for a value
-/// that is not an entity tag at all.
+/// that is not an entity tag at all. `*` (RFC 9110: "any current version")
+/// would overwrite whatever another editor saved meanwhile, so it is refused
+/// like a missing header: 428, asking for the version read.
 fn expected_version(headers: &HeaderMap, id: i64) -> Result<Option<i32>> {
     let Some(raw) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
     let raw = raw.to_str().unwrap_or_default().trim();
+    if raw == "*" {
+        return Err(Error::VersionRequired);
+    }
     let quoted = raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"');
     if !quoted {
         return Err(Error::invalid(

@@ -298,6 +298,80 @@ async fn anonymous_writers_are_401_and_tokens_without_content_write_are_403() {
 }
 
 #[tokio::test]
+async fn a_token_without_the_scope_is_403_whatever_its_body_or_headers_say() {
+    let (app, token) = newsroom().await;
+    let commenter = app.token("comments:write").await;
+    let id = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/v1/manage/articles/{id}");
+
+    let star = app
+        .send_if_match(
+            "PATCH",
+            &uri,
+            "*",
+            Some(json!({ "title": "x" })),
+            &commenter,
+        )
+        .await;
+    let not_a_tag = app
+        .send_if_match(
+            "PATCH",
+            &uri,
+            "v1",
+            Some(json!({ "title": "x" })),
+            &commenter,
+        )
+        .await;
+    let bad_body = app
+        .send_if_match(
+            "PATCH",
+            &uri,
+            "\"a1v1\"",
+            Some(json!({ "nope": 1 })),
+            &commenter,
+        )
+        .await;
+
+    assert_eq!(star.status, 403);
+    assert_eq!(not_a_tag.status, 403);
+    assert_eq!(bad_body.status, 403);
+}
+
+#[tokio::test]
+async fn if_match_star_is_refused_with_428_asking_for_the_version_read() {
+    let (app, token) = newsroom().await;
+    let id = app
+        .post_json("/api/v1/manage/articles", draft(), Some(&token))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/v1/manage/articles/{id}");
+
+    let res = app
+        .send_if_match(
+            "PATCH",
+            &uri,
+            "*",
+            Some(json!({ "title": "Overwritten" })),
+            &token,
+        )
+        .await;
+
+    assert_eq!(res.status, 428);
+    assert!(res.json()["detail"].as_str().unwrap().contains("version"));
+    assert_eq!(
+        app.get_as(&uri, &token).await.json()["title"],
+        "Port Talks Resume"
+    );
+}
+
+#[tokio::test]
 async fn related_links_are_replaced_in_order() {
     let (app, token) = newsroom().await;
     app.article("background").create().await;

@@ -12,7 +12,7 @@ use super::fields::{
 };
 use super::{ArticleFields, MAX_TITLE, ManagedArticle, RelatedLinkInput, Transition, load};
 use crate::db::entities::{article_authors, article_tags, articles, authors, sections, tags};
-use crate::domain::actor::{Actor, Scope};
+use crate::domain::actor::Actor;
 use crate::domain::audit;
 use crate::domain::editing::{self, NewArticle, NewRelatedLink};
 use crate::domain::ids::Slug;
@@ -27,7 +27,7 @@ pub async fn create(
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let mut checks = Checks::new();
     validate(&fields, true, &mut checks);
     let section = resolve_section(db, fields.section.as_deref(), &mut checks).await?;
@@ -144,7 +144,7 @@ pub async fn update(
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let mut checks = Checks::new();
     validate(&fields, false, &mut checks);
@@ -288,7 +288,7 @@ pub async fn transition(
     to: Transition,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let now = time::now();
     if let Transition::Schedule(at) = to
@@ -345,7 +345,7 @@ pub async fn set_related_links(
     links: Vec<RelatedLinkInput>,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let mut checks = Checks::new();
     checks.require(links.len() <= 50, "links", "at most 50");
@@ -415,7 +415,7 @@ pub async fn delete(
     expected_version: Option<i32>,
 ) -> Result<()> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
     let txn = db.begin().await?;
     claim_version(&txn, id, expected_version).await?;

@@ -19,6 +19,9 @@ use super::page::{Cursor, CursorKind, Page, PageRequest};
 use crate::db::entities::{articles, sections};
 use crate::error::{Error, Resource, Result};
 
+/// What a caller needs for these commands.
+pub const SCOPE: Scope = Scope::ContentWrite;
+
 pub(super) const MAX_TITLE: usize = 200;
 pub(super) const MAX_BODY: usize = 200_000;
 pub(super) const MAX_TEXT: usize = 1_000;
@@ -134,7 +137,7 @@ pub async fn list_managed(
 ) -> Result<Page<ManagedSummary>> {
     let db = desk.db();
     use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
-    actor.require(Scope::ContentWrite)?;
+    actor.require(SCOPE)?;
     let mut query = articles::Entity::find();
     if let Some(status) = status {
         query = query.filter(articles::Column::Status.eq(status));
@@ -182,7 +185,7 @@ pub async fn list_managed(
 /// One article in any status, for the newsroom.
 pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(SCOPE)?;
     load(db, id).await
 }
 

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::{AuthorFields, TagFields, check_name, check_text, choose_slug, finish};
 use crate::db::entities::{article_authors, article_tags, authors, tags};
-use crate::domain::actor::{Actor, Scope};
+use crate::domain::actor::Actor;
 use crate::domain::audit;
 use crate::domain::authors::Author;
 use crate::domain::markdown::is_safe_url;
@@ -59,7 +59,7 @@ fn check_avatar(errors: &mut Vec<FieldError>, url: Option<&str>) {
 /// Creates an author.
 pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields) -> Result<Author> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
     check_text(&mut errors, "bio", fields.bio.as_deref());
@@ -104,7 +104,7 @@ pub async fn update_author(
     fields: AuthorFields,
 ) -> Result<Author> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let current = authors::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -147,7 +147,7 @@ pub async fn update_author(
 /// Deletes an author no article credits.
 pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     authors::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -171,7 +171,7 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()
 /// Creates a tag.
 pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Result<Tag> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
     let name = fields.name.unwrap_or_default().trim().to_owned();
@@ -205,7 +205,7 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
 /// Edits a tag.
 pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFields) -> Result<Tag> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let current = tags::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -239,7 +239,7 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
 /// Deletes a tag; articles simply lose it.
 pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     tags::Entity::find_by_id(id)
         .one(db)
         .await?

@@ -10,8 +10,12 @@ pub use credits::{
 };
 pub use sections::{create_section, delete_section, update_section};
 
+use crate::domain::actor::Scope;
 use crate::domain::ids::Slug;
 use crate::error::{Error, FieldError, Result};
+
+/// What a caller needs for these commands.
+pub const SCOPE: Scope = Scope::ContentWrite;
 
 pub(super) const MAX_NAME: usize = 120;
 pub(super) const MAX_TEXT: usize = 2_000;

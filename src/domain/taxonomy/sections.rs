@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::{SectionFields, check_name, check_text, choose_slug, finish};
 use crate::db::entities::{articles, sections};
-use crate::domain::actor::{Actor, Scope};
+use crate::domain::actor::Actor;
 use crate::domain::audit;
 use crate::domain::sections::SectionInfo;
 use crate::domain::time;
@@ -77,7 +77,7 @@ pub async fn create_section(
     fields: SectionFields,
 ) -> Result<SectionInfo> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let mut errors = Vec::new();
     check_name(&mut errors, fields.name.as_deref(), true);
     check_text(&mut errors, "description", fields.description.as_deref());
@@ -123,7 +123,7 @@ pub async fn update_section(
     fields: SectionFields,
 ) -> Result<SectionInfo> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     let current = sections::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -169,7 +169,7 @@ pub async fn update_section(
 /// Deletes a section that no article and no subsection uses.
 pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
     let db = desk.db();
-    actor.require(Scope::ContentWrite)?;
+    actor.require(super::SCOPE)?;
     sections::Entity::find_by_id(id)
         .one(db)
         .await?
