@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use serde::Serialize;
@@ -15,6 +15,7 @@ use super::articles;
 use super::batch::dedup;
 use super::ids::Slug;
 use super::page::{Cursor, CursorKind, Page, PageRequest};
+use super::replies::{self, Replies};
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::comments;
 use crate::error::Result;
@@ -28,19 +29,37 @@ pub struct CommentPolicy {
     pub per_minute: u32,
 }
 
-/// A public comment and its public replies. The author's email and address
-/// hash are never part of it.
+/// A public comment and the first of its public replies. The author's email
+/// and address hash are never part of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comment {
     pub id: i64,
+    /// The comment this one answers; `None` for a thread's first comment.
+    pub parent_id: Option<i64>,
     pub author_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
-    pub replies: Vec<Comment>,
+    #[serde(flatten)]
+    pub replies: Replies,
 }
 
-/// A page of approved top-level comments with their replies, two statements
-/// whatever the page size. A reply whose parent is not approved is hidden with it.
+impl Comment {
+    fn of(model: comments::Model, replies: Replies) -> Comment {
+        Comment {
+            id: model.id,
+            parent_id: model.parent_id,
+            author_name: model.author_name,
+            body: model.body,
+            created_at: model.created_at,
+            replies,
+        }
+    }
+}
+
+/// A page of approved top-level comments, each with the first of its
+/// replies: a statement for the page and one per level of replies shown,
+/// whatever the page size or the threads' sizes. A reply whose parent is not
+/// approved is hidden with it.
 pub async fn threads(
     db: &impl ConnectionTrait,
     article_id: i64,
@@ -71,43 +90,11 @@ pub async fn threads(
     });
 
     let roots: Vec<i64> = page.items.iter().map(|c| c.id).collect();
-    let replies = if roots.is_empty() {
-        Vec::new()
-    } else {
-        comments::Entity::find()
-            .filter(comments::Column::ArticleId.eq(article_id))
-            .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
-            .filter(comments::Column::RootId.is_in(roots))
-            .all(db)
-            .await?
-    };
-    // Sorted here: asked to sort, SQLite walks the moderation index over
-    // every approved comment instead of this article's threads.
-    let mut replies = replies;
-    replies.sort_by_key(|c| (c.created_at, c.id));
-    let mut children: HashMap<i64, Vec<comments::Model>> = HashMap::new();
-    for reply in replies {
-        if let Some(parent) = reply.parent_id {
-            children.entry(parent).or_default().push(reply);
-        }
-    }
-    Ok(page.map(|c| nest(c, &mut children)))
-}
-
-fn nest(model: comments::Model, children: &mut HashMap<i64, Vec<comments::Model>>) -> Comment {
-    let replies = children
-        .remove(&model.id)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|child| nest(child, children))
-        .collect();
-    Comment {
-        id: model.id,
-        author_name: model.author_name,
-        body: model.body,
-        created_at: model.created_at,
-        replies,
-    }
+    let mut replies = replies::shown_under(db, &roots).await?;
+    Ok(page.map(|c| {
+        let shown = replies.remove(&c.id).unwrap_or_default();
+        Comment::of(c, shown)
+    }))
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -167,8 +154,9 @@ fn shown(id: i64, parent_of: &HashMap<i64, Option<i64>>) -> bool {
     }
 }
 
-/// Public comments by id, each with its public replies. A comment is public
-/// when it, its ancestors and its article are.
+/// Public comments by id, each with the first of its public replies. A
+/// comment is public when it, its ancestors and its article are; ancestors
+/// are checked a level per statement, never by reading whole threads.
 pub async fn comments_by_ids(
     db: &impl ConnectionTrait,
     ids: &[i64],
@@ -187,38 +175,62 @@ pub async fn comments_by_ids(
             .into_iter()
             .map(|a| a.id)
             .collect();
-    let roots: Vec<i64> = wanted
-        .iter()
-        .filter(|c| visible_articles.contains(&c.article_id))
-        .map(|c| c.root_id.unwrap_or(c.id))
-        .collect();
-    if roots.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let thread_members = comments::Entity::find()
-        .filter(
-            Condition::any()
-                .add(comments::Column::Id.is_in(roots.clone()))
-                .add(comments::Column::RootId.is_in(roots)),
-        )
-        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
-        .order_by_asc(comments::Column::CreatedAt)
-        .order_by_asc(comments::Column::Id)
-        .all(db)
-        .await?;
-    let parent_of: HashMap<i64, Option<i64>> =
-        thread_members.iter().map(|c| (c.id, c.parent_id)).collect();
-    let mut children: HashMap<i64, Vec<comments::Model>> = HashMap::new();
-    for member in &thread_members {
-        if let Some(parent) = member.parent_id {
-            children.entry(parent).or_default().push(member.clone());
-        }
-    }
-    Ok(wanted
+    let candidates: Vec<comments::Model> = wanted
         .into_iter()
-        .filter(|c| visible_articles.contains(&c.article_id) && shown(c.id, &parent_of))
-        .map(|c| (c.id, nest(c, &mut children.clone())))
+        .filter(|c| visible_articles.contains(&c.article_id))
+        .collect();
+    let hidden = with_hidden_ancestors(db, &candidates).await?;
+    let shown: Vec<comments::Model> = candidates
+        .into_iter()
+        .filter(|c| !hidden.contains(&c.id))
+        .collect();
+    let ids: Vec<i64> = shown.iter().map(|c| c.id).collect();
+    let mut replies = replies::shown_under(db, &ids).await?;
+    Ok(shown
+        .into_iter()
+        .map(|c| {
+            let under = replies.remove(&c.id).unwrap_or_default();
+            (c.id, Comment::of(c, under))
+        })
         .collect())
+}
+
+/// Which of `comments` have an ancestor that is not approved.
+async fn with_hidden_ancestors(
+    db: &impl ConnectionTrait,
+    comments_: &[comments::Model],
+) -> Result<HashSet<i64>> {
+    // Each comment's nearest ancestor not yet checked.
+    let mut climbing: HashMap<i64, i64> = comments_
+        .iter()
+        .filter_map(|c| c.parent_id.map(|parent| (c.id, parent)))
+        .collect();
+    let mut hidden = HashSet::new();
+    while !climbing.is_empty() {
+        let parents: Vec<i64> = climbing.values().copied().collect();
+        let found: HashMap<i64, comments::Model> = comments::Entity::find()
+            .filter(comments::Column::Id.is_in(dedup(&parents)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let mut next = HashMap::new();
+        for (comment, ancestor) in climbing {
+            match found.get(&ancestor) {
+                Some(a) if a.status == PUBLIC_COMMENT_STATUS => {
+                    if let Some(up) = a.parent_id {
+                        next.insert(comment, up);
+                    }
+                }
+                _ => {
+                    hidden.insert(comment);
+                }
+            }
+        }
+        climbing = next;
+    }
+    Ok(hidden)
 }
 
 /// A reader's comment as submitted: untrusted, validated here.

@@ -22,6 +22,7 @@ pub mod publishing;
 pub mod rate_limit;
 pub mod reads;
 pub mod related_links;
+pub mod replies;
 pub mod sections;
 pub mod tags;
 pub mod taxonomy;

@@ -68,6 +68,8 @@ pub enum CursorKind {
     Comments,
     /// The newsroom's list of articles in every status, newest created first.
     Newsroom,
+    /// The direct replies to a comment, oldest first.
+    Replies,
 }
 
 impl CursorKind {
@@ -76,6 +78,7 @@ impl CursorKind {
             CursorKind::Articles => "a",
             CursorKind::Comments => "c",
             CursorKind::Newsroom => "n",
+            CursorKind::Replies => "r",
         }
     }
 }

@@ -16,9 +16,10 @@ use super::newsdesk::Reader;
 use super::page::{Limit, Page, PageRequest};
 use super::popular::{self, PopularArticle, Window};
 use super::related_links::{self, RelatedLink};
+use super::replies::{self, Replies};
 use super::sections::{self, Section, SectionInfo, SectionNode};
 use super::tags::{self, Tag};
-use crate::error::Result;
+use crate::error::{Error, Resource, Result};
 
 /// A read's result and the tags of what it depends on.
 #[derive(Clone, Debug)]
@@ -106,6 +107,19 @@ impl Reader {
     ) -> Result<Tagged<Page<Comment>>> {
         let article = articles::public_id(self.db(), slug).await?;
         self.threads(article, page).await
+    }
+
+    /// A page of the direct replies to a public comment, each with the first
+    /// of its own.
+    pub async fn replies(&self, comment_id: i64, page: &PageRequest) -> Result<Tagged<Replies>> {
+        if comments::comments_by_ids(self.db(), &[comment_id])
+            .await?
+            .is_empty()
+        {
+            return Err(Error::NotFound(Resource::Comment));
+        }
+        let replies = replies::page_of(self.db(), comment_id, page).await?;
+        Ok(Tagged::new(replies, CacheTags::of([CacheTag::Comments])))
     }
 
     /// Public articles like the one at `slug`.

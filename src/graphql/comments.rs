@@ -1,12 +1,15 @@
 //! `Comment` and its connection. Only approved comments ever reach here.
 
-use async_graphql::{ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::articles::PageInfo;
+use super::articles::{PageInfo, list_complexity};
+use super::context::ContextExt;
+use super::error::GqlResult;
 use super::node::{Kind, global_id};
 use crate::domain::comments;
-use crate::domain::page::{Cursor, CursorKind, Page};
+use crate::domain::page::{Cursor, CursorKind, Page, PageRequest};
+use crate::domain::replies::{REPLIES_SHOWN, Replies};
 
 /// A reader's comment. The body is plain text as written: show it as text.
 pub struct Comment(pub comments::Comment);
@@ -29,9 +32,87 @@ impl Comment {
         self.0.created_at
     }
 
-    /// Approved replies, oldest first, each with its own replies.
-    async fn replies(&self) -> Vec<Comment> {
-        self.0.replies.iter().cloned().map(Comment).collect()
+    /// Approved direct replies, oldest first, each with its own replies.
+    /// The first few come with the thread; later pages are read on request.
+    #[graphql(complexity = "list_complexity(first, REPLIES_SHOWN, child_complexity)")]
+    async fn replies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ReplyConnection> {
+        let page = PageRequest::forward(
+            CursorKind::Replies,
+            first.map(i64::from).or(Some(REPLIES_SHOWN as i64)),
+            after.as_deref(),
+        )
+        .gql()?;
+        if let Some(shown) = already_read(&self.0.replies, &page) {
+            return Ok(shown);
+        }
+        let replies = ctx.reader()?.replies(self.0.id, &page).await.gql()?;
+        Ok(ReplyConnection(ctx.shown(replies)))
+    }
+}
+
+/// The page asked for, when the thread already read it.
+fn already_read(shown: &Replies, page: &PageRequest) -> Option<ReplyConnection> {
+    let limit = usize::try_from(page.limit.get()).unwrap_or(usize::MAX);
+    if page.after.is_some() || (limit > shown.items.len() && !shown.complete()) {
+        return None;
+    }
+    let items: Vec<comments::Comment> = shown.items.iter().take(limit).cloned().collect();
+    let next = ((items.len() as i64) < shown.total)
+        .then(|| items.last().map(reply_cursor))
+        .flatten();
+    Some(ReplyConnection(Replies {
+        items,
+        total: shown.total,
+        next,
+    }))
+}
+
+fn reply_cursor(comment: &comments::Comment) -> Cursor {
+    Cursor {
+        kind: CursorKind::Replies,
+        at: comment.created_at,
+        id: comment.id,
+    }
+}
+
+/// A page of a comment's direct replies, oldest first.
+pub struct ReplyConnection(pub Replies);
+
+#[Object]
+impl ReplyConnection {
+    async fn edges(&self) -> Vec<CommentEdge> {
+        self.0
+            .items
+            .iter()
+            .map(|c| CommentEdge {
+                cursor: reply_cursor(c).encode(),
+                node: Comment(c.clone()),
+            })
+            .collect()
+    }
+
+    async fn nodes(&self) -> Vec<Comment> {
+        self.0.items.iter().cloned().map(Comment).collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        let cursor = |c: &comments::Comment| reply_cursor(c).encode();
+        PageInfo {
+            has_next_page: self.0.next.is_some(),
+            has_previous_page: false,
+            start_cursor: self.0.items.first().map(cursor),
+            end_cursor: self.0.items.last().map(cursor),
+        }
+    }
+
+    /// All approved direct replies, over every page.
+    async fn total_count(&self) -> i64 {
+        self.0.total
     }
 }
 

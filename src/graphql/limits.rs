@@ -6,7 +6,9 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 /// Deepest nesting of selections.
 pub const MAX_DEPTH: usize = 12;
 /// Sum of field costs, where a list costs its page size times its items' cost.
-pub const MAX_COMPLEXITY: usize = 2_500;
+/// A whole article page with 50 comment threads and two levels of replies
+/// costs about 3,000.
+pub const MAX_COMPLEXITY: usize = 5_000;
 /// Fields at the root of the operation.
 pub const MAX_ROOT_FIELDS: usize = 20;
 /// Aliased fields in the whole document.

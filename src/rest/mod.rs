@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod comments;
 pub mod extract;
 pub mod moderation;
 pub mod ops;
@@ -140,6 +141,7 @@ pub fn router() -> Routes {
             articles::more_like_this,
         )
         .post("/api/v1/articles/{slug}/views", articles::record_view)
+        .get("/api/v1/comments/{id}/replies", comments::list_replies)
         .get("/api/v1/sections", sections::list_sections)
         .get("/api/v1/sections/{slug}", sections::get_section)
         .get(

@@ -12,7 +12,7 @@ query Node($id: ID!) {
     ... on Section { slug }
     ... on Author { slug }
     ... on Tag { slug }
-    ... on Comment { body replies { body } }
+    ... on Comment { body replies { nodes { body } } }
     ... on RelatedLink { title }
   }
 }"#;
@@ -65,7 +65,7 @@ async fn every_type_is_found_again_by_its_global_id() {
     let comment = node(&app, &article["comments"]["edges"][0]["node"]["id"]).await;
     assert_eq!(
         comment,
-        json!({ "__typename": "Comment", "id": article["comments"]["edges"][0]["node"]["id"], "body": "top", "replies": [{ "body": "reply" }] })
+        json!({ "__typename": "Comment", "id": article["comments"]["edges"][0]["node"]["id"], "body": "top", "replies": { "nodes": [{ "body": "reply" }] } })
     );
 }
 

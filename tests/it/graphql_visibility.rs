@@ -102,7 +102,7 @@ async fn comments_that_are_not_approved_are_never_shown_nor_counted() {
 
     let data = app
         .graphql_data(
-            r#"{ article(slug: "story") { commentCount comments { edges { node { body replies { body } } } } } }"#,
+            r#"{ article(slug: "story") { commentCount comments { edges { node { body replies { nodes { body } } } } } } }"#,
             json!({}),
         )
         .await;
@@ -110,7 +110,7 @@ async fn comments_that_are_not_approved_are_never_shown_nor_counted() {
     assert_eq!(data["article"]["commentCount"], 2);
     assert_eq!(
         data["article"]["comments"]["edges"],
-        json!([{ "node": { "body": "visible", "replies": [{ "body": "visible reply" }] } }])
+        json!([{ "node": { "body": "visible", "replies": { "nodes": [{ "body": "visible reply" }] } } }])
     );
 }
 

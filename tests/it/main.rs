@@ -25,6 +25,7 @@ mod http_caching;
 mod migrations;
 mod ops;
 mod pagination;
+mod replies;
 mod response_cache;
 mod rest_articles;
 mod rest_comments;

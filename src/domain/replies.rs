@@ -1,0 +1,255 @@
+//! Replies under a comment, paged like any list. A few are shown with each
+//! comment, nested a few levels deep, so a page of threads reads naturally;
+//! each comment says how many direct replies it has and where the next ones
+//! start, and the rest are read a page at a time. A viral thread costs the
+//! same statements and rows as a quiet one.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Serialize, Serializer};
+
+use super::comments::Comment;
+use super::page::{Cursor, CursorKind, Limit, Page, PageRequest};
+use super::visibility::PUBLIC_COMMENT_STATUS;
+use crate::db::entities::comments;
+use crate::db::fetch_all;
+use crate::error::Result;
+
+/// Direct replies shown with a comment before a reader asks for more.
+pub const REPLIES_SHOWN: u64 = 5;
+/// Levels of replies shown under a top-level comment. Deeper replies are
+/// counted, and read on request.
+pub const NESTED_LEVELS: usize = 2;
+
+/// Some of a comment's direct replies, oldest first: how many there are in
+/// all, and where the next ones start (`None` when all are shown, or when
+/// none are shown because they lie deeper than a page nests).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Replies {
+    #[serde(rename = "replies")]
+    pub items: Vec<Comment>,
+    #[serde(rename = "reply_count")]
+    pub total: i64,
+    #[serde(rename = "replies_next_cursor", serialize_with = "encoded")]
+    pub next: Option<Cursor>,
+}
+
+impl Replies {
+    /// Whether every direct reply is among `items`.
+    pub fn complete(&self) -> bool {
+        self.items.len() as i64 >= self.total
+    }
+}
+
+fn encoded<S: Serializer>(cursor: &Option<Cursor>, s: S) -> Result<S::Ok, S::Error> {
+    match cursor {
+        Some(cursor) => s.serialize_some(&cursor.encode()),
+        None => s.serialize_none(),
+    }
+}
+
+fn cursor_of(reply: &ReplyRow) -> Cursor {
+    Cursor {
+        kind: CursorKind::Replies,
+        at: reply.created_at,
+        id: reply.id,
+    }
+}
+
+/// An approved reply, its place among its siblings, and how many siblings.
+#[derive(Debug, FromQueryResult)]
+struct ReplyRow {
+    id: i64,
+    parent_id: Option<i64>,
+    author_name: String,
+    body: String,
+    created_at: DateTime<Utc>,
+    /// 1 for the oldest reply to its parent.
+    position: i64,
+    /// Approved replies to the same parent.
+    siblings: i64,
+}
+
+/// The first `limit` approved replies to each of `parents`, and their
+/// counts, in one statement: window functions number the replies of each
+/// parent, so no parent's crowd of replies is read past the limit.
+async fn first_replies(
+    db: &impl ConnectionTrait,
+    parents: &[i64],
+    limit: u64,
+) -> Result<Vec<ReplyRow>> {
+    use comments::Column as C;
+    let mut in_order = WindowStatement::partition_by(C::ParentId);
+    in_order
+        .order_by(C::CreatedAt, Order::Asc)
+        .order_by(C::Id, Order::Asc);
+    let numbered = Query::select()
+        .columns([C::Id, C::ParentId, C::AuthorName, C::Body, C::CreatedAt])
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), in_order, Alias::new("position"))
+        .expr_window_as(
+            Expr::cust("COUNT(*)"),
+            WindowStatement::partition_by(C::ParentId),
+            Alias::new("siblings"),
+        )
+        .from(comments::Entity)
+        .and_where(Expr::col(C::ParentId).is_in(parents.iter().copied()))
+        .and_where(Expr::col(C::Status).eq(PUBLIC_COMMENT_STATUS))
+        .to_owned();
+    let query = Query::select()
+        .column(Asterisk)
+        .from_subquery(numbered, Alias::new("numbered"))
+        .and_where(Expr::col(Alias::new("position")).lte(limit as i64))
+        .order_by(Alias::new("parent_id"), Order::Asc)
+        .order_by(Alias::new("position"), Order::Asc)
+        .to_owned();
+    Ok(fetch_all(db, &query).await?)
+}
+
+/// How many approved replies each of `parents` has.
+async fn reply_counts(db: &impl ConnectionTrait, parents: &[i64]) -> Result<HashMap<i64, i64>> {
+    use comments::Column as C;
+    let counts: Vec<(Option<i64>, i64)> = comments::Entity::find()
+        .select_only()
+        .column(C::ParentId)
+        .column_as(C::Id.count(), "n")
+        .filter(C::ParentId.is_in(parents.iter().copied()))
+        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
+        .group_by(C::ParentId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(parent, n)| parent.map(|p| (p, n)))
+        .collect())
+}
+
+/// The replies shown under each of `parents`: up to [`REPLIES_SHOWN`] per
+/// comment, [`NESTED_LEVELS`] deep, one statement per level and one to count
+/// the level below. Every parent gets an entry, empty when unanswered.
+pub async fn shown_under(
+    db: &impl ConnectionTrait,
+    parents: &[i64],
+) -> Result<HashMap<i64, Replies>> {
+    let mut children: HashMap<i64, Vec<ReplyRow>> = HashMap::new();
+    let mut totals: HashMap<i64, i64> = HashMap::new();
+    let mut asking: Vec<i64> = parents.to_vec();
+    for _ in 0..NESTED_LEVELS {
+        if asking.is_empty() {
+            break;
+        }
+        let rows = first_replies(db, &asking, REPLIES_SHOWN + 1).await?;
+        let mut next = Vec::new();
+        for row in rows {
+            let Some(parent) = row.parent_id else {
+                continue;
+            };
+            totals.insert(parent, row.siblings);
+            if row.position as u64 <= REPLIES_SHOWN {
+                next.push(row.id);
+            }
+            children.entry(parent).or_default().push(row);
+        }
+        asking = next;
+    }
+    if !asking.is_empty() {
+        totals.extend(reply_counts(db, &asking).await?);
+    }
+    Ok(parents
+        .iter()
+        .map(|&parent| (parent, assemble(parent, &mut children, &totals)))
+        .collect())
+}
+
+/// The replies to `parent` from what was read, nested.
+fn assemble(
+    parent: i64,
+    children: &mut HashMap<i64, Vec<ReplyRow>>,
+    totals: &HashMap<i64, i64>,
+) -> Replies {
+    let total = totals.get(&parent).copied().unwrap_or(0);
+    let rows = children.remove(&parent).unwrap_or_default();
+    let page = Page::from_overfetch(rows, Limit::of(REPLIES_SHOWN), cursor_of);
+    Replies {
+        next: page.next_cursor,
+        items: page
+            .items
+            .into_iter()
+            .map(|row| {
+                let replies = assemble(row.id, children, totals);
+                comment(row, replies)
+            })
+            .collect(),
+        total,
+    }
+}
+
+fn comment(row: ReplyRow, replies: Replies) -> Comment {
+    Comment {
+        id: row.id,
+        parent_id: row.parent_id,
+        author_name: row.author_name,
+        body: row.body,
+        created_at: row.created_at,
+        replies,
+    }
+}
+
+/// A page of the direct replies to a comment the caller may see, each with
+/// its own replies shown as in a thread.
+pub async fn page_of(
+    db: &impl ConnectionTrait,
+    parent: i64,
+    page: &PageRequest,
+) -> Result<Replies> {
+    use comments::Column as C;
+    let mut query = comments::Entity::find()
+        .filter(C::ParentId.eq(parent))
+        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS));
+    if let Some(after) = page.after {
+        query = query.filter(after.after(Expr::col(C::CreatedAt), Expr::col(C::Id)));
+    }
+    let rows = query
+        .order_by_asc(C::CreatedAt)
+        .order_by_asc(C::Id)
+        .limit(page.limit.get() + 1)
+        .all(db)
+        .await?;
+    let total = comments::Entity::find()
+        .filter(C::ParentId.eq(parent))
+        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
+        .count(db)
+        .await?;
+    let page = Page::from_overfetch(rows, page.limit, |c| Cursor {
+        kind: CursorKind::Replies,
+        at: c.created_at,
+        id: c.id,
+    });
+    let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    let mut nested = shown_under(db, &ids).await?;
+    Ok(Replies {
+        next: page.next_cursor,
+        total: i64::try_from(total).unwrap_or(i64::MAX),
+        items: page
+            .items
+            .into_iter()
+            .map(|c| {
+                let replies = nested.remove(&c.id).unwrap_or_default();
+                Comment {
+                    id: c.id,
+                    parent_id: c.parent_id,
+                    author_name: c.author_name,
+                    body: c.body,
+                    created_at: c.created_at,
+                    replies,
+                }
+            })
+            .collect(),
+    })
+}
