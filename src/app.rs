@@ -15,6 +15,7 @@ use crate::auth::{self, Auth, jwt::JwtKeys};
 use crate::config::{CorsOrigins, HttpConfig, Secret};
 use crate::crypto::token::SecretToken;
 use crate::domain::comments::CommentPolicy;
+use crate::domain::time::{Clock, SystemClock};
 use crate::domain::{self, Newsdesk};
 use crate::graphql::{self, GraphqlState};
 use crate::http::cache::ResponseCache;
@@ -35,6 +36,11 @@ impl AppState {
     /// Builds each part's settings from the configuration. `db` is handed
     /// to the domain, which alone uses it.
     pub fn new(db: DatabaseConnection, http: &HttpConfig) -> Self {
+        Self::with_clock(db, http, Arc::new(SystemClock))
+    }
+
+    /// The same, reading the time from `clock`.
+    pub fn with_clock(db: DatabaseConnection, http: &HttpConfig, clock: Arc<dyn Clock>) -> Self {
         let desk = Newsdesk::new(
             db,
             domain::Settings {
@@ -43,6 +49,7 @@ impl AppState {
                     auto_approve: http.auto_approve_comments,
                     per_minute: http.comments_per_minute,
                 },
+                clock,
             },
         );
         // Without a configured secret, logins last as long as this process.

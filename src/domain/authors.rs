@@ -1,5 +1,6 @@
 //! Authors, and the public articles they wrote.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -60,6 +61,7 @@ pub async fn authors_by_ids(
 /// A page of an author's public articles, newest first, as rows.
 pub async fn author_article_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     author_id: i64,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
@@ -67,16 +69,17 @@ pub async fn author_article_rows(
         author_id: Some(author_id),
         ..Scope::default()
     };
-    articles::list_in_scope(db, &scope, page).await
+    articles::list_in_scope(db, now, &scope, page).await
 }
 
 /// An author and a page of their public articles, newest first.
 pub async fn get_author(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<(Author, Page<ArticleSummary>)> {
     let author = find_author(db, slug).await?;
-    let rows = author_article_rows(db, author.id, page).await?;
+    let rows = author_article_rows(db, now, author.id, page).await?;
     Ok((author, batch::summarize_page(db, rows).await?))
 }

@@ -159,6 +159,7 @@ fn shown(id: i64, parent_of: &HashMap<i64, Option<i64>>) -> bool {
 /// are checked a level per statement, never by reading whole threads.
 pub async fn comments_by_ids(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<HashMap<i64, Comment>> {
     if ids.is_empty() {
@@ -169,12 +170,15 @@ pub async fn comments_by_ids(
         .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
         .all(db)
         .await?;
-    let visible_articles: HashSet<i64> =
-        articles::rows_by_ids(db, &wanted.iter().map(|c| c.article_id).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
+    let visible_articles: HashSet<i64> = articles::rows_by_ids(
+        db,
+        now,
+        &wanted.iter().map(|c| c.article_id).collect::<Vec<_>>(),
+    )
+    .await?
+    .into_iter()
+    .map(|a| a.id)
+    .collect();
     let candidates: Vec<comments::Model> = wanted
         .into_iter()
         .filter(|c| visible_articles.contains(&c.article_id))
@@ -282,7 +286,7 @@ pub async fn submit_comment(
     if !actor.is_anonymous() && !actor.has(Scope::CommentsWrite) {
         return Err(Error::Forbidden(Scope::CommentsWrite.as_str()));
     }
-    let (article_id, open) = articles::commentable(db, article).await?;
+    let (article_id, open) = articles::commentable(db, desk.now(), article).await?;
     let name = input.author_name.trim().to_owned();
     let email = input.author_email.trim().to_owned();
     let body = input.body.trim().to_owned();
@@ -304,7 +308,7 @@ pub async fn submit_comment(
         ));
     }
     if let Some(parent) = input.parent_id {
-        let shown = comments_by_ids(db, &[parent]).await?;
+        let shown = comments_by_ids(db, desk.now(), &[parent]).await?;
         if !shown.contains_key(&parent) || !belongs_to(db, parent, article_id).await? {
             return Err(Error::invalid(
                 "parent_id",

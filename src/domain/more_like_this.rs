@@ -1,5 +1,6 @@
 //! "More like this": public articles that share tags or the section with one article.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
 
@@ -7,7 +8,6 @@ use super::articles::{self, ArticleRow, ArticleSummary, public_row_select};
 use super::batch;
 use super::ids::Slug;
 use super::page::Limit;
-use super::time;
 use crate::db::entities::{article_tags, articles as article_table};
 use crate::db::fetch_all;
 use crate::error::Result;
@@ -15,11 +15,12 @@ use crate::error::Result;
 /// Articles like the public article `slug`, as summaries.
 pub async fn more_like_this(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     slug: &Slug,
     limit: Limit,
 ) -> Result<Vec<ArticleSummary>> {
-    let article = articles::find_article_row(db, slug).await?;
-    let rows = more_like_this_rows(db, &article, limit).await?;
+    let article = articles::find_article_row(db, now, slug).await?;
+    let rows = more_like_this_rows(db, now, &article, limit).await?;
     batch::summaries(db, rows).await
 }
 
@@ -34,10 +35,10 @@ pub async fn more_like_this(
 /// the answer is among the section's newest `limit`, the second statement.
 pub async fn more_like_this_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     article: &ArticleRow,
     limit: Limit,
 ) -> Result<Vec<ArticleRow>> {
-    let now = time::now();
     let my_tags = Query::select()
         .column(article_tags::Column::TagId)
         .from(article_tags::Entity)

@@ -5,23 +5,27 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::accounts::{Presented, TokenUsage, User};
 use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
 use super::rate_limit::RateLimiter;
+use super::time::Clock;
 use super::views::ViewCounter;
 use crate::crypto::token::SecretToken;
 use crate::error::Result;
 
 /// What the domain's rules depend on, built by the app from its configuration.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Whether anonymous callers may read published content.
     pub public_reads: bool,
     /// What the comment rules allow.
     pub comments: CommentPolicy,
+    /// Where the time comes from: what is public, and since when, depends on it.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The handle to everything Newsdesk knows. Cloning it is cheap.
@@ -32,6 +36,7 @@ pub struct Newsdesk {
 }
 
 struct Shared {
+    clock: Arc<dyn Clock>,
     read_policy: ReadPolicy,
     comment_policy: CommentPolicy,
     comment_limits: RateLimiter,
@@ -47,6 +52,7 @@ impl Newsdesk {
         Newsdesk {
             db,
             shared: Arc::new(Shared {
+                clock: settings.clock,
                 read_policy: ReadPolicy {
                     public_reads: settings.public_reads,
                 },
@@ -71,7 +77,13 @@ impl Newsdesk {
         Ok(Reader {
             desk: self.clone(),
             actor: actor.clone(),
+            now: self.now(),
         })
+    }
+
+    /// The time by the handle's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.clock.now()
     }
 
     pub(in crate::domain) fn comment_policy(&self) -> CommentPolicy {
@@ -159,6 +171,9 @@ impl Newsdesk {
 pub struct Reader {
     desk: Newsdesk,
     actor: Actor,
+    /// The moment the read happens at: one request sees one instant, so
+    /// an article going live mid-request is in all of its lists or none.
+    now: DateTime<Utc>,
 }
 
 impl Reader {
@@ -168,6 +183,10 @@ impl Reader {
 
     pub(in crate::domain) fn desk(&self) -> &Newsdesk {
         &self.desk
+    }
+
+    pub(in crate::domain) fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
     /// Who is reading.

@@ -1,5 +1,6 @@
 //! "Popular": the most viewed public articles over a recent window.
 
+use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -8,7 +9,6 @@ use serde::Serialize;
 use super::articles::{self, ArticleRow, ArticleSummary};
 use super::batch;
 use super::page::Limit;
-use super::time;
 use super::visibility::public_articles;
 use crate::db::entities::{article_views, articles as article_table};
 use crate::db::fetch_all;
@@ -43,8 +43,8 @@ impl Window {
     }
 
     /// The first day the window counts.
-    pub fn first_day(self) -> NaiveDate {
-        (time::now() - self.span()).date_naive()
+    pub fn first_day(self, now: DateTime<Utc>) -> NaiveDate {
+        (now - self.span()).date_naive()
     }
 }
 
@@ -65,10 +65,11 @@ struct ViewTotal {
 /// The most viewed public articles in the window, as summaries.
 pub async fn popular(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     window: Window,
     limit: Limit,
 ) -> Result<Vec<PopularArticle>> {
-    let ranked = popular_rows(db, window, limit).await?;
+    let ranked = popular_rows(db, now, window, limit).await?;
     let (rows, views): (Vec<ArticleRow>, Vec<i64>) = ranked.into_iter().unzip();
     let summaries = batch::summaries(db, rows).await?;
     Ok(summaries
@@ -81,6 +82,7 @@ pub async fn popular(
 /// The most viewed public articles in the window with their view counts, most views first.
 pub async fn popular_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     window: Window,
     limit: Limit,
 ) -> Result<Vec<(ArticleRow, i64)>> {
@@ -96,7 +98,8 @@ pub async fn popular_rows(
         .expr_as(total.clone(), "views")
         .from(article_views::Entity)
         .and_where(
-            Expr::col((article_views::Entity, article_views::Column::Day)).gte(window.first_day()),
+            Expr::col((article_views::Entity, article_views::Column::Day))
+                .gte(window.first_day(now)),
         )
         // Asked as EXISTS, not a join, so the day index drives the query:
         // joined, SQLite may walk every article (every page of every body)
@@ -109,7 +112,7 @@ pub async fn popular_rows(
                     Expr::col((article_table::Entity, article_table::Column::Id))
                         .equals((article_views::Entity, article_views::Column::ArticleId)),
                 )
-                .cond_where(public_articles(article_table::Entity, time::now()))
+                .cond_where(public_articles(article_table::Entity, now))
                 .to_owned(),
         ))
         .group_by_col((article_views::Entity, article_views::Column::ArticleId))
@@ -124,7 +127,7 @@ pub async fn popular_rows(
     let ids: Vec<i64> = totals.iter().map(|t| t.article_id).collect();
     let views: std::collections::HashMap<i64, i64> =
         totals.iter().map(|t| (t.article_id, t.views)).collect();
-    let rows = articles::rows_by_ids(db, &ids).await?;
+    let rows = articles::rows_by_ids(db, now, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {

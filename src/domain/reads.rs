@@ -56,7 +56,7 @@ impl Reader {
         &self,
         query: &articles::ListArticles,
     ) -> Result<Tagged<Page<ArticleSummary>>> {
-        let page = articles::list_articles(self.db(), query).await?;
+        let page = articles::list_articles(self.db(), self.now(), query).await?;
         Ok(Tagged::new(page, CacheTags::article_lists()))
     }
 
@@ -66,26 +66,26 @@ impl Reader {
         filter: &ArticleFilter,
         page: &PageRequest,
     ) -> Result<Tagged<Page<ArticleRow>>> {
-        let page = articles::list_article_rows(self.db(), filter, page).await?;
+        let page = articles::list_article_rows(self.db(), self.now(), filter, page).await?;
         Ok(Tagged::new(page, CacheTags::article_lists()))
     }
 
     /// How many public articles match.
     pub async fn count_articles(&self, filter: &ArticleFilter) -> Result<Tagged<u64>> {
-        let n = articles::count_articles(self.db(), filter).await?;
+        let n = articles::count_articles(self.db(), self.now(), filter).await?;
         Ok(Tagged::new(n, CacheTags::article_lists()))
     }
 
     /// One public article, whole.
     pub async fn article(&self, slug: &Slug) -> Result<Tagged<Article>> {
-        let article = articles::get_article(self.db(), slug).await?;
+        let article = articles::get_article(self.db(), self.now(), slug).await?;
         let tags = CacheTags::article_page(&article);
         Ok(Tagged::new(article, tags))
     }
 
     /// One public article's row.
     pub async fn article_row(&self, slug: &Slug) -> Result<Tagged<ArticleRow>> {
-        let row = articles::find_article_row(self.db(), slug).await?;
+        let row = articles::find_article_row(self.db(), self.now(), slug).await?;
         Ok(Tagged::new(row, CacheTags::article_lists()))
     }
 
@@ -105,14 +105,14 @@ impl Reader {
         slug: &Slug,
         page: &PageRequest,
     ) -> Result<Tagged<Page<Comment>>> {
-        let article = articles::public_id(self.db(), slug).await?;
+        let article = articles::public_id(self.db(), self.now(), slug).await?;
         self.threads(article, page).await
     }
 
     /// A page of the direct replies to a public comment, each with the first
     /// of its own.
     pub async fn replies(&self, comment_id: i64, page: &PageRequest) -> Result<Tagged<Replies>> {
-        if comments::comments_by_ids(self.db(), &[comment_id])
+        if comments::comments_by_ids(self.db(), self.now(), &[comment_id])
             .await?
             .is_empty()
         {
@@ -128,7 +128,7 @@ impl Reader {
         slug: &Slug,
         limit: Limit,
     ) -> Result<Tagged<Vec<ArticleSummary>>> {
-        let similar = more_like_this::more_like_this(self.db(), slug, limit).await?;
+        let similar = more_like_this::more_like_this(self.db(), self.now(), slug, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
@@ -138,7 +138,8 @@ impl Reader {
         article: &ArticleRow,
         limit: Limit,
     ) -> Result<Tagged<Vec<ArticleRow>>> {
-        let similar = more_like_this::more_like_this_rows(self.db(), article, limit).await?;
+        let similar =
+            more_like_this::more_like_this_rows(self.db(), self.now(), article, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
@@ -148,7 +149,7 @@ impl Reader {
         window: Window,
         limit: Limit,
     ) -> Result<Tagged<Vec<PopularArticle>>> {
-        let ranked = popular::popular(self.db(), window, limit).await?;
+        let ranked = popular::popular(self.db(), self.now(), window, limit).await?;
         Ok(Tagged::new(ranked, ranked_by_views()))
     }
 
@@ -158,13 +159,16 @@ impl Reader {
         window: Window,
         limit: Limit,
     ) -> Result<Tagged<Vec<(ArticleRow, i64)>>> {
-        let ranked = popular::popular_rows(self.db(), window, limit).await?;
+        let ranked = popular::popular_rows(self.db(), self.now(), window, limit).await?;
         Ok(Tagged::new(ranked, ranked_by_views()))
     }
 
     /// Counts one view of a public article.
     pub async fn record_view(&self, slug: &Slug) -> Result<()> {
-        self.desk().views().record(self.db(), slug).await
+        self.desk()
+            .views()
+            .record(self.db(), self.now(), slug)
+            .await
     }
 }
 
@@ -208,7 +212,7 @@ impl Reader {
         slug: &Slug,
         page: &PageRequest,
     ) -> Result<Tagged<Page<ArticleSummary>>> {
-        let page = sections::section_articles(self.db(), slug, page).await?;
+        let page = sections::section_articles(self.db(), self.now(), slug, page).await?;
         Ok(Tagged::new(page, CacheTags::article_lists()))
     }
 
@@ -218,7 +222,7 @@ impl Reader {
         slug: &Slug,
         page: &PageRequest,
     ) -> Result<Tagged<(Author, Page<ArticleSummary>)>> {
-        let found = authors::get_author(self.db(), slug, page).await?;
+        let found = authors::get_author(self.db(), self.now(), slug, page).await?;
         Ok(Tagged::new(found, CacheTags::article_lists()))
     }
 
@@ -228,7 +232,7 @@ impl Reader {
         slug: &Slug,
         page: &PageRequest,
     ) -> Result<Tagged<(Tag, Page<ArticleSummary>)>> {
-        let found = tags::get_tag(self.db(), slug, page).await?;
+        let found = tags::get_tag(self.db(), self.now(), slug, page).await?;
         Ok(Tagged::new(found, CacheTags::article_lists()))
     }
 
@@ -299,7 +303,7 @@ impl Reader {
         &self,
         article_ids: &[i64],
     ) -> Result<Tagged<HashMap<i64, Vec<RelatedLink>>>> {
-        let links = related_links::for_articles(self.db(), article_ids).await?;
+        let links = related_links::for_articles(self.db(), self.now(), article_ids).await?;
         let mut tags = of_articles(article_ids);
         if links
             .values()
@@ -321,7 +325,7 @@ impl Reader {
 
     pub async fn articles_by_id(&self, ids: &[i64]) -> Result<Tagged<Vec<ArticleRow>>> {
         Ok(Tagged::new(
-            articles::rows_by_ids(self.db(), ids).await?,
+            articles::rows_by_ids(self.db(), self.now(), ids).await?,
             CacheTags::article_lists(),
         ))
     }
@@ -342,7 +346,7 @@ impl Reader {
 
     /// Public comments reached by id rather than through their article.
     pub async fn comments_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Comment>>> {
-        let found = comments::comments_by_ids(self.db(), ids).await?;
+        let found = comments::comments_by_ids(self.db(), self.now(), ids).await?;
         Ok(Tagged::new(found, CacheTags::of([CacheTag::Comments])))
     }
 
@@ -350,7 +354,7 @@ impl Reader {
         &self,
         ids: &[i64],
     ) -> Result<Tagged<HashMap<i64, RelatedLink>>> {
-        let found = related_links::links_by_ids(self.db(), ids).await?;
+        let found = related_links::links_by_ids(self.db(), self.now(), ids).await?;
         Ok(Tagged::new(found, CacheTags::article_lists()))
     }
 }

@@ -10,7 +10,6 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use super::batch::dedup;
-use super::time;
 use super::visibility::public_articles;
 use crate::db::entities::{articles, related_links};
 use crate::db::fetch_all;
@@ -126,12 +125,13 @@ fn public_links(now: DateTime<Utc>) -> SelectStatement {
 /// Each public article's related links, in the editor's order.
 pub async fn for_articles(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     article_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<RelatedLink>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let q = public_links(time::now())
+    let q = public_links(now)
         .and_where(
             Expr::col((related_links::Entity, related_links::Column::ArticleId))
                 .is_in(dedup(article_ids)),
@@ -155,12 +155,13 @@ pub async fn for_articles(
 /// Public related links by their own id.
 pub async fn links_by_ids(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<HashMap<i64, RelatedLink>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let q = public_links(time::now())
+    let q = public_links(now)
         .and_where(Expr::col((related_links::Entity, related_links::Column::Id)).is_in(dedup(ids)))
         .to_owned();
     let rows: Vec<LinkRow> = fetch_all(db, &q).await?;

@@ -1,5 +1,6 @@
 //! Sections: the site's menu tree, and the articles filed under each.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
@@ -132,16 +133,18 @@ pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Resul
 /// The public articles of a section and its subsections, newest first.
 pub async fn section_articles(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<Page<articles::ArticleSummary>> {
-    let rows = section_article_rows(db, slug, page).await?;
+    let rows = section_article_rows(db, now, slug, page).await?;
     batch::summarize_page(db, rows).await
 }
 
 /// The same list as rows, for faces that load the rest themselves.
 pub async fn section_article_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
@@ -149,7 +152,7 @@ pub async fn section_article_rows(
         section_ids: Some(subtree_ids(db, slug).await?),
         ..Scope::default()
     };
-    articles::list_in_scope(db, &scope, page).await
+    articles::list_in_scope(db, now, &scope, page).await
 }
 
 /// One section by slug.

@@ -1,5 +1,6 @@
 //! Tags, and the public articles that carry them.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -53,6 +54,7 @@ pub async fn tags_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashM
 /// A page of a tag's public articles, newest first, as rows.
 pub async fn tag_article_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     tag_id: i64,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
@@ -60,16 +62,17 @@ pub async fn tag_article_rows(
         tag_id: Some(tag_id),
         ..Scope::default()
     };
-    articles::list_in_scope(db, &scope, page).await
+    articles::list_in_scope(db, now, &scope, page).await
 }
 
 /// A tag and a page of its public articles, newest first.
 pub async fn get_tag(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     slug: &Slug,
     page: &PageRequest,
 ) -> Result<(Tag, Page<ArticleSummary>)> {
     let tag = find_tag(db, slug).await?;
-    let rows = tag_article_rows(db, tag.id, page).await?;
+    let rows = tag_article_rows(db, now, tag.id, page).await?;
     Ok((tag, batch::summarize_page(db, rows).await?))
 }

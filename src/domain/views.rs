@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 
 use super::articles;
 use super::ids::Slug;
-use super::time;
 use crate::db::entities::article_views;
 use crate::error::Result;
 
@@ -25,9 +24,14 @@ pub struct ViewCounter {
 
 impl ViewCounter {
     /// Counts one view of a public article; anything else is not found.
-    pub async fn record(&self, db: &impl ConnectionTrait, slug: &Slug) -> Result<()> {
-        let id = articles::public_id(db, slug).await?;
-        self.add(id, time::now().date_naive(), 1);
+    pub async fn record(
+        &self,
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+        slug: &Slug,
+    ) -> Result<()> {
+        let id = articles::public_id(db, now, slug).await?;
+        self.add(id, now.date_naive(), 1);
         Ok(())
     }
 

@@ -1,11 +1,12 @@
 //! The in-process response cache: a repeated public read does not touch the
 //! database, and after every kind of write the very next read shows it.
 
-use std::time::Duration;
+use std::sync::Arc;
 
+use newsdesk::domain::time::ManualClock;
 use serde_json::{Value, json};
 
-use crate::support::fixtures::{draft as draft_body, newsroom};
+use crate::support::fixtures::{draft as draft_body, newsroom, newsroom_in};
 use crate::support::{TestApp, TestResponse};
 
 const PAGE: &str = "/api/v1/articles/port-talks-resume";
@@ -168,9 +169,10 @@ async fn archiving_takes_the_article_out_of_cached_pages_and_lists() {
 
 #[tokio::test]
 async fn a_scheduled_article_enters_cached_lists_at_its_time() {
-    let (app, token) = newsroom().await;
+    let clock = Arc::new(ManualClock::starting_now());
+    let (app, token) = newsroom_in(TestApp::builder().clock(clock.clone()).build().await).await;
     let (id, etag) = draft(&app, &token).await;
-    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let at = app.state.desk.now() + chrono::Duration::hours(1);
     write(
         &app,
         &token,
@@ -181,8 +183,10 @@ async fn a_scheduled_article_enters_cached_lists_at_its_time() {
     )
     .await;
     assert!(read_cached(&app, LIST).await.slugs().is_empty());
+    clock.advance(chrono::Duration::minutes(59));
+    assert!(app.get(LIST).await.slugs().is_empty(), "a minute early");
 
-    tokio::time::sleep(Duration::from_millis(1700)).await;
+    clock.advance(chrono::Duration::minutes(1));
 
     assert_eq!(app.get(LIST).await.slugs(), ["port-talks-resume"]);
 }
@@ -199,6 +203,7 @@ async fn an_approved_comment_shows_on_the_next_read_of_cached_comments() {
             None,
         )
         .await;
+    assert_eq!(submitted.status, 202, "{}", submitted.text());
     let id = submitted.json()["id"].as_i64().expect("an id");
     assert!(!read_cached(&app, &comments).await.text().contains("First!"));
     read_cached(&app, &format!("{PAGE}?include=comments")).await;
@@ -222,12 +227,15 @@ async fn a_held_comment_leaves_cached_responses_in_place() {
     let comments = format!("{PAGE}/comments");
     read_cached(&app, &comments).await;
 
-    app.post_json(
-        &comments,
-        json!({ "author_name": "Reader", "author_email": "r@example.org", "body": "Held" }),
-        None,
-    )
-    .await;
+    let held = app
+        .post_json(
+            &comments,
+            json!({ "author_name": "Reader", "author_email": "r@example.org", "body": "Held" }),
+            None,
+        )
+        .await;
+    assert_eq!(held.status, 202, "{}", held.text());
+    assert_eq!(held.json()["status"], "pending");
 
     let before = app.statements();
     app.get(&comments).await;
@@ -333,6 +341,7 @@ async fn a_cached_graphql_query_shows_an_approved_comment_next_time() {
             None,
         )
         .await;
+    assert_eq!(submitted.status, 202, "{}", submitted.text());
     let id = submitted.json()["id"].as_i64().expect("an id");
 
     let approve = format!("/api/v1/manage/comments/{id}/approve");

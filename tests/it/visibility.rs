@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::support::{TestApp, TestResponse};
 
-/// Every public response a hidden article could leak into.
-async fn every_public_listing(app: &TestApp) -> String {
+/// Every public response a hidden article could leak into, by address.
+async fn public_listings(app: &TestApp) -> Vec<(&'static str, String)> {
     app.state.flush_views().await.expect("flush views");
-    let mut all = String::new();
+    let mut all = Vec::new();
     for uri in [
         "/api/v1/articles?limit=100",
         "/api/v1/sections/world/articles?limit=100",
@@ -22,9 +22,18 @@ async fn every_public_listing(app: &TestApp) -> String {
     ] {
         let res = app.get(uri).await;
         assert_eq!(res.status, 200, "{uri}: {}", res.text());
-        all.push_str(&res.text());
+        all.push((uri, res.text()));
     }
     all
+}
+
+/// All of them, as one text.
+async fn every_public_listing(app: &TestApp) -> String {
+    public_listings(app)
+        .await
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
 }
 
 async fn newsroom_with(
@@ -69,6 +78,18 @@ async fn a_draft_appears_in_no_public_response() {
     newsroom_with(&app, "secret-draft", ArticleStatus::Draft, None).await;
 
     assert!(!every_public_listing(&app).await.contains("secret-draft"));
+}
+
+/// The control for the tests that find nothing: the same newsroom with the
+/// article published shows it in every one of those responses.
+#[tokio::test]
+async fn every_listing_shows_the_same_article_once_it_is_published() {
+    let app = TestApp::new().await;
+    newsroom_with(&app, "now-public", ArticleStatus::Published, Some(1)).await;
+
+    for (uri, text) in public_listings(&app).await {
+        assert!(text.contains("now-public"), "{uri} does not show it");
+    }
 }
 
 #[tokio::test]

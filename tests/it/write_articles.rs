@@ -4,7 +4,12 @@
 use newsdesk::domain::actor::Role;
 use serde_json::json;
 
-use crate::support::fixtures::{draft, newsroom};
+use std::sync::Arc;
+
+use newsdesk::domain::time::ManualClock;
+
+use crate::support::TestApp;
+use crate::support::fixtures::{draft, newsroom, newsroom_in};
 
 #[tokio::test]
 async fn an_editor_creates_a_draft_that_the_public_cannot_see() {
@@ -101,12 +106,13 @@ async fn publishing_makes_it_public_and_unpublishing_hides_it_again() {
 
 #[tokio::test]
 async fn a_scheduled_article_appears_at_its_time_without_a_restart() {
-    let (app, token) = newsroom().await;
+    let clock = Arc::new(ManualClock::starting_now());
+    let (app, token) = newsroom_in(TestApp::builder().clock(clock.clone()).build().await).await;
     let created = app
         .post_json("/api/v1/manage/articles", draft(), Some(&token))
         .await;
     let id = created.json()["id"].as_i64().unwrap();
-    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let at = app.state.desk.now() + chrono::Duration::hours(1);
 
     let scheduled = app
         .send_if_match(
@@ -123,7 +129,13 @@ async fn a_scheduled_article_appears_at_its_time_without_a_restart() {
         app.get("/api/v1/articles/port-talks-resume").await.status,
         404
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    clock.advance(chrono::Duration::minutes(59));
+    assert_eq!(
+        app.get("/api/v1/articles/port-talks-resume").await.status,
+        404,
+        "a minute early"
+    );
+    clock.advance(chrono::Duration::minutes(1));
     assert_eq!(
         app.get("/api/v1/articles/port-talks-resume").await.status,
         200

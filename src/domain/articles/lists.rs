@@ -15,7 +15,6 @@ use crate::domain::batch;
 use crate::domain::ids::Slug;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::sections;
-use crate::domain::time;
 use crate::error::{Error, Resource, Result};
 
 /// Which articles a list holds, with every slug resolved to ids.
@@ -29,30 +28,36 @@ pub(crate) struct Scope {
 /// Lists published articles as summaries, newest first.
 pub async fn list_articles(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     query: &ListArticles,
 ) -> Result<Page<ArticleSummary>> {
-    let page = list_article_rows(db, &query.filter, &query.page).await?;
+    let page = list_article_rows(db, now, &query.filter, &query.page).await?;
     batch::summarize_page(db, page).await
 }
 
 /// Lists published articles as rows, newest first, by keyset on (published_at, id).
 pub async fn list_article_rows(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     filter: &ArticleFilter,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
     let scope = resolve_filter(db, filter).await?;
-    list_in_scope(db, &scope, page).await
+    list_in_scope(db, now, &scope, page).await
 }
 
 /// How many published articles the filter holds.
-pub async fn count_articles(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<u64> {
+pub async fn count_articles(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    filter: &ArticleFilter,
+) -> Result<u64> {
     #[derive(FromQueryResult)]
     struct Count {
         n: i64,
     }
     let scope = resolve_filter(db, filter).await?;
-    let mut q = scoped_select(&scope, time::now());
+    let mut q = scoped_select(&scope, now);
     q.clear_selects();
     q.expr_as(
         Func::cast_as(
@@ -133,13 +138,13 @@ fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatement {
 /// One page of the public articles in `scope`.
 pub(crate) async fn list_in_scope(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     scope: &Scope,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
     // Rows after a cursor were published no later than it, so its time is
     // the visibility bound too. Given two upper bounds on `published_at`,
     // SQLite seeks by the looser and scans the rest: page 500 read 10,000 rows.
-    let now = time::now();
     let until = page.after.map_or(now, |after| Ord::min(after.at, now));
     let mut q = scoped_select(scope, until);
     if let Some(after) = page.after {
@@ -159,11 +164,15 @@ pub(crate) async fn list_in_scope(
 }
 
 /// The public articles among `ids`, in the order of `ids`; others are left out.
-pub async fn rows_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<ArticleRow>> {
+pub async fn rows_by_ids(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    ids: &[i64],
+) -> Result<Vec<ArticleRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let q = public_row_select(time::now())
+    let q = public_row_select(now)
         .and_where(Expr::col((articles::Entity, articles::Column::Id)).is_in(ids.to_vec()))
         .to_owned();
     let mut by_id: HashMap<i64, ArticleRow> = fetch_all::<ArticleRow>(db, &q)

@@ -17,7 +17,6 @@ use super::ids::Slug;
 use super::page::{Cursor, CursorKind, PageRequest};
 use super::related_links::RelatedLink;
 use super::tags::Tag;
-use super::time;
 use super::visibility::public_articles;
 use crate::db::entities::articles;
 use crate::db::fetch_all;
@@ -194,8 +193,12 @@ pub(crate) fn public_row_select(now: DateTime<Utc>) -> SelectStatement {
 }
 
 /// The public article with this slug, as a row.
-pub async fn find_article_row(db: &impl ConnectionTrait, slug: &Slug) -> Result<ArticleRow> {
-    let q = public_row_select(time::now())
+pub async fn find_article_row(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+) -> Result<ArticleRow> {
+    let q = public_row_select(now)
         .and_where(
             Expr::col((articles::Entity, articles::Column::Slug)).eq(slug.as_str().to_owned()),
         )
@@ -208,13 +211,17 @@ pub async fn find_article_row(db: &impl ConnectionTrait, slug: &Slug) -> Result<
 }
 
 /// The id of the public article with this slug, and whether it takes comments.
-pub(crate) async fn commentable(db: &impl ConnectionTrait, slug: &Slug) -> Result<(i64, bool)> {
+pub(crate) async fn commentable(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+) -> Result<(i64, bool)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     articles::Entity::find()
         .select_only()
         .columns([articles::Column::Id, articles::Column::CommentsOpen])
         .filter(articles::Column::Slug.eq(slug.as_str()))
-        .filter(public_articles(articles::Entity, time::now()))
+        .filter(public_articles(articles::Entity, now))
         .into_tuple::<(i64, bool)>()
         .one(db)
         .await?
@@ -222,20 +229,28 @@ pub(crate) async fn commentable(db: &impl ConnectionTrait, slug: &Slug) -> Resul
 }
 
 /// The id of the public article with this slug.
-pub(crate) async fn public_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64> {
-    Ok(find_article_row(db, slug).await?.id)
+pub(crate) async fn public_id(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+) -> Result<i64> {
+    Ok(find_article_row(db, now, slug).await?.id)
 }
 
 /// One public article with everything its page shows. A draft, a scheduled
 /// article before its time and an archived one are all simply not found.
-pub async fn get_article(db: &impl ConnectionTrait, slug: &Slug) -> Result<Article> {
-    let row = find_article_row(db, slug).await?;
+pub async fn get_article(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+) -> Result<Article> {
+    let row = find_article_row(db, now, slug).await?;
     let id = row.id;
     let ids = [id];
     let (summary, mut bodies, mut links) = tokio::try_join!(
         batch::summaries(db, vec![row]),
         batch::bodies(db, &ids),
-        batch::related_links_for(db, &ids),
+        batch::related_links_for(db, now, &ids),
     )?;
     let summary = summary
         .into_iter()

@@ -290,7 +290,7 @@ pub async fn transition(
     let db = desk.db();
     actor.require(super::SCOPE)?;
     let expected_version = expected_version.ok_or(Error::VersionRequired)?;
-    let now = time::now();
+    let now = desk.now();
     if let Transition::Schedule(at) = to
         && at <= now
     {

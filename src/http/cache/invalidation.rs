@@ -11,7 +11,6 @@ use tokio::sync::Mutex;
 use super::store::TagClock;
 use crate::domain::Newsdesk;
 use crate::domain::cache_tags::CacheTag;
-use crate::domain::time;
 use crate::error::Result;
 
 /// Entries read from the log per statement.
@@ -78,7 +77,7 @@ impl Invalidation {
     /// Retires every list once a scheduled article's time has come. Cheap
     /// when nothing is due: one atomic read.
     pub async fn publish_due(&self, desk: &Newsdesk, clock: &TagClock) -> Result<()> {
-        let now = time::now().timestamp_millis();
+        let now = desk.now().timestamp_millis();
         if now < self.next_publication.load(Ordering::SeqCst) {
             return Ok(());
         }
@@ -95,7 +94,7 @@ impl Invalidation {
         always: bool,
     ) -> Result<()> {
         let _one_at_a_time = self.recheck.lock().await;
-        let now = time::now();
+        let now = desk.now();
         let known = self.next_publication.load(Ordering::SeqCst);
         let due = known != UNKNOWN && known <= now.timestamp_millis();
         if !due && !always && known != UNKNOWN {

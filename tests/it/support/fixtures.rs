@@ -364,7 +364,11 @@ impl CommentBuilder<'_> {
 /// A newsroom an editor can write in: section `world`, author `ada`, tag
 /// `trade`, and the editor's access token.
 pub async fn newsroom() -> (TestApp, String) {
-    let app = TestApp::new().await;
+    newsroom_in(TestApp::new().await).await
+}
+
+/// The same newsroom in an app built otherwise.
+pub async fn newsroom_in(app: TestApp) -> (TestApp, String) {
     app.section("world").create().await;
     app.author("ada").await;
     app.tag("trade").await;

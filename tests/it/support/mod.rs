@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use newsdesk::app::{self, AppState};
 use newsdesk::config::HttpConfig;
+use newsdesk::domain::time::ManualClock;
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use std::sync::Arc;
@@ -33,9 +34,16 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct TestAppBuilder {
     http: HttpConfig,
+    clock: Option<Arc<ManualClock>>,
 }
 
 impl TestAppBuilder {
+    /// The app reads the time from `clock`, which stands still until moved.
+    pub fn clock(mut self, clock: Arc<ManualClock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     pub fn http(mut self, change: impl FnOnce(&mut HttpConfig)) -> Self {
         change(&mut self.http);
         self
@@ -48,7 +56,10 @@ impl TestAppBuilder {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let state = AppState::new(conn.clone(), &self.http);
+        let state = match self.clock {
+            Some(clock) => AppState::with_clock(conn.clone(), &self.http, clock),
+            None => AppState::new(conn.clone(), &self.http),
+        };
         TestApp {
             db: conn,
             router: app::build(state.clone(), &self.http),
