@@ -45,6 +45,10 @@ pub enum Error {
     /// The write would leave the data inconsistent (a section still in use, say).
     #[error("{0}")]
     Conflict(&'static str),
+    /// A value that must be unique was taken by a concurrent write between
+    /// the check and the write; nothing was changed.
+    #[error("{}: {}", .0.field, .0.message)]
+    Taken(FieldError),
     /// A write that must name the version it read did not.
     #[error(
         "name the version you read (REST: If-Match with its ETag; GraphQL: the version argument)"
@@ -145,7 +149,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::StaleVersion { .. } => "stale_version",
             Error::VersionRequired => "version_required",
-            Error::Conflict(_) => "conflict",
+            Error::Conflict(_) | Error::Taken(_) => "conflict",
             Error::RateLimited { .. } => "rate_limited",
             Error::Unavailable => "unavailable",
             Error::Internal(_) => "internal",

@@ -173,7 +173,8 @@ pub(crate) async fn insert_article(txn: &impl ConnectionTrait, new: NewArticle) 
         ..Default::default()
     }
     .insert(txn)
-    .await?;
+    .await
+    .map_err(super::checks::taken_by_another_write("slug"))?;
     replace_credits(txn, article.id, &new.authors, &new.tags).await?;
     replace_related_links(txn, article.id, new.related).await?;
     Ok(article.id)

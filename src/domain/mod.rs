@@ -9,6 +9,7 @@ pub mod authors;
 pub mod batch;
 pub mod cache_tags;
 pub mod changes;
+pub mod checks;
 pub mod comments;
 pub mod editing;
 pub mod ids;

@@ -54,7 +54,7 @@ pub fn code_of(error: &Error) -> &'static str {
         Error::InvalidInput(_) | Error::VersionRequired => code::BAD_USER_INPUT,
         Error::Unauthenticated(_) => code::UNAUTHENTICATED,
         Error::Forbidden(_) => code::FORBIDDEN,
-        Error::StaleVersion { .. } | Error::Conflict(_) => code::CONFLICT,
+        Error::StaleVersion { .. } | Error::Conflict(_) | Error::Taken(_) => code::CONFLICT,
         Error::RateLimited { .. } => code::RATE_LIMITED,
         Error::Unavailable => code::UNAVAILABLE,
         Error::Internal(_) => code::INTERNAL,
@@ -67,32 +67,8 @@ pub fn code_of(error: &Error) -> &'static str {
 pub fn to_graphql(error: &Error) -> async_graphql::Error {
     let code = code_of(error);
     match error {
-        Error::InvalidInput(fields) => {
-            let message = fields
-                .iter()
-                .map(|f| format!("{}: {}", camel_case(&f.field), f.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let fields: Vec<Value> = fields
-                .iter()
-                .map(|f| {
-                    let mut entry = async_graphql::indexmap::IndexMap::new();
-                    entry.insert(
-                        async_graphql::Name::new("field"),
-                        Value::from(camel_case(&f.field)),
-                    );
-                    entry.insert(
-                        async_graphql::Name::new("message"),
-                        Value::from(f.message.as_str()),
-                    );
-                    Value::Object(entry)
-                })
-                .collect();
-            async_graphql::Error::new(message).extend_with(|_, ext| {
-                ext.set("code", code);
-                ext.set("fields", Value::List(fields.clone()));
-            })
-        }
+        Error::Taken(field) => fields_error(std::slice::from_ref(field), code),
+        Error::InvalidInput(fields) => fields_error(fields, code),
         Error::RateLimited { retry_after_secs } => {
             let retry = *retry_after_secs;
             async_graphql::Error::new(error.to_string()).extend_with(move |_, ext| {
@@ -110,6 +86,34 @@ pub fn to_graphql(error: &Error) -> async_graphql::Error {
         }
         _ => coded(error.to_string(), code),
     }
+}
+
+/// An error about named fields, each in GraphQL's spelling.
+fn fields_error(fields: &[crate::error::FieldError], code: &'static str) -> async_graphql::Error {
+    let message = fields
+        .iter()
+        .map(|f| format!("{}: {}", camel_case(&f.field), f.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fields: Vec<Value> = fields
+        .iter()
+        .map(|f| {
+            let mut entry = async_graphql::indexmap::IndexMap::new();
+            entry.insert(
+                async_graphql::Name::new("field"),
+                Value::from(camel_case(&f.field)),
+            );
+            entry.insert(
+                async_graphql::Name::new("message"),
+                Value::from(f.message.as_str()),
+            );
+            Value::Object(entry)
+        })
+        .collect();
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", code);
+        ext.set("fields", Value::List(fields.clone()));
+    })
 }
 
 /// `.gql()` on a domain result: the error mapped, with its code.

@@ -131,7 +131,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
-        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Conflict(_) | Error::Taken(_) => StatusCode::CONFLICT,
         Error::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -174,6 +174,10 @@ impl From<Error> for Problem {
         };
         match error {
             Error::InvalidInput(errors) => Problem { errors, ..problem },
+            Error::Taken(field) => Problem {
+                errors: vec![field],
+                ..problem
+            },
             _ => problem,
         }
     }

@@ -222,3 +222,47 @@ async fn taxonomy_writes_need_content_write_in_both_faces() {
         .json();
     assert_eq!(renamed["data"]["updateTag"]["name"], "Why");
 }
+
+/// Creates the same slug twice at once, `rounds` times, and says how each
+/// pair was answered.
+async fn racing_creates(app: &TestApp, token: &str, uri: &str, rounds: usize) -> Vec<[u16; 2]> {
+    let mut answers = Vec::new();
+    for round in 0..rounds {
+        let body = json!({ "name": format!("Race {round}"), "slug": format!("race-{round}") });
+        let (a, b) = tokio::join!(
+            app.post_json(uri, body.clone(), Some(token)),
+            app.post_json(uri, body.clone(), Some(token)),
+        );
+        for loser in [&a, &b].into_iter().filter(|r| r.status != 201) {
+            assert_eq!(
+                loser.json()["errors"][0]["field"],
+                "slug",
+                "{}",
+                loser.text()
+            );
+        }
+        let mut pair = [a.status.as_u16(), b.status.as_u16()];
+        pair.sort_unstable();
+        answers.push(pair);
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_creates_of_one_slug_at_once_make_one_tag_and_one_field_error() {
+    let app = TestApp::new().await;
+    let token = app.token("content:write").await;
+
+    let answers = racing_creates(&app, &token, "/api/v1/manage/tags", 12).await;
+
+    for pair in &answers {
+        assert!(
+            *pair == [201, 400] || *pair == [201, 409],
+            "one wins, the other hears the slug is taken: {answers:?}"
+        );
+    }
+    assert!(
+        answers.iter().any(|pair| *pair == [201, 409]),
+        "some pair raced past the check to the unique index: {answers:?}"
+    );
+}

@@ -7,13 +7,12 @@ use sea_orm::{
     QueryOrder, TransactionTrait,
 };
 
-use super::fields::{
-    Checks, derive_excerpt, empty_to_none, ids_of, slug_taken, unique_slug, validate,
-};
+use super::fields::{derive_excerpt, empty_to_none, ids_of, slug_taken, validate};
 use super::{ArticleFields, MAX_TITLE, ManagedArticle, RelatedLinkInput, Transition, load};
 use crate::db::entities::{article_authors, article_tags, articles, authors, sections, tags};
 use crate::domain::actor::Actor;
 use crate::domain::audit;
+use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::editing::{self, NewArticle, NewRelatedLink};
 use crate::domain::ids::Slug;
 use crate::domain::time;
@@ -50,18 +49,16 @@ pub async fn create(
     )
     .await?;
     let title = fields.title.clone().unwrap_or_default().trim().to_owned();
-    let slug = match fields.slug.as_deref().filter(|s| !s.is_empty()) {
-        Some(given) => {
-            checks.require(
-                !slug_taken(db, given, None).await?,
-                "slug",
-                "is taken by another article",
-            );
-            given.to_owned()
-        }
-        None => unique_slug(db, &title, None).await?,
-    };
+    let slug = free_slug(
+        fields.slug.as_deref(),
+        &title,
+        "article",
+        &mut checks,
+        |s| async move { slug_taken(db, &s, None).await },
+    )
+    .await?;
     checks.finish()?;
+    let slug = slug.unwrap_or_default();
     let body = fields.body_markdown.unwrap_or_default();
     let new = NewArticle {
         slug: Slug::parse(&slug).map_err(|m| Error::invalid("slug", m))?,
@@ -177,13 +174,15 @@ pub async fn update(
         ),
         None => None,
     };
-    if let Some(slug) = fields.slug.as_deref().filter(|s| !s.is_empty()) {
-        checks.require(
-            !slug_taken(db, slug, Some(id)).await?,
-            "slug",
-            "is taken by another article",
-        );
-    }
+    let slug = match fields.slug.as_deref().filter(|s| !s.is_empty()) {
+        Some(given) => {
+            free_slug(Some(given), "", "article", &mut checks, |s| async move {
+                slug_taken(db, &s, Some(id)).await
+            })
+            .await?
+        }
+        None => None,
+    };
     checks.finish()?;
 
     let txn = db.begin().await?;
@@ -196,7 +195,7 @@ pub async fn update(
     if let Some(title) = fields.title {
         model.title = Set(title.trim().to_owned());
     }
-    if let Some(slug) = fields.slug.filter(|s| !s.is_empty()) {
+    if let Some(slug) = slug {
         model.slug = Set(slug);
     }
     if let Some(subtitle) = fields.subtitle {
@@ -233,7 +232,9 @@ pub async fn update(
     if let Some(open) = fields.comments_open {
         model.comments_open = Set(open);
     }
-    sea_orm::ActiveModelTrait::update(model, &txn).await?;
+    sea_orm::ActiveModelTrait::update(model, &txn)
+        .await
+        .map_err(taken_by_another_write("slug"))?;
     if author_ids.is_some() || tag_ids.is_some() {
         let keep_authors = current_ids(&txn, id, true).await?;
         let keep_tags = current_ids(&txn, id, false).await?;
@@ -322,7 +323,9 @@ pub async fn transition(
     let mut model = current.into_active_model();
     model.status = Set(status.as_str().to_owned());
     model.published_at = Set(published_at);
-    sea_orm::ActiveModelTrait::update(model, &txn).await?;
+    sea_orm::ActiveModelTrait::update(model, &txn)
+        .await
+        .map_err(taken_by_another_write("slug"))?;
     audit::record(
         &txn,
         actor,

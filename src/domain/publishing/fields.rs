@@ -5,52 +5,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{ArticleFields, MAX_BODY, MAX_TEXT, MAX_TITLE};
 use crate::db::entities::articles;
+use crate::domain::checks::Checks;
 use crate::domain::ids::Slug;
-use crate::domain::markdown::is_safe_url;
-use crate::error::{Error, FieldError, Result};
-
-pub(super) struct Checks(Vec<FieldError>);
-
-impl Checks {
-    pub(super) fn new() -> Self {
-        Checks(Vec::new())
-    }
-
-    pub(super) fn require(&mut self, ok: bool, field: &str, message: impl Into<String>) {
-        if !ok {
-            self.0.push(FieldError::new(field, message));
-        }
-    }
-
-    fn text(&mut self, field: &str, value: Option<&str>, max: usize) {
-        if let Some(value) = value {
-            self.require(
-                value.chars().count() <= max,
-                field,
-                format!("must be at most {max} characters"),
-            );
-        }
-    }
-
-    pub(super) fn url(&mut self, field: &str, value: Option<&str>) {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            let absolute = value.starts_with("https://") || value.starts_with("http://");
-            self.require(
-                absolute && is_safe_url(value) && value.len() <= 2_000,
-                field,
-                "must be an http(s) URL",
-            );
-        }
-    }
-
-    pub(super) fn finish(self) -> Result<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::InvalidInput(self.0))
-        }
-    }
-}
+use crate::error::Result;
 
 pub(super) fn validate(fields: &ArticleFields, creating: bool, checks: &mut Checks) {
     if creating {
@@ -178,33 +135,4 @@ pub(super) async fn slug_taken(
         except,
     )
     .await?)
-}
-
-/// A free slug for the title: the title's own, or with -2, -3… appended.
-pub(super) async fn unique_slug(
-    db: &impl ConnectionTrait,
-    title: &str,
-    except: Option<i64>,
-) -> Result<String> {
-    let base = Slug::from_title(title).map_or_else(|| "article".to_owned(), |s| s.to_string());
-    let base: String = base
-        .chars()
-        .take(110)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned();
-    for n in 1..1_000 {
-        let candidate = if n == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        if !slug_taken(db, &candidate, except).await? {
-            return Ok(candidate);
-        }
-    }
-    Err(Error::invalid(
-        "slug",
-        "no free slug could be derived from the title; give one",
-    ))
 }

@@ -6,15 +6,15 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{AuthorFields, TagFields, check_name, check_text, choose_slug, finish};
+use super::{AuthorFields, MAX_NAME, MAX_TEXT, TagFields};
 use crate::db::entities::{article_authors, article_tags, authors, tags};
 use crate::domain::actor::Actor;
 use crate::domain::audit;
 use crate::domain::authors::Author;
-use crate::domain::markdown::is_safe_url;
+use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::tags::Tag;
 use crate::domain::time;
-use crate::error::{Error, FieldError, Resource, Result};
+use crate::error::{Error, Resource, Result};
 
 async fn author_slug_taken(
     db: &impl ConnectionTrait,
@@ -46,30 +46,24 @@ async fn tag_slug_taken(
     .await?)
 }
 
-fn check_avatar(errors: &mut Vec<FieldError>, url: Option<&str>) {
-    if let Some(url) = url.filter(|u| !u.is_empty())
-        && !((url.starts_with("https://") || url.starts_with("http://"))
-            && is_safe_url(url)
-            && url.len() <= 2_000)
-    {
-        errors.push(FieldError::new("avatar_url", "must be an http(s) URL"));
-    }
-}
-
 /// Creates an author.
 pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields) -> Result<Author> {
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), true);
-    check_text(&mut errors, "bio", fields.bio.as_deref());
-    check_avatar(&mut errors, fields.avatar_url.as_deref());
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, true);
+    checks.text("bio", fields.bio.as_deref(), MAX_TEXT);
+    checks.url("avatar_url", fields.avatar_url.as_deref());
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
-        author_slug_taken(db, s, None)
-    })
+    let slug = free_slug(
+        fields.slug.as_deref(),
+        &name,
+        "untitled",
+        &mut checks,
+        |s| author_slug_taken(db, s, None),
+    )
     .await?;
-    finish(errors)?;
+    checks.finish()?;
     let now = time::now();
     let txn = db.begin().await?;
     let model = authors::ActiveModel {
@@ -82,7 +76,8 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(taken_by_another_write("slug"))?;
     audit::record(
         &txn,
         actor,
@@ -109,20 +104,20 @@ pub async fn update_author(
         .one(db)
         .await?
         .ok_or(Error::NotFound(Resource::Author))?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), false);
-    check_text(&mut errors, "bio", fields.bio.as_deref());
-    check_avatar(&mut errors, fields.avatar_url.as_deref());
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, false);
+    checks.text("bio", fields.bio.as_deref(), MAX_TEXT);
+    checks.url("avatar_url", fields.avatar_url.as_deref());
     let slug = match fields.slug.as_deref() {
         Some(given) => {
-            choose_slug(Some(given), &current.name, &mut errors, |s| {
+            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
                 author_slug_taken(db, s, Some(id))
             })
             .await?
         }
         None => None,
     };
-    finish(errors)?;
+    checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
@@ -138,7 +133,10 @@ pub async fn update_author(
         model.avatar_url = Set(Some(avatar).filter(|u| !u.is_empty()));
     }
     model.updated_at = Set(time::now());
-    let model = model.update(&txn).await?;
+    let model = model
+        .update(&txn)
+        .await
+        .map_err(taken_by_another_write("slug"))?;
     audit::record(&txn, actor, "update", "author", Some(id), "").await?;
     txn.commit().await?;
     Ok(model.into())
@@ -172,14 +170,18 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()
 pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Result<Tag> {
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), true);
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, true);
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
-        tag_slug_taken(db, s, None)
-    })
+    let slug = free_slug(
+        fields.slug.as_deref(),
+        &name,
+        "untitled",
+        &mut checks,
+        |s| tag_slug_taken(db, s, None),
+    )
     .await?;
-    finish(errors)?;
+    checks.finish()?;
     let txn = db.begin().await?;
     let model = tags::ActiveModel {
         slug: Set(slug.unwrap_or_default()),
@@ -188,7 +190,8 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(taken_by_another_write("slug"))?;
     audit::record(
         &txn,
         actor,
@@ -210,18 +213,18 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
         .one(db)
         .await?
         .ok_or(Error::NotFound(Resource::Tag))?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), false);
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, false);
     let slug = match fields.slug.as_deref() {
         Some(given) => {
-            choose_slug(Some(given), &current.name, &mut errors, |s| {
+            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
                 tag_slug_taken(db, s, Some(id))
             })
             .await?
         }
         None => None,
     };
-    finish(errors)?;
+    checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
@@ -230,7 +233,10 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
     if let Some(name) = fields.name {
         model.name = Set(name.trim().to_owned());
     }
-    let model = model.update(&txn).await?;
+    let model = model
+        .update(&txn)
+        .await
+        .map_err(taken_by_another_write("slug"))?;
     audit::record(&txn, actor, "update", "tag", Some(id), "").await?;
     txn.commit().await?;
     Ok(model.into())

@@ -6,13 +6,14 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{SectionFields, check_name, check_text, choose_slug, finish};
+use super::{MAX_NAME, MAX_TEXT, SectionFields};
 use crate::db::entities::{articles, sections};
 use crate::domain::actor::Actor;
 use crate::domain::audit;
+use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::sections::SectionInfo;
 use crate::domain::time;
-use crate::error::{Error, FieldError, Resource, Result};
+use crate::error::{Error, Resource, Result};
 
 async fn section_slug_taken(
     db: &impl ConnectionTrait,
@@ -34,7 +35,7 @@ async fn resolve_parent(
     db: &impl ConnectionTrait,
     parent: Option<&str>,
     this: Option<i64>,
-    errors: &mut Vec<FieldError>,
+    checks: &mut Checks,
 ) -> Result<Option<Option<i64>>> {
     let Some(parent) = parent else {
         return Ok(None);
@@ -44,20 +45,18 @@ async fn resolve_parent(
     }
     let all = sections::Entity::find().all(db).await?;
     let Some(found) = all.iter().find(|s| s.slug == parent) else {
-        errors.push(FieldError::new(
+        checks.require(
+            false,
             "parent",
             format!("no section has the slug {parent:?}"),
-        ));
+        );
         return Ok(None);
     };
     if let Some(this) = this {
         let mut cursor = Some(found.id);
         while let Some(id) = cursor {
             if id == this {
-                errors.push(FieldError::new(
-                    "parent",
-                    "a section cannot sit under itself",
-                ));
+                checks.require(false, "parent", "a section cannot sit under itself");
                 return Ok(None);
             }
             cursor = all.iter().find(|s| s.id == id).and_then(|s| s.parent_id);
@@ -78,16 +77,20 @@ pub async fn create_section(
 ) -> Result<SectionInfo> {
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), true);
-    check_text(&mut errors, "description", fields.description.as_deref());
-    let parent = resolve_parent(db, fields.parent.as_deref(), None, &mut errors).await?;
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, true);
+    checks.text("description", fields.description.as_deref(), MAX_TEXT);
+    let parent = resolve_parent(db, fields.parent.as_deref(), None, &mut checks).await?;
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = choose_slug(fields.slug.as_deref(), &name, &mut errors, |s| {
-        section_slug_taken(db, s, None)
-    })
+    let slug = free_slug(
+        fields.slug.as_deref(),
+        &name,
+        "untitled",
+        &mut checks,
+        |s| section_slug_taken(db, s, None),
+    )
     .await?;
-    finish(errors)?;
+    checks.finish()?;
     let now = time::now();
     let txn = db.begin().await?;
     let model = sections::ActiveModel {
@@ -101,7 +104,8 @@ pub async fn create_section(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(taken_by_another_write("slug"))?;
     audit::record(
         &txn,
         actor,
@@ -128,20 +132,20 @@ pub async fn update_section(
         .one(db)
         .await?
         .ok_or(Error::NotFound(Resource::Section))?;
-    let mut errors = Vec::new();
-    check_name(&mut errors, fields.name.as_deref(), false);
-    check_text(&mut errors, "description", fields.description.as_deref());
-    let parent = resolve_parent(db, fields.parent.as_deref(), Some(id), &mut errors).await?;
+    let mut checks = Checks::new();
+    checks.name("name", fields.name.as_deref(), MAX_NAME, false);
+    checks.text("description", fields.description.as_deref(), MAX_TEXT);
+    let parent = resolve_parent(db, fields.parent.as_deref(), Some(id), &mut checks).await?;
     let slug = match fields.slug.as_deref() {
         Some(given) => {
-            choose_slug(Some(given), &current.name, &mut errors, |s| {
+            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
                 section_slug_taken(db, s, Some(id))
             })
             .await?
         }
         None => None,
     };
-    finish(errors)?;
+    checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
@@ -160,7 +164,10 @@ pub async fn update_section(
         model.position = Set(position);
     }
     model.updated_at = Set(time::now());
-    let model = model.update(&txn).await?;
+    let model = model
+        .update(&txn)
+        .await
+        .map_err(taken_by_another_write("slug"))?;
     audit::record(&txn, actor, "update", "section", Some(id), "").await?;
     txn.commit().await?;
     Ok(section_info(model))
