@@ -262,7 +262,7 @@ async fn two_creates_of_one_slug_at_once_make_one_tag_and_one_field_error() {
         );
     }
     assert!(
-        answers.iter().any(|pair| *pair == [201, 409]),
+        answers.contains(&[201, 409]),
         "some pair raced past the check to the unique index: {answers:?}"
     );
 }
