@@ -24,5 +24,7 @@ do {
 } while (after);
 
 const unique = new Set(seen).size;
+const ok = seen.length === total && unique === total && total > 0;
 console.log(`graphql-request paging: ${seen.length} articles, ${unique} unique, totalCount ${total}`);
-process.exit(seen.length === total && unique === total && total > 0 ? 0 : 1);
+console.log(`graphql-request paging: ${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
+process.exit(ok ? 0 : 1);
