@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, FromArgMatches};
 
 /// How long others may keep public responses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,31 +18,12 @@ pub struct Freshness {
     pub stale_while_revalidate: Duration,
 }
 
-impl Default for Freshness {
-    fn default() -> Self {
-        Freshness {
-            max_age: Duration::from_secs(60),
-            shared_max_age: Duration::from_secs(300),
-            stale_while_revalidate: Duration::from_secs(60),
-        }
-    }
-}
-
 /// Settings of the response cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheConfig {
     /// Bytes the in-process store may hold; 0 switches it off.
     pub capacity_bytes: u64,
     pub freshness: Freshness,
-}
-
-impl Default for CacheConfig {
-    fn default() -> Self {
-        CacheConfig {
-            capacity_bytes: 32 * 1024 * 1024,
-            freshness: Freshness::default(),
-        }
-    }
 }
 
 /// A value that must not reach logs: `Debug` and `Display` print a placeholder.
@@ -167,20 +148,17 @@ pub struct HttpConfig {
 }
 
 impl Default for HttpConfig {
+    /// The defaults the command line declares, written once there, whatever
+    /// the environment says.
     fn default() -> Self {
-        HttpConfig {
-            cors_origins: CorsOrigins::Any,
-            request_timeout: Duration::from_secs(30),
-            body_limit_bytes: 1_048_576,
-            graphiql: true,
-            introspection: true,
-            jwt_secret: None,
-            access_token_ttl: Duration::from_secs(15 * 60),
-            public_reads: true,
-            auto_approve_comments: false,
-            comments_per_minute: 5,
-            cache: CacheConfig::default(),
-        }
+        let command = HttpArgs::augment_args(clap::Command::new("defaults"))
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        let matches = command
+            .try_get_matches_from(["defaults"])
+            .expect("the declared defaults parse");
+        let args =
+            HttpArgs::from_arg_matches(&matches).expect("the declared defaults are arguments");
+        args.config().expect("the declared defaults are valid")
     }
 }
 
@@ -285,6 +263,17 @@ fn parse_origins(raw: &str) -> Result<CorsOrigins, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_defaults_are_the_command_line_s_own() {
+        let defaults = HttpConfig::default();
+        assert_eq!(defaults.request_timeout, Duration::from_secs(30));
+        assert_eq!(
+            defaults.cache.freshness.shared_max_age,
+            Duration::from_secs(300)
+        );
+        assert!(defaults.public_reads && defaults.jwt_secret.is_none());
+    }
 
     #[test]
     fn secrets_do_not_print() {

@@ -2,9 +2,8 @@
 //! articles with credits and tags, and comment threads, written in batched
 //! multi-row inserts so a million articles take minutes, not hours.
 
-use std::io::Write;
-
 use chrono::{Duration, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
 };
@@ -77,7 +76,7 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedE
         })
         .collect();
     let newest = time::truncate(Utc::now() - Duration::minutes(5));
-    let mut progress = Progress::new("articles", scale.articles);
+    let progress = progress("articles", scale.articles);
     let mut n = 0;
     while n < scale.articles {
         let end = (n + BATCH as u64 / 4).min(scale.articles);
@@ -151,9 +150,9 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedE
             .await?;
         txn.commit().await?;
         n = end;
-        progress.at(n);
+        progress.set_position(n);
     }
-    progress.done();
+    progress.finish();
     comment_threads(db, scale, newest).await?;
     if db.get_database_backend() == DbBackend::Postgres {
         for table in ["articles", "comments"] {
@@ -214,7 +213,7 @@ async fn comment_threads(
     if scale.articles == 0 {
         return Ok(());
     }
-    let mut progress = Progress::new("comments", scale.comments);
+    let progress = progress("comments", scale.comments);
     let mut j = 0;
     while j < scale.comments {
         let end = (j + BATCH as u64).min(scale.comments);
@@ -246,43 +245,21 @@ async fn comment_threads(
             .collect();
         comments::Entity::insert_many(rows).exec(db).await?;
         j = end;
-        progress.at(j);
+        progress.set_position(j);
     }
-    progress.done();
+    progress.finish();
     Ok(())
 }
 
-/// A one-line progress bar on stderr.
-struct Progress {
-    what: &'static str,
-    total: u64,
-    shown: u64,
-}
-
-impl Progress {
-    fn new(what: &'static str, total: u64) -> Self {
-        Progress {
-            what,
-            total,
-            shown: u64::MAX,
-        }
+/// A progress bar on stderr, drawn only when stderr is a terminal: a log
+/// file gets nothing from it.
+fn progress(what: &'static str, total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix:>9} [{bar:25}] {pos}/{len} ({percent}%)")
+    {
+        bar.set_style(style.progress_chars("#>-"));
     }
-
-    fn at(&mut self, done: u64) {
-        let percent = (done * 100).checked_div(self.total).unwrap_or(100);
-        if percent != self.shown {
-            self.shown = percent;
-            let bar = "#".repeat((percent / 4) as usize);
-            eprint!(
-                "\r{:>9} [{bar:<25}] {done}/{} ({percent}%)",
-                self.what, self.total
-            );
-            let _ = std::io::stderr().flush();
-        }
-    }
-
-    fn done(&mut self) {
-        self.at(self.total);
-        eprintln!();
-    }
+    bar.set_prefix(what);
+    bar
 }
