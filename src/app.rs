@@ -41,22 +41,14 @@ impl AppState {
 
     /// The same, reading the time from `clock`.
     pub fn with_clock(db: DatabaseConnection, http: &HttpConfig, clock: Arc<dyn Clock>) -> Self {
-        let desk = Newsdesk::new(
-            db,
-            domain::Settings {
-                public_reads: http.public_reads,
-                comments: CommentPolicy {
-                    auto_approve: http.auto_approve_comments,
-                    per_minute: http.comments_per_minute,
-                },
-                clock,
-            },
-        );
+        let desk = Newsdesk::new(db, domain_settings(http, clock));
         // Without a configured secret, logins last as long as this process.
-        let jwt_secret = http
-            .jwt_secret
-            .clone()
-            .unwrap_or_else(|| Secret::new(SecretToken::generate("jwt_").expose()));
+        let jwt_secret = http.jwt_secret.clone().unwrap_or_else(|| {
+            tracing::warn!(
+                "NEWSDESK_JWT_SECRET is not set: editor logins will not survive a restart"
+            );
+            Secret::new(SecretToken::generate("jwt_").expose())
+        });
         AppState {
             auth: Arc::new(Auth::new(
                 desk.clone(),
@@ -76,6 +68,18 @@ impl AppState {
             self.cache.views_flushed();
         }
         Ok(())
+    }
+}
+
+/// The domain's settings, from the configuration.
+pub fn domain_settings(http: &HttpConfig, clock: Arc<dyn Clock>) -> domain::Settings {
+    domain::Settings {
+        public_reads: http.public_reads,
+        comments: CommentPolicy {
+            auto_approve: http.auto_approve_comments,
+            per_minute: http.comments_per_minute,
+        },
+        clock,
     }
 }
 

@@ -208,12 +208,7 @@ impl HttpArgs {
                         message: "must be at least 32 characters".into(),
                     });
                 }
-                None => {
-                    tracing::warn!(
-                        "NEWSDESK_JWT_SECRET is not set: editor logins will not survive a restart"
-                    );
-                    None
-                }
+                None => None,
             },
             access_token_ttl: Duration::from_secs(self.access_token_minutes * 60),
             public_reads: self.public_reads,

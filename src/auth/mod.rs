@@ -90,6 +90,7 @@ pub fn client_key(actor: &Actor, ip: ClientIp) -> String {
     match actor {
         Actor::Partner { token_id, .. } => format!("token:{token_id}"),
         Actor::Editor { user_id, .. } => format!("user:{user_id}"),
+        Actor::Operator => "operator".to_owned(),
         Actor::Anonymous => format!(
             "ip:{}",
             ip.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())

@@ -1,6 +1,9 @@
 //! Editor accounts, partner API tokens and refresh tokens: creating them,
 //! checking them, revoking them.
 
+use super::audit::{self, AuditAction, Audited};
+use super::newsdesk::Newsdesk;
+use sea_orm::TransactionTrait;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -73,8 +76,10 @@ pub fn valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Creates an editor account.
-pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User> {
+/// Creates an editor account; admins only, recorded in the audit log.
+pub async fn create_user(desk: &Newsdesk, actor: &Actor, new: NewUser) -> Result<User> {
+    actor.require(Scope::Admin)?;
+    let db = desk.db();
     let email = new.email.trim().to_lowercase();
     let name = new.name.trim().to_owned();
     let checks = [
@@ -95,6 +100,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User
         .await
         .map_err(|e| Error::Internal(format!("hashing a password failed: {e}")))?;
     let now = time::now();
+    let txn = db.begin().await?;
     let model = users::ActiveModel {
         email: Set(email),
         name: Set(name),
@@ -104,7 +110,7 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
@@ -112,6 +118,16 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser) -> Result<User
         }
         _ => Error::from(e),
     })?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Create,
+        Audited::User,
+        Some(model.id),
+        model.email.clone(),
+    )
+    .await?;
+    txn.commit().await?;
     user_from(model)
 }
 
@@ -219,8 +235,15 @@ pub struct TokenInfo {
     pub request_count: i64,
 }
 
-/// Creates a token and returns its secret, which is not stored and cannot be shown again.
-pub async fn create_token(db: &impl ConnectionTrait, new: NewToken) -> Result<(i64, SecretToken)> {
+/// Creates a token and returns its secret, which is not stored and cannot be
+/// shown again; admins only, recorded in the audit log.
+pub async fn create_token(
+    desk: &Newsdesk,
+    actor: &Actor,
+    new: NewToken,
+) -> Result<(i64, SecretToken)> {
+    actor.require(Scope::Admin)?;
+    let db = desk.db();
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(Error::invalid("name", "must be 1 to 80 characters"));
@@ -232,6 +255,7 @@ pub async fn create_token(db: &impl ConnectionTrait, new: NewToken) -> Result<(i
         ));
     }
     let secret = SecretToken::generate(API_TOKEN_PREFIX);
+    let txn = db.begin().await?;
     let model = api_tokens::ActiveModel {
         name: Set(name),
         token_hash: Set(secret.hash()),
@@ -242,12 +266,25 @@ pub async fn create_token(db: &impl ConnectionTrait, new: NewToken) -> Result<(i
         request_count: Set(0),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Create,
+        Audited::Token,
+        Some(model.id),
+        model.name.clone(),
+    )
+    .await?;
+    txn.commit().await?;
     Ok((model.id, secret))
 }
 
-pub async fn list_tokens(db: &impl ConnectionTrait) -> Result<Vec<TokenInfo>> {
+/// Every token, oldest first; admins only.
+pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo>> {
+    actor.require(Scope::Admin)?;
+    let db = desk.db();
     let all = api_tokens::Entity::find()
         .order_by_asc(api_tokens::Column::Id)
         .all(db)
@@ -267,17 +304,30 @@ pub async fn list_tokens(db: &impl ConnectionTrait) -> Result<Vec<TokenInfo>> {
         .collect())
 }
 
-/// Revokes a token; the next request that presents it is refused.
-pub async fn revoke_token(db: &impl ConnectionTrait, id: i64) -> Result<()> {
+/// Revokes a token; the next request that presents it is refused. Admins
+/// only, recorded in the audit log.
+pub async fn revoke_token(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Scope::Admin)?;
+    let txn = desk.db().begin().await?;
     let result = api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(time::now()))
         .filter(api_tokens::Column::Id.eq(id))
         .filter(api_tokens::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(Error::NotFound(Resource::Token));
     }
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Revoke,
+        Audited::Token,
+        Some(id),
+        "",
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -101,6 +101,9 @@ pub enum Actor {
         email: String,
         role: Role,
     },
+    /// Someone at the server's own command line, who can already reach the
+    /// database: holds every scope, and is named in the audit log.
+    Operator,
 }
 
 impl Actor {
@@ -118,6 +121,7 @@ impl Actor {
             Actor::Editor {
                 role: Role::Editor, ..
             } => scope != Scope::Admin,
+            Actor::Operator => true,
         }
     }
 
@@ -143,6 +147,7 @@ impl fmt::Display for Actor {
             Actor::Anonymous => f.write_str("anonymous"),
             Actor::Partner { token_id, name, .. } => write!(f, "token:{token_id} {name}"),
             Actor::Editor { user_id, email, .. } => write!(f, "user:{user_id} {email}"),
+            Actor::Operator => f.write_str("operator"),
         }
     }
 }

@@ -12,19 +12,135 @@ use serde::Serialize;
 use super::actor::{Actor, Scope};
 use super::page::Limit;
 use super::time;
+use super::visibility::{ArticleStatus, CommentStatus};
 use crate::db::entities::audit_log;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What a caller needs for these commands.
 pub const SCOPE: Scope = Scope::Admin;
+
+/// What a write did. Stored as text: the names below, or the status an
+/// article moved to or a comment was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Create,
+    Update,
+    Delete,
+    SetRelatedLinks,
+    /// A reader's comment came in; the detail says in which status.
+    Submit,
+    Revoke,
+    /// A whole newsroom was written at once, by the seed commands.
+    Seed,
+    /// An article moved to this status.
+    Moved(ArticleStatus),
+    /// A moderator gave a comment this status.
+    Moderated(CommentStatus),
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+            AuditAction::SetRelatedLinks => "set_related_links",
+            AuditAction::Submit => "submit",
+            AuditAction::Revoke => "revoke",
+            AuditAction::Seed => "seed",
+            AuditAction::Moved(status) => status.as_str(),
+            AuditAction::Moderated(status) => status.as_str(),
+        }
+    }
+
+    fn stored(raw: &str) -> Result<AuditAction> {
+        use AuditAction::*;
+        let plain = [
+            Create,
+            Update,
+            Delete,
+            SetRelatedLinks,
+            Submit,
+            Revoke,
+            Seed,
+        ];
+        plain
+            .into_iter()
+            .chain(ArticleStatus::ALL.map(Moved))
+            .chain(CommentStatus::ALL.map(Moderated))
+            .find(|a| a.as_str() == raw)
+            .ok_or_else(|| Error::Internal(format!("unknown stored audit action {raw:?}")))
+    }
+}
+
+/// What kind of record a write touched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audited {
+    Article,
+    Comment,
+    Section,
+    Author,
+    Tag,
+    User,
+    Token,
+    Newsroom,
+}
+
+impl Audited {
+    const ALL: [Audited; 8] = [
+        Audited::Article,
+        Audited::Comment,
+        Audited::Section,
+        Audited::Author,
+        Audited::Tag,
+        Audited::User,
+        Audited::Token,
+        Audited::Newsroom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audited::Article => "article",
+            Audited::Comment => "comment",
+            Audited::Section => "section",
+            Audited::Author => "author",
+            Audited::Tag => "tag",
+            Audited::User => "user",
+            Audited::Token => "token",
+            Audited::Newsroom => "newsroom",
+        }
+    }
+
+    fn stored(raw: &str) -> Result<Audited> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+            .ok_or_else(|| Error::Internal(format!("unknown stored audited resource {raw:?}")))
+    }
+
+    /// Sections, authors and tags: what every response names.
+    pub fn is_taxonomy(self) -> bool {
+        matches!(self, Audited::Section | Audited::Author | Audited::Tag)
+    }
+}
+
+fn as_text<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
+}
 
 /// One recorded write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub id: i64,
     pub actor: String,
-    pub action: String,
-    pub resource: String,
+    #[serde(skip)]
+    pub action: AuditAction,
+    #[serde(skip)]
+    pub resource: Audited,
+    #[serde(rename = "action", serialize_with = "as_text")]
+    action_name: &'static str,
+    #[serde(rename = "resource", serialize_with = "as_text")]
+    resource_name: &'static str,
     pub resource_id: Option<i64>,
     pub detail: String,
     pub at: DateTime<Utc>,
@@ -34,15 +150,15 @@ pub struct AuditEntry {
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    action: &str,
-    resource: &str,
+    action: AuditAction,
+    resource: Audited,
     resource_id: Option<i64>,
     detail: impl Into<String>,
 ) -> Result<()> {
     audit_log::ActiveModel {
         actor: Set(actor.to_string()),
-        action: Set(action.to_owned()),
-        resource: Set(resource.to_owned()),
+        action: Set(action.as_str().to_owned()),
+        resource: Set(resource.as_str().to_owned()),
         resource_id: Set(resource_id),
         detail: Set(detail.into()),
         created_at: Set(time::now()),
@@ -63,7 +179,7 @@ pub async fn recent(desk: &Newsdesk, actor: &Actor, limit: Limit) -> Result<Vec<
         .limit(limit.get())
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(AuditEntry::from).collect())
+    rows.into_iter().map(AuditEntry::try_from).collect()
 }
 
 /// Entries written after entry `after`, oldest first, at most `limit` of
@@ -75,7 +191,7 @@ pub async fn since(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(AuditEntry::from).collect())
+    rows.into_iter().map(AuditEntry::try_from).collect()
 }
 
 /// The id of the newest entry, 0 when there is none.
@@ -87,16 +203,22 @@ pub async fn latest_id(db: &impl ConnectionTrait) -> Result<i64> {
     Ok(newest.map_or(0, |r| r.id))
 }
 
-impl From<audit_log::Model> for AuditEntry {
-    fn from(r: audit_log::Model) -> Self {
-        AuditEntry {
+impl TryFrom<audit_log::Model> for AuditEntry {
+    type Error = Error;
+
+    fn try_from(r: audit_log::Model) -> Result<Self> {
+        let action = AuditAction::stored(&r.action)?;
+        let resource = Audited::stored(&r.resource)?;
+        Ok(AuditEntry {
             id: r.id,
             actor: r.actor,
-            action: r.action,
-            resource: r.resource,
+            action,
+            resource,
+            action_name: action.as_str(),
+            resource_name: resource.as_str(),
             resource_id: r.resource_id,
             detail: r.detail,
             at: r.created_at,
-        }
+        })
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry, Audited};
 use super::cache_tags::CacheTag;
 use super::newsdesk::Newsdesk;
 use super::{comments, visibility};
@@ -14,7 +14,11 @@ use crate::error::Result;
 
 /// Article actions that cannot change what the public sees while the article
 /// is neither published nor scheduled.
-const EDITS: [&str; 3] = ["create", "update", "set_related_links"];
+const EDITS: [AuditAction; 3] = [
+    AuditAction::Create,
+    AuditAction::Update,
+    AuditAction::SetRelatedLinks,
+];
 
 /// One stretch of the change feed.
 #[derive(Debug, Default)]
@@ -27,6 +31,9 @@ pub struct Changes {
     pub retired: Vec<CacheTag>,
     /// Whether any wrote an article, which may have moved the schedule.
     pub touched_articles: bool,
+    /// Whether a whole newsroom was written at once (by a seed command):
+    /// every response is retired.
+    pub everything: bool,
 }
 
 impl Newsdesk {
@@ -46,6 +53,7 @@ impl Newsdesk {
         Ok(Changes {
             last: Some(last),
             writes: entries.len(),
+            everything: entries.iter().any(|e| e.resource == Audited::Newsroom),
             retired,
             touched_articles,
         })
@@ -60,27 +68,24 @@ impl Newsdesk {
     async fn retired_by(&self, entries: &[AuditEntry]) -> Result<(Vec<CacheTag>, bool)> {
         let db = self.db();
         let mut tags = Vec::new();
-        let articles = ids(entries, "article", |_| true);
+        let articles = ids(entries, Audited::Article, |_| true);
         tags.extend(articles.iter().map(|&id| CacheTag::Article(id)));
-        let edited = ids(entries, "article", |e| EDITS.contains(&e.action.as_str()));
+        let edited = ids(entries, Audited::Article, |e| EDITS.contains(&e.action));
         let moved =
             articles.len() > edited.len() || !visibility::live_among(db, &edited).await?.is_empty();
         if moved {
             tags.push(CacheTag::Articles);
         }
         // A comment held for moderation or caught as spam changes nothing public.
-        let comments = ids(entries, "comment", |e| {
-            e.action != "submit" || e.detail == visibility::PUBLIC_COMMENT_STATUS
+        let comments = ids(entries, Audited::Comment, |e| {
+            e.action != AuditAction::Submit || e.detail == visibility::PUBLIC_COMMENT_STATUS
         });
         if !comments.is_empty() {
             tags.push(CacheTag::Comments);
             let on = comments::articles_of(db, &comments).await?;
             tags.extend(on.into_iter().map(CacheTag::Article));
         }
-        if entries
-            .iter()
-            .any(|e| ["section", "author", "tag"].contains(&e.resource.as_str()))
-        {
+        if entries.iter().any(|e| e.resource.is_taxonomy()) {
             tags.push(CacheTag::Taxonomy);
         }
         Ok((tags, !articles.is_empty()))
@@ -88,7 +93,7 @@ impl Newsdesk {
 }
 
 /// The ids of `resource` records that entries matching `keep` wrote.
-fn ids(entries: &[AuditEntry], resource: &str, keep: impl Fn(&AuditEntry) -> bool) -> Vec<i64> {
+fn ids(entries: &[AuditEntry], resource: Audited, keep: impl Fn(&AuditEntry) -> bool) -> Vec<i64> {
     entries
         .iter()
         .filter(|e| e.resource == resource && keep(e))

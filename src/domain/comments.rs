@@ -1,6 +1,7 @@
 //! Reader comments as the public sees them: approved threads, oldest first.
 
 use crate::domain::Newsdesk;
+use crate::domain::audit::{self, AuditAction, Audited};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -16,7 +17,7 @@ use super::batch::dedup;
 use super::ids::Slug;
 use super::page::{Cursor, CursorKind, Page, PageRequest};
 use super::replies::{self, Replies};
-use super::visibility::PUBLIC_COMMENT_STATUS;
+use super::visibility::{CommentStatus, PUBLIC_COMMENT_STATUS};
 use crate::db::entities::comments;
 use crate::error::Result;
 
@@ -253,7 +254,7 @@ pub struct CommentInput {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubmittedComment {
     pub id: i64,
-    pub status: &'static str,
+    pub status: CommentStatus,
 }
 
 /// Links a comment may carry before it counts as spam.
@@ -325,11 +326,11 @@ pub async fn submit_comment(
         || count_links(&body) > MAX_LINKS;
     let trusted = matches!(actor, Actor::Editor { .. }) || actor.has(Scope::CommentsModerate);
     let status = if spam {
-        "spam"
+        CommentStatus::Spam
     } else if policy.auto_approve || trusted {
-        PUBLIC_COMMENT_STATUS
+        CommentStatus::Approved
     } else {
-        "pending"
+        CommentStatus::Pending
     };
     let txn = db.begin().await?;
     let id = super::editing::create_comment(
@@ -348,14 +349,21 @@ pub async fn submit_comment(
         },
     )
     .await?;
-    super::audit::record(&txn, actor, "submit", "comment", Some(id), status).await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Submit,
+        Audited::Comment,
+        Some(id),
+        status.as_str(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(SubmittedComment {
         id,
-        status: if status == PUBLIC_COMMENT_STATUS {
-            PUBLIC_COMMENT_STATUS
-        } else {
-            "pending"
+        status: match status {
+            CommentStatus::Approved => CommentStatus::Approved,
+            _ => CommentStatus::Pending,
         },
     })
 }

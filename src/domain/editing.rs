@@ -11,7 +11,7 @@ use super::articles::FeaturedImage;
 use super::ids::Slug;
 use super::markdown;
 use super::time;
-use super::visibility::ArticleStatus;
+use super::visibility::{ArticleStatus, CommentStatus};
 use crate::db::entities::{
     article_authors, article_tags, articles, authors, comments, related_links, sections, tags,
 };
@@ -73,7 +73,7 @@ pub struct NewComment {
     pub author_name: String,
     pub author_email: String,
     pub body: String,
-    pub status: &'static str,
+    pub status: CommentStatus,
     pub created_at: DateTime<Utc>,
     pub ip_hash: Option<String>,
 }
@@ -267,7 +267,7 @@ pub async fn create_comment(db: &impl ConnectionTrait, new: NewComment) -> Resul
         author_name: Set(new.author_name),
         author_email: Set(new.author_email),
         body: Set(new.body),
-        status: Set(new.status.to_owned()),
+        status: Set(new.status.as_str().to_owned()),
         created_at: Set(time::truncate(new.created_at)),
         ip_hash: Set(new.ip_hash),
         ..Default::default()

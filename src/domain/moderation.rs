@@ -10,8 +10,9 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::actor::{Actor, Scope};
-use super::audit;
+use super::audit::{self, AuditAction, Audited};
 use super::page::Limit;
+use super::visibility::CommentStatus;
 use crate::db::entities::{articles, comments};
 use crate::error::{Error, Resource, Result};
 
@@ -27,7 +28,7 @@ pub struct ModeratedComment {
     pub author_name: String,
     pub author_email: String,
     pub body: String,
-    pub status: String,
+    pub status: CommentStatus,
     pub created_at: DateTime<Utc>,
 }
 
@@ -41,34 +42,26 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn status(self) -> &'static str {
+    fn status(self) -> CommentStatus {
         match self {
-            Decision::Approve => "approved",
-            Decision::Spam => "spam",
-            Decision::Delete => "deleted",
+            Decision::Approve => CommentStatus::Approved,
+            Decision::Spam => CommentStatus::Spam,
+            Decision::Delete => CommentStatus::Deleted,
         }
     }
-}
-
-/// Statuses a moderator can list.
-pub fn parse_status(raw: &str) -> Result<&'static str> {
-    ["pending", "approved", "spam", "deleted"]
-        .into_iter()
-        .find(|s| *s == raw)
-        .ok_or_else(|| Error::invalid("status", "must be pending, approved, spam or deleted"))
 }
 
 /// Comments in a status, oldest first: by default the queue waiting for review.
 pub async fn queue(
     desk: &Newsdesk,
     actor: &Actor,
-    status: &str,
+    status: CommentStatus,
     limit: Limit,
 ) -> Result<Vec<ModeratedComment>> {
     let db = desk.db();
     actor.require(SCOPE)?;
     let rows = comments::Entity::find()
-        .filter(comments::Column::Status.eq(status))
+        .filter(comments::Column::Status.eq(status.as_str()))
         .order_by_asc(comments::Column::CreatedAt)
         .order_by_asc(comments::Column::Id)
         .limit(limit.get())
@@ -92,19 +85,21 @@ impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
             .into_iter()
             .map(|a| (a.id, a.slug))
             .collect();
-        Ok(found
+        found
             .into_iter()
-            .map(|c| ModeratedComment {
-                article: slugs.get(&c.article_id).cloned().unwrap_or_default(),
-                id: c.id,
-                parent_id: c.parent_id,
-                author_name: c.author_name,
-                author_email: c.author_email,
-                body: c.body,
-                status: c.status,
-                created_at: c.created_at,
+            .map(|c| {
+                Ok(ModeratedComment {
+                    article: slugs.get(&c.article_id).cloned().unwrap_or_default(),
+                    status: CommentStatus::stored(&c.status)?,
+                    id: c.id,
+                    parent_id: c.parent_id,
+                    author_name: c.author_name,
+                    author_email: c.author_email,
+                    body: c.body,
+                    created_at: c.created_at,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -123,9 +118,17 @@ pub async fn decide(
         .await?
         .ok_or(Error::NotFound(Resource::Comment))?;
     let mut model = comment.into_active_model();
-    model.status = Set(decision.status().to_owned());
+    model.status = Set(decision.status().as_str().to_owned());
     model.update(&txn).await?;
-    audit::record(&txn, actor, decision.status(), "comment", Some(id), "").await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Moderated(decision.status()),
+        Audited::Comment,
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await?;
     let mut decided = comments::Entity::find()
         .filter(comments::Column::Id.eq(id))

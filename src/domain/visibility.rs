@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::db::entities::articles;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The life cycle of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,13 +20,66 @@ pub enum ArticleStatus {
 }
 
 impl ArticleStatus {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [ArticleStatus; 4] = [
+        ArticleStatus::Draft,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Archived,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             ArticleStatus::Draft => "draft",
             ArticleStatus::Scheduled => "scheduled",
             ArticleStatus::Published => "published",
             ArticleStatus::Archived => "archived",
         }
+    }
+}
+
+/// Where a reader's comment stands. Stored as its lowercase name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Waiting for a moderator.
+    Pending,
+    Approved,
+    Spam,
+    /// Removed by a moderator: kept for the record, shown to no reader.
+    Deleted,
+}
+
+impl CommentStatus {
+    pub const ALL: [CommentStatus; 4] = [
+        CommentStatus::Pending,
+        CommentStatus::Approved,
+        CommentStatus::Spam,
+        CommentStatus::Deleted,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Deleted => "deleted",
+        }
+    }
+
+    /// Reads a status named in `field`; anything else is an error naming it.
+    pub fn parse(field: &str, raw: &str) -> Result<CommentStatus> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| Error::invalid(field, "must be pending, approved, spam or deleted"))
+    }
+
+    /// A stored status; one this code never writes is a fault, not input.
+    pub fn stored(raw: &str) -> Result<CommentStatus> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| Error::Internal(format!("unknown stored comment status {raw:?}")))
     }
 }
 
@@ -46,7 +99,7 @@ pub fn public_articles(table: impl IntoIden, now: DateTime<Utc>) -> Condition {
 }
 
 /// The status of a comment the public may read.
-pub const PUBLIC_COMMENT_STATUS: &str = "approved";
+pub const PUBLIC_COMMENT_STATUS: &str = CommentStatus::Approved.as_str();
 
 /// When the next article waiting for its publication time becomes public, if
 /// one is waiting: the moment cached lists stop being true.

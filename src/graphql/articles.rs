@@ -1,8 +1,8 @@
-//! `Article`, its connection, and the article queries: `articles`, `article`, `popular`.
+//! `Article`: a published article and everything a page reads of it.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::blocks::Block;
@@ -16,13 +16,10 @@ use super::node::{Kind, global_id};
 use super::related_links::RelatedLink;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
-use crate::domain::articles::{ArticleBody, ArticleFilter, ArticleRow, ListArticles};
-use crate::domain::ids::Slug;
+use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::markdown;
-use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, Page, PageRequest};
-use crate::domain::popular::Window;
+use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
 use crate::domain::related_links;
-use crate::error::Resource;
 
 /// A published article.
 pub struct Article(pub ArticleRow);
@@ -230,185 +227,5 @@ impl Article {
                 .gql()?;
         let threads = ctx.shown(ctx.reader()?.threads(self.0.id, &page).await.gql()?);
         Ok(CommentConnection(threads))
-    }
-}
-
-/// Relay's page information. Only forward paging (`first`/`after`) is offered.
-#[derive(SimpleObject)]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub has_previous_page: bool,
-    pub start_cursor: Option<String>,
-    pub end_cursor: Option<String>,
-}
-
-impl PageInfo {
-    pub fn of<T>(page: &Page<T>, cursor: impl Fn(&T) -> String) -> PageInfo {
-        PageInfo {
-            has_next_page: page.has_more(),
-            has_previous_page: false,
-            start_cursor: page.items.first().map(&cursor),
-            end_cursor: page.items.last().map(&cursor),
-        }
-    }
-}
-
-/// An article and where a list resumes after it.
-#[derive(SimpleObject)]
-pub struct ArticleEdge {
-    pub cursor: String,
-    pub node: Article,
-}
-
-/// A page of published articles, newest first.
-pub struct ArticleConnection {
-    pub page: Page<ArticleRow>,
-    /// What the list holds, for `totalCount`.
-    pub filter: ArticleFilter,
-}
-
-impl ArticleConnection {
-    /// A page of the published articles `filter` holds.
-    pub async fn load(
-        ctx: &Context<'_>,
-        filter: ArticleFilter,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
-        let page =
-            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
-                .gql()?;
-        let page = ctx.shown(ctx.reader()?.article_rows(&filter, &page).await.gql()?);
-        Ok(ArticleConnection { page, filter })
-    }
-}
-
-#[Object]
-impl ArticleConnection {
-    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleEdge>> {
-        prefetch(ctx, &self.page.items, ctx.look_ahead().field("node")).await?;
-        Ok(self
-            .page
-            .items
-            .iter()
-            .map(|row| ArticleEdge {
-                cursor: row.cursor().encode(),
-                node: Article(row.clone()),
-            })
-            .collect())
-    }
-
-    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Article>> {
-        prefetch(ctx, &self.page.items, ctx.look_ahead()).await?;
-        Ok(self.page.items.iter().cloned().map(Article).collect())
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, |row| row.cursor().encode())
-    }
-
-    /// All articles in the list, over every page. Counted only when asked.
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let n = ctx.shown(ctx.reader()?.count_articles(&self.filter).await.gql()?);
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
-    }
-}
-
-/// How far back "popular" looks. Views are counted per UTC day.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum PopularWindow {
-    /// Today and yesterday.
-    Last24Hours,
-    Last7Days,
-    Last30Days,
-}
-
-impl From<PopularWindow> for Window {
-    fn from(w: PopularWindow) -> Self {
-        match w {
-            PopularWindow::Last24Hours => Window::Day,
-            PopularWindow::Last7Days => Window::Week,
-            PopularWindow::Last30Days => Window::Month,
-        }
-    }
-}
-
-/// A popular article and its views in the window.
-#[derive(SimpleObject)]
-pub struct PopularArticle {
-    pub article: Article,
-    pub views: i64,
-}
-
-#[derive(Default)]
-pub struct ArticleQuery;
-
-#[Object]
-impl ArticleQuery {
-    /// Published articles, newest first. `section` includes its subsections.
-    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
-    async fn articles(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        section: Option<String>,
-        tag: Option<String>,
-        author: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
-        let query = ListArticles::from_input(
-            section.as_deref(),
-            tag.as_deref(),
-            author.as_deref(),
-            PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref()),
-        )
-        .gql()?;
-        let page = ctx.shown(
-            ctx.reader()?
-                .article_rows(&query.filter, &query.page)
-                .await
-                .gql()?,
-        );
-        Ok(ArticleConnection {
-            page,
-            filter: query.filter,
-        })
-    }
-
-    /// One published article; null with a NOT_FOUND error when there is none.
-    async fn article(
-        &self,
-        ctx: &Context<'_>,
-        slug: String,
-    ) -> async_graphql::Result<Option<Article>> {
-        let slug = Slug::parse_address(&slug, Resource::Article).gql()?;
-        let row = ctx.shown(ctx.reader()?.article_row(&slug).await.gql()?);
-        Ok(Some(Article(row)))
-    }
-
-    /// The most viewed published articles in the window.
-    #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
-    async fn popular(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default_with = "PopularWindow::Last7Days")] window: PopularWindow,
-        first: Option<i32>,
-    ) -> async_graphql::Result<Vec<PopularArticle>> {
-        let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let ranked = ctx.shown(
-            ctx.reader()?
-                .popular_rows(window.into(), limit)
-                .await
-                .gql()?,
-        );
-        let rows: Vec<ArticleRow> = ranked.iter().map(|(row, _)| row.clone()).collect();
-        prefetch(ctx, &rows, ctx.look_ahead().field("article")).await?;
-        Ok(ranked
-            .into_iter()
-            .map(|(row, views)| PopularArticle {
-                article: Article(row),
-                views,
-            })
-            .collect())
     }
 }

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::articles::{PageInfo, list_complexity};
+use super::article_list::PageInfo;
+use super::articles::list_complexity;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::node::{Kind, global_id};

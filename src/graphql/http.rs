@@ -1,29 +1,23 @@
 //! GraphQL over HTTP (the GraphQL Foundation's spec): POST with JSON, GET for
 //! cacheable reads, `application/graphql-response+json` when the client
-//! accepts it, and the status codes that go with each media type.
+//! accepts it, and the status codes that go with each media type. This
+//! reads requests; `execution` runs them and writes the answers.
 
-use async_graphql::parser::parse_query;
-use async_graphql::parser::types::OperationType;
-use async_graphql::{ErrorExtensionValues, ServerError, Value, Variables};
+use async_graphql::Variables;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::GraphqlState;
-use super::context::{ReadAccess, TagCollector};
-use super::error::{code, to_graphql};
-use super::limits;
-use super::loaders::DomainLoader;
+use super::error::code;
+use super::execution::{execute, rejected_status, request_error};
 use super::media::{MediaType, negotiate};
 use super::persisted::PersistedQueryError;
-use super::response_order::in_query_order;
 use crate::auth::{AuthOutcome, ClientIp};
-use crate::error::Error;
-use crate::http::problem::{headers_of, status_of};
 
 /// The path of the endpoint.
 pub const PATH: &str = "/graphql";
@@ -41,15 +35,11 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// Who a request counts against for per-client limits: its token or account,
-/// else its address.
-pub struct ClientKey(pub String);
-
 /// A GraphQL-over-HTTP request, from either method.
-struct GraphqlRequest {
-    query: String,
-    variables: Variables,
-    operation_name: Option<String>,
+pub(super) struct GraphqlRequest {
+    pub(super) query: String,
+    pub(super) variables: Variables,
+    pub(super) operation_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,48 +58,6 @@ struct PostBody {
     variables: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
     extensions: Option<serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Value>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [ServerError],
-}
-
-fn error_with_code(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
-}
-
-/// A response that carries only errors: the request never reached execution.
-fn request_error(
-    status: StatusCode,
-    media: MediaType,
-    message: impl Into<String>,
-    code: &str,
-) -> Response {
-    let errors = [error_with_code(message, code)];
-    respond(status, media, None, &errors)
-}
-
-fn respond(
-    status: StatusCode,
-    media: MediaType,
-    data: Option<&Value>,
-    errors: &[ServerError],
-) -> Response {
-    match serde_json::to_vec(&Body { data, errors }) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "a GraphQL response did not serialize");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
@@ -331,159 +279,6 @@ fn not_acceptable() -> Response {
         "accept application/graphql-response+json or application/json",
         code::BAD_REQUEST,
     )
-}
-
-/// The status of a response whose errors stopped it before execution: 400 for
-/// the new media type, 200 for legacy JSON clients, as the spec says.
-fn rejected_status(media: MediaType) -> StatusCode {
-    match media {
-        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
-        MediaType::Json => StatusCode::OK,
-    }
-}
-
-/// A request refused before execution because of who sent it: the status
-/// and headers a REST problem would have, the body a GraphQL error.
-fn refused(media: MediaType, error: &Error) -> Response {
-    let gql = to_graphql(error);
-    let mut server_error = ServerError::new(gql.message, None);
-    server_error.extensions = gql.extensions;
-    let mut response = respond(status_of(error), media, None, &[server_error]);
-    for (name, value) in headers_of(error) {
-        response.headers_mut().insert(name, value);
-    }
-    response
-}
-
-async fn execute(
-    state: &GraphqlState,
-    (auth, ip): (AuthOutcome, ClientIp),
-    media: MediaType,
-    request: GraphqlRequest,
-    via_get: bool,
-) -> Response {
-    let actor = match auth {
-        Ok(authenticated) => authenticated.actor,
-        Err(rejection) => return refused(media, &rejection.into_error()),
-    };
-    let client_key = crate::auth::client_key(&actor, ip);
-    let document = match parse_query(&request.query) {
-        Ok(document) => document,
-        Err(e) => {
-            return request_error(
-                rejected_status(media),
-                media,
-                e.to_string(),
-                code::GRAPHQL_PARSE_FAILED,
-            );
-        }
-    };
-    let operation = document
-        .operations
-        .iter()
-        .find(|(name, _)| match &request.operation_name {
-            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-            None => true,
-        })
-        .map(|(_, op)| op.node.ty);
-    if via_get
-        && matches!(
-            operation,
-            Some(OperationType::Mutation | OperationType::Subscription)
-        )
-    {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            media,
-            "only queries may be sent by GET; send mutations by POST",
-            code::METHOD_NOT_ALLOWED,
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-    if let Err(message) = limits::check(&document, request.operation_name.as_deref()) {
-        return request_error(
-            rejected_status(media),
-            media,
-            message,
-            code::QUERY_TOO_COMPLEX,
-        );
-    }
-    // Whether the caller may read is the domain's call. A query is all
-    // reads, so a refusal refuses it whole; a mutation may still write, and
-    // only the fields that read back what it wrote are refused.
-    let shown = TagCollector::default();
-    let access = match state.desk.reader(&actor) {
-        Ok(reader) => ReadAccess::Granted {
-            loader: DomainLoader::for_request(reader.clone(), shown.clone()),
-            reader,
-        },
-        Err(error) if matches!(operation, Some(OperationType::Query)) => {
-            return refused(media, &error);
-        }
-        Err(error) => ReadAccess::Refused(error),
-    };
-    let mut gql = async_graphql::Request::new(request.query)
-        .variables(request.variables)
-        .data(state.desk.clone())
-        .data(ClientKey(client_key))
-        .data(actor)
-        .data(shown.clone())
-        .data(access);
-    if let Some(name) = request.operation_name.clone() {
-        gql = gql.operation_name(name);
-    }
-    let response = state.schema.execute(gql).await;
-
-    let uncoded = |e: &ServerError| {
-        e.extensions
-            .as_ref()
-            .is_none_or(|x| x.get("code").is_none())
-    };
-    let never_ran = !response.errors.is_empty()
-        && response.data == Value::Null
-        && response.errors.iter().all(uncoded);
-    let mut errors = response.errors;
-    for error in errors.iter_mut().filter(|e| uncoded(e)) {
-        let code = if never_ran {
-            if is_limit_message(&error.message) {
-                code::QUERY_TOO_COMPLEX
-            } else {
-                code::GRAPHQL_VALIDATION_FAILED
-            }
-        } else {
-            code::BAD_USER_INPUT
-        };
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
-    if never_ran {
-        return respond(rejected_status(media), media, None, &errors);
-    }
-    let data = in_query_order(response.data, &document, request.operation_name.as_deref());
-    let cacheable = errors.is_empty() && matches!(operation, Some(OperationType::Query));
-    let mut response = respond(StatusCode::OK, media, Some(&data), &errors);
-    if cacheable {
-        response.extensions_mut().insert(shown.tags());
-    }
-    response
-}
-
-/// The schema's own depth and complexity checks speak in these words.
-fn is_limit_message(message: &str) -> bool {
-    let message = message.to_ascii_lowercase();
-    [
-        "too complex",
-        "too deep",
-        "nested too deep",
-        "too many directives",
-    ]
-    .iter()
-    .any(|m| message.contains(m))
 }
 
 /// GraphiQL, loaded from a CDN by the browser: nothing of it is built into the binary but this page.

@@ -2,11 +2,14 @@
 //! Resolvers translate; every rule lives in `domain`. Limits keep any single
 //! query from costing more than a page should.
 
+pub mod article_list;
+pub mod article_queries;
 pub mod articles;
 pub mod blocks;
 pub mod comments;
 pub mod context;
 pub mod error;
+pub mod execution;
 pub mod http;
 pub mod limits;
 pub mod loaders;
@@ -50,7 +53,7 @@ impl GraphqlState {
 /// Every query field.
 #[derive(MergedObject, Default)]
 pub struct Query(
-    articles::ArticleQuery,
+    article_queries::ArticleQuery,
     sections::SectionQuery,
     taxonomy::TaxonomyQuery,
     node::NodeQuery,

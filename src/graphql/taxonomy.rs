@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::articles::{ArticleConnection, list_complexity};
+use super::article_list::ArticleConnection;
+use super::articles::list_complexity;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::node::{Kind, global_id};

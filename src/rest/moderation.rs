@@ -15,6 +15,7 @@ use crate::domain::audit::{self, AuditEntry};
 use crate::domain::comments::{self, CommentInput, SubmittedComment};
 use crate::domain::moderation::{self, Decision, ModeratedComment};
 use crate::domain::page::{DEFAULT_LIMIT, Limit};
+use crate::domain::visibility::CommentStatus;
 use crate::error::{Resource, Result};
 
 #[derive(Deserialize)]
@@ -62,7 +63,7 @@ pub async fn list_comments_for_moderation(
     Caller(actor): Caller,
     AppQuery(params): AppQuery<QueueParams>,
 ) -> Result<Json<DataResponse<Vec<ModeratedComment>>>> {
-    let status = moderation::parse_status(params.status.as_deref().unwrap_or("pending"))?;
+    let status = CommentStatus::parse("status", params.status.as_deref().unwrap_or("pending"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
     Ok(Json(DataResponse {
         data: moderation::queue(&state.desk, &actor, status, limit).await?,

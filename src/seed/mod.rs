@@ -8,6 +8,8 @@ pub mod scale;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::db::entities::{articles, sections};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, AuditAction, Audited};
 
 /// Why seeding stopped.
 #[derive(Debug, thiserror::Error)]
@@ -33,5 +35,21 @@ pub async fn demo(db: &DatabaseConnection) -> Result<(), SeedError> {
         return Err(SeedError::NotEmpty);
     }
     newsroom::seed(db).await?;
+    record_seeding(db, "the demo newsroom").await
+}
+
+/// Records a seeding as one write in the audit log, so running nodes hear
+/// of it and retire every cached response. Seeding writes in bulk, past the
+/// domain's one-record commands; this is its one entry.
+pub(crate) async fn record_seeding(db: &DatabaseConnection, what: &str) -> Result<(), SeedError> {
+    audit::record(
+        db,
+        &Actor::Operator,
+        AuditAction::Seed,
+        Audited::Newsroom,
+        None,
+        what,
+    )
+    .await?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::domain::editing::{
 use crate::domain::ids::Slug;
 use crate::domain::time;
 use crate::domain::views::ViewCounter;
-use crate::domain::visibility::ArticleStatus;
+use crate::domain::visibility::{ArticleStatus, CommentStatus};
 use crate::error::Result;
 
 fn slug(s: &str) -> Slug {
@@ -1152,7 +1152,7 @@ async fn seed_comments(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let comment =
-        |parent: Option<i64>, name: &str, body: &str, status: &'static str, minutes: i64| {
+        |parent: Option<i64>, name: &str, body: &str, status: CommentStatus, minutes: i64| {
             NewComment {
                 article: flagship,
                 parent,
@@ -1193,8 +1193,11 @@ async fn seed_comments(
     let mut first_ids = Vec::new();
     for (i, (name, body)) in threads.iter().enumerate() {
         first_ids.push(
-            editing::create_comment(db, comment(None, name, body, "approved", 10 + i as i64 * 9))
-                .await?,
+            editing::create_comment(
+                db,
+                comment(None, name, body, CommentStatus::Approved, 10 + i as i64 * 9),
+            )
+            .await?,
         );
     }
     let reply = editing::create_comment(
@@ -1203,7 +1206,7 @@ async fn seed_comments(
             Some(first_ids[1]),
             "Leila Haddad",
             "Officials told us they hope to reopen it within two weeks, but nothing is agreed yet.",
-            "approved",
+            CommentStatus::Approved,
             70,
         ),
     )
@@ -1214,7 +1217,7 @@ async fn seed_comments(
             Some(reply),
             "Omar Said",
             "Thanks, that helps.",
-            "approved",
+            CommentStatus::Approved,
             75,
         ),
     )
@@ -1225,7 +1228,7 @@ async fn seed_comments(
             Some(first_ids[3]),
             "Tomasz Nowak",
             "Good idea. We are working on a graphic.",
-            "approved",
+            CommentStatus::Approved,
             80,
         ),
     )
@@ -1236,7 +1239,7 @@ async fn seed_comments(
             Some(first_ids[0]),
             "Anonymous",
             "Waiting for moderation.",
-            "pending",
+            CommentStatus::Pending,
             85,
         ),
     )
@@ -1247,14 +1250,20 @@ async fn seed_comments(
             None,
             "Deal Finder",
             "Cheap watches at a link you should definitely click",
-            "spam",
+            CommentStatus::Spam,
             90,
         ),
     )
     .await?;
     editing::create_comment(
         db,
-        comment(None, "Someone", "Removed by a moderator.", "deleted", 95),
+        comment(
+            None,
+            "Someone",
+            "Removed by a moderator.",
+            CommentStatus::Deleted,
+            95,
+        ),
     )
     .await?;
     editing::create_comment(
@@ -1263,7 +1272,7 @@ async fn seed_comments(
             None,
             "Late Reader",
             "Still in the moderation queue.",
-            "pending",
+            CommentStatus::Pending,
             100,
         ),
     )
@@ -1279,7 +1288,7 @@ async fn seed_comments(
                 author_name: "Ada Fenwick".to_owned(),
                 author_email: "ada@readers.example".to_owned(),
                 body: "Useful background, thank you.".to_owned(),
-                status: "approved",
+                status: CommentStatus::Approved,
                 created_at: created,
                 ip_hash: None,
             },
@@ -1293,7 +1302,7 @@ async fn seed_comments(
                 author_name: "Bram Koster".to_owned(),
                 author_email: "bram@readers.example".to_owned(),
                 body: "Agreed. I'd like a follow-up on the numbers.".to_owned(),
-                status: "approved",
+                status: CommentStatus::Approved,
                 created_at: created + Duration::minutes(30),
                 ip_hash: None,
             },

@@ -162,7 +162,14 @@ pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedE
             .await?;
         }
     }
-    Ok(())
+    super::record_seeding(
+        db,
+        &format!(
+            "{} articles, {} comments, generated",
+            scale.articles, scale.comments
+        ),
+    )
+    .await
 }
 
 /// Sections, authors and tags; their ids in that order.

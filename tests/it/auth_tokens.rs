@@ -1,6 +1,7 @@
 //! Partner API tokens: scoped, revocable, rate-limited, recorded without a write per request.
 
 use newsdesk::domain::accounts;
+use newsdesk::domain::actor::{Actor, Role, Scope};
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -60,9 +61,14 @@ async fn a_revoked_token_is_refused_on_its_very_next_request() {
     let app = TestApp::new().await;
     let token = app.token("content:read").await;
     assert_eq!(app.get_as("/api/v1/articles", &token).await.status, 200);
-    let id = accounts::list_tokens(app.db()).await.unwrap()[0].id;
+    let id = accounts::list_tokens(&app.state.desk, &Actor::Operator)
+        .await
+        .unwrap()[0]
+        .id;
 
-    accounts::revoke_token(app.db(), id).await.unwrap();
+    accounts::revoke_token(&app.state.desk, &Actor::Operator, id)
+        .await
+        .unwrap();
 
     assert_eq!(app.get_as("/api/v1/articles", &token).await.status, 401);
 }
@@ -71,7 +77,8 @@ async fn a_revoked_token_is_refused_on_its_very_next_request() {
 async fn an_expired_token_is_refused() {
     let app = TestApp::new().await;
     let (_, secret) = accounts::create_token(
-        app.db(),
+        &app.state.desk,
+        &Actor::Operator,
         accounts::NewToken {
             name: "old".into(),
             scopes: vec![newsdesk::domain::actor::Scope::ContentRead],
@@ -111,12 +118,16 @@ async fn token_use_is_counted_in_memory_and_written_in_batches() {
     for _ in 0..3 {
         app.get_as("/api/v1/sections", &token).await;
     }
-    let before = &accounts::list_tokens(app.db()).await.unwrap()[0];
+    let before = &accounts::list_tokens(&app.state.desk, &Actor::Operator)
+        .await
+        .unwrap()[0];
     assert_eq!(before.request_count, 0, "no write per request");
 
     app.state.desk.flush_token_usage().await.unwrap();
 
-    let after = &accounts::list_tokens(app.db()).await.unwrap()[0];
+    let after = &accounts::list_tokens(&app.state.desk, &Actor::Operator)
+        .await
+        .unwrap()[0];
     assert_eq!(after.request_count, 3);
     assert!(after.last_used_at.is_some());
 }
@@ -175,5 +186,77 @@ async fn graphql_refuses_bad_and_rate_limited_tokens_with_codes() {
     assert_eq!(
         unknown.json()["errors"][0]["extensions"]["code"],
         "UNAUTHENTICATED"
+    );
+}
+
+#[tokio::test]
+async fn accounts_and_tokens_made_at_the_command_line_are_in_the_audit_log() {
+    let app = TestApp::new().await;
+    app.editor("boss@news.example", Role::Admin).await;
+    let admin = app.login("boss@news.example").await;
+    app.token("content:read").await;
+    let id = accounts::list_tokens(&app.state.desk, &Actor::Operator)
+        .await
+        .unwrap()[0]
+        .id;
+    accounts::revoke_token(&app.state.desk, &Actor::Operator, id)
+        .await
+        .unwrap();
+
+    let log = app.get_as("/api/v1/manage/audit", &admin).await.json();
+
+    let entries: Vec<(String, String, String)> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap().to_owned();
+            (text("action"), text("resource"), text("actor"))
+        })
+        .collect();
+    let by_operator = |action: &str, resource: &str| {
+        (
+            action.to_owned(),
+            resource.to_owned(),
+            "operator".to_owned(),
+        )
+    };
+    assert_eq!(
+        entries,
+        [
+            by_operator("revoke", "token"),
+            by_operator("create", "token"),
+            by_operator("create", "user"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn only_admins_make_tokens() {
+    let editor = Actor::Editor {
+        user_id: 1,
+        email: "ed@news.example".into(),
+        role: Role::Editor,
+    };
+    let app = TestApp::new().await;
+
+    let made = accounts::create_token(
+        &app.state.desk,
+        &editor,
+        accounts::NewToken {
+            name: "sneaky".into(),
+            scopes: vec![Scope::Admin],
+            rate_per_minute: 60,
+            expires_at: None,
+        },
+    )
+    .await;
+
+    assert!(matches!(made, Err(newsdesk::error::Error::Forbidden(_))));
+    assert!(
+        accounts::list_tokens(&app.state.desk, &Actor::Operator)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

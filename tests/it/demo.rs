@@ -123,3 +123,28 @@ async fn the_demo_keeps_drafts_scheduled_and_archived_articles_out_of_sight() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_running_node_hears_of_the_seeding_and_retires_what_it_cached() {
+    let app = TestApp::new().await;
+    let before = app.get("/api/v1/sections").await;
+    assert_eq!(before.json()["data"], serde_json::json!([]));
+    let cached = app.statements();
+    app.get("/api/v1/sections").await;
+    assert_eq!(
+        app.statements(),
+        cached,
+        "the empty tree is served from the cache"
+    );
+
+    newsdesk::seed::demo(app.db()).await.expect("seeded");
+    // What every node does once a second: read the change feed.
+    app.state
+        .cache
+        .catch_up(&app.state.desk)
+        .await
+        .expect("the change feed reads");
+
+    let after = app.get("/api/v1/sections").await.json();
+    assert!(!after["data"].as_array().unwrap().is_empty());
+}

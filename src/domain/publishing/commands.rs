@@ -1,4 +1,4 @@
-//! The commands: create, update, change status, set related links, delete.
+//! Writing an article's fields: create and update.
 
 use crate::domain::Newsdesk;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -8,12 +8,12 @@ use sea_orm::{
 };
 
 use super::fields::{derive_excerpt, empty_to_none, ids_of, slug_taken, validate};
-use super::{ArticleFields, MAX_TITLE, ManagedArticle, RelatedLinkInput, Transition, load};
+use super::{ArticleFields, ManagedArticle, load};
 use crate::db::entities::{article_authors, article_tags, articles, authors, sections, tags};
 use crate::domain::actor::Actor;
-use crate::domain::audit;
+use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
-use crate::domain::editing::{self, NewArticle, NewRelatedLink};
+use crate::domain::editing::{self, NewArticle};
 use crate::domain::ids::Slug;
 use crate::domain::time;
 use crate::domain::visibility::ArticleStatus;
@@ -83,7 +83,15 @@ pub async fn create(
     };
     let txn = db.begin().await?;
     let id = editing::insert_article(&txn, new).await?;
-    audit::record(&txn, actor, "create", "article", Some(id), slug).await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Create,
+        Audited::Article,
+        Some(id),
+        slug,
+    )
+    .await?;
     txn.commit().await?;
     load(db, id).await
 }
@@ -110,7 +118,11 @@ async fn resolve_section(
 
 /// Claims version `expected` of the article for this write: bumps it, or fails
 /// as stale (412) or missing (404), leaving everything as it was.
-async fn claim_version(txn: &impl ConnectionTrait, id: i64, expected: i32) -> Result<()> {
+pub(super) async fn claim_version(
+    txn: &impl ConnectionTrait,
+    id: i64,
+    expected: i32,
+) -> Result<()> {
     let claimed = articles::Entity::update_many()
         .col_expr(
             articles::Column::Version,
@@ -249,8 +261,8 @@ pub async fn update(
     audit::record(
         &txn,
         actor,
-        "update",
-        "article",
+        AuditAction::Update,
+        Audited::Article,
         Some(id),
         format!("from version {expected_version}"),
     )
@@ -278,160 +290,4 @@ async fn current_ids(txn: &impl ConnectionTrait, article: i64, authors: bool) ->
             .map(|t| t.tag_id)
             .collect()
     })
-}
-
-/// Moves an article to another status, if `expected_version` is still current.
-pub async fn transition(
-    desk: &Newsdesk,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-    to: Transition,
-) -> Result<ManagedArticle> {
-    let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
-    let now = desk.now();
-    if let Transition::Schedule(at) = to
-        && at <= now
-    {
-        return Err(Error::invalid(
-            "publish_at",
-            "must be in the future; publish now instead",
-        ));
-    }
-    let txn = db.begin().await?;
-    claim_version(&txn, id, expected_version).await?;
-    let current = articles::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound(Resource::Article))?;
-    let (status, published_at) = match to {
-        Transition::Publish => (
-            ArticleStatus::Published,
-            Some(
-                current
-                    .published_at
-                    .filter(|at| *at <= now && current.status != "draft")
-                    .unwrap_or(now),
-            ),
-        ),
-        Transition::Schedule(at) => (ArticleStatus::Scheduled, Some(time::truncate(at))),
-        Transition::Unpublish => (ArticleStatus::Draft, None),
-        Transition::Archive => (ArticleStatus::Archived, current.published_at),
-    };
-    let mut model = current.into_active_model();
-    model.status = Set(status.as_str().to_owned());
-    model.published_at = Set(published_at);
-    sea_orm::ActiveModelTrait::update(model, &txn)
-        .await
-        .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        status.as_str(),
-        "article",
-        Some(id),
-        format!("from version {expected_version}"),
-    )
-    .await?;
-    txn.commit().await?;
-    load(db, id).await
-}
-
-/// Replaces the further-reading list, in the order given, if `expected_version` is still current.
-pub async fn set_related_links(
-    desk: &Newsdesk,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-    links: Vec<RelatedLinkInput>,
-) -> Result<ManagedArticle> {
-    let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
-    let mut checks = Checks::new();
-    checks.require(links.len() <= 50, "links", "at most 50");
-    let mut resolved = Vec::new();
-    for (i, link) in links.into_iter().enumerate() {
-        match link {
-            RelatedLinkInput::Article { slug, title } => {
-                let target = articles::Entity::find()
-                    .filter(articles::Column::Slug.eq(&slug))
-                    .one(db)
-                    .await?;
-                match target {
-                    Some(t) if t.id != id => resolved.push(NewRelatedLink::Article {
-                        id: t.id,
-                        title: title.and_then(empty_to_none),
-                    }),
-                    Some(_) => checks.require(
-                        false,
-                        &format!("links[{i}].article"),
-                        "an article cannot link to itself",
-                    ),
-                    None => checks.require(
-                        false,
-                        &format!("links[{i}].article"),
-                        format!("no article has the slug {slug:?}"),
-                    ),
-                }
-            }
-            RelatedLinkInput::External { url, title } => {
-                checks.url(&format!("links[{i}].url"), Some(&url));
-                checks.require(!url.is_empty(), &format!("links[{i}].url"), "is required");
-                let n = title.trim().chars().count();
-                checks.require(
-                    (1..=MAX_TITLE).contains(&n),
-                    &format!("links[{i}].title"),
-                    format!("must be 1 to {MAX_TITLE} characters"),
-                );
-                resolved.push(NewRelatedLink::External {
-                    url,
-                    title: title.trim().to_owned(),
-                });
-            }
-        }
-    }
-    checks.finish()?;
-    let txn = db.begin().await?;
-    claim_version(&txn, id, expected_version).await?;
-    editing::replace_related_links(&txn, id, resolved).await?;
-    audit::record(
-        &txn,
-        actor,
-        "set_related_links",
-        "article",
-        Some(id),
-        format!("from version {expected_version}"),
-    )
-    .await?;
-    txn.commit().await?;
-    load(db, id).await
-}
-
-/// Deletes an article for good, if `expected_version` is still current.
-pub async fn delete(
-    desk: &Newsdesk,
-    actor: &Actor,
-    id: i64,
-    expected_version: Option<i32>,
-) -> Result<()> {
-    let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
-    let txn = db.begin().await?;
-    claim_version(&txn, id, expected_version).await?;
-    articles::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "delete",
-        "article",
-        Some(id),
-        format!("at version {expected_version}"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }

@@ -4,8 +4,10 @@
 
 mod commands;
 mod fields;
+mod lifecycle;
 
-pub use commands::{create, delete, set_related_links, transition, update};
+pub use commands::{create, update};
+pub use lifecycle::{delete, set_related_links, transition};
 
 use crate::domain::Newsdesk;
 use chrono::{DateTime, Utc};

@@ -9,7 +9,7 @@ use sea_orm::{
 use super::{AuthorFields, MAX_NAME, MAX_TEXT, TagFields};
 use crate::db::entities::{article_authors, article_tags, authors, tags};
 use crate::domain::actor::Actor;
-use crate::domain::audit;
+use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::authors::Author;
 use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::tags::Tag;
@@ -81,8 +81,8 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
     audit::record(
         &txn,
         actor,
-        "create",
-        "author",
+        AuditAction::Create,
+        Audited::Author,
         Some(model.id),
         model.slug.clone(),
     )
@@ -137,7 +137,15 @@ pub async fn update_author(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(&txn, actor, "update", "author", Some(id), "").await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Update,
+        Audited::Author,
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await?;
     Ok(model.into())
 }
@@ -161,7 +169,15 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()
     }
     let txn = db.begin().await?;
     authors::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "delete", "author", Some(id), "").await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Delete,
+        Audited::Author,
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -195,8 +211,8 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
     audit::record(
         &txn,
         actor,
-        "create",
-        "tag",
+        AuditAction::Create,
+        Audited::Tag,
         Some(model.id),
         model.slug.clone(),
     )
@@ -237,7 +253,7 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(&txn, actor, "update", "tag", Some(id), "").await?;
+    audit::record(&txn, actor, AuditAction::Update, Audited::Tag, Some(id), "").await?;
     txn.commit().await?;
     Ok(model.into())
 }
@@ -256,7 +272,7 @@ pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
         .exec(&txn)
         .await?;
     tags::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "delete", "tag", Some(id), "").await?;
+    audit::record(&txn, actor, AuditAction::Delete, Audited::Tag, Some(id), "").await?;
     txn.commit().await?;
     Ok(())
 }

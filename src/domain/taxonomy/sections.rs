@@ -9,7 +9,7 @@ use sea_orm::{
 use super::{MAX_NAME, MAX_TEXT, SectionFields};
 use crate::db::entities::{articles, sections};
 use crate::domain::actor::Actor;
-use crate::domain::audit;
+use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::sections::SectionInfo;
 use crate::domain::time;
@@ -109,8 +109,8 @@ pub async fn create_section(
     audit::record(
         &txn,
         actor,
-        "create",
-        "section",
+        AuditAction::Create,
+        Audited::Section,
         Some(model.id),
         model.slug.clone(),
     )
@@ -168,7 +168,15 @@ pub async fn update_section(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(&txn, actor, "update", "section", Some(id), "").await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Update,
+        Audited::Section,
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await?;
     Ok(section_info(model))
 }
@@ -196,7 +204,15 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<(
     }
     let txn = db.begin().await?;
     sections::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "delete", "section", Some(id), "").await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Delete,
+        Audited::Section,
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -40,7 +40,7 @@ impl From<moderation::ModeratedComment> for ModeratedComment {
             author_name: c.author_name,
             author_email: c.author_email,
             body: c.body,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             created_at: c.created_at,
         }
     }
@@ -79,7 +79,7 @@ impl CommentMutations {
         let slug = Slug::parse_address(&article_slug, Resource::Article).gql()?;
         let parent_id = parent_id.map(|id| id_of(Kind::Comment, &id)).transpose()?;
         let client = ctx
-            .data_opt::<crate::graphql::http::ClientKey>()
+            .data_opt::<crate::graphql::execution::ClientKey>()
             .map_or("ip:unknown", |k| k.0.as_str());
         let submitted = comments::submit_comment(
             ctx.desk(),
@@ -98,7 +98,7 @@ impl CommentMutations {
         .gql()?;
         Ok(CommentSubmission {
             id: global_id(Kind::Comment, submitted.id),
-            status: submitted.status.to_owned(),
+            status: submitted.status.as_str().to_owned(),
         })
     }
 

@@ -55,11 +55,13 @@ impl Invalidation {
             let changes = desk.changes_after(after, FEED_BATCH).await?;
             let Some(last) = changes.last else { break };
             after = last;
-            if !changes.retired.is_empty() {
+            if changes.everything {
+                clock.changed_everything();
+            } else if !changes.retired.is_empty() {
                 clock.changed(changes.retired);
             }
             *applied = Some(after);
-            if changes.touched_articles {
+            if changes.touched_articles || changes.everything {
                 self.recheck_schedule(desk, clock, true).await?;
             }
             if (changes.writes as u64) < FEED_BATCH {

@@ -53,6 +53,8 @@ impl CachedResponse {
 pub struct TagClock {
     now: AtomicU64,
     changed: RwLock<HashMap<CacheTag, u64>>,
+    /// Responses made before this tick show nothing current.
+    floor: AtomicU64,
 }
 
 impl TagClock {
@@ -69,8 +71,17 @@ impl TagClock {
         }
     }
 
+    /// Marks every response as out of date: what it showed changed wholesale.
+    pub fn changed_everything(&self) {
+        let at = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.floor.fetch_max(at, Ordering::SeqCst);
+    }
+
     /// Whether nothing `tags` names changed after `epoch`.
     pub fn unchanged_since(&self, tags: &CacheTags, epoch: u64) -> bool {
+        if epoch < self.floor.load(Ordering::SeqCst) {
+            return false;
+        }
         let changed = self.changed.read().unwrap_or_else(PoisonError::into_inner);
         tags.iter()
             .all(|tag| changed.get(&tag).is_none_or(|&at| at <= epoch))

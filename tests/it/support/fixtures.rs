@@ -3,13 +3,13 @@
 use chrono::{DateTime, Duration, Utc};
 use newsdesk::db::entities::sections;
 use newsdesk::domain::accounts::{self, NewToken, NewUser};
-use newsdesk::domain::actor::{Role, Scope};
+use newsdesk::domain::actor::{Actor, Role, Scope};
 use newsdesk::domain::articles::FeaturedImage;
 use newsdesk::domain::editing::{
     self, NewArticle, NewAuthor, NewComment, NewRelatedLink, NewSection, NewTag,
 };
 use newsdesk::domain::ids::Slug;
-use newsdesk::domain::visibility::ArticleStatus;
+use newsdesk::domain::visibility::{ArticleStatus, CommentStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use serde_json::{Value, json};
@@ -27,7 +27,8 @@ impl TestApp {
     /// A partner token with these scopes (comma-separated) and rate; returns its secret.
     pub async fn token_with_rate(&self, scopes: &str, rate_per_minute: u32) -> String {
         let (_, secret) = accounts::create_token(
-            self.db(),
+            &self.state.desk,
+            &Actor::Operator,
             NewToken {
                 name: "partner".into(),
                 scopes: Scope::parse_list(scopes).expect("fixture scopes are valid"),
@@ -47,7 +48,8 @@ impl TestApp {
     /// An editor account; returns its id. The password is `correct horse battery`.
     pub async fn editor(&self, email: &str, role: Role) -> i64 {
         accounts::create_user(
-            self.db(),
+            &self.state.desk,
+            &Actor::Operator,
             NewUser {
                 email: email.into(),
                 name: format!("Editor {email}"),
@@ -351,7 +353,7 @@ impl CommentBuilder<'_> {
                 ),
                 author_name: self.name,
                 body: self.body,
-                status: self.status,
+                status: CommentStatus::parse("status", self.status).expect("a comment status"),
                 created_at: self.at,
                 ip_hash: Some("hash-of-the-client-ip".to_owned()),
             },

@@ -1,12 +1,15 @@
 //! The `newsdesk` command line: serve (the default), migrate, seed.
 
+mod accounts;
+
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ConfigError, DatabaseArgs, HttpArgs};
-use crate::domain::accounts;
-use crate::domain::actor::{Role, Scope};
+use crate::domain::Newsdesk;
+use crate::domain::time::SystemClock;
 use crate::error::Error;
 use crate::{db, seed, server};
 
@@ -82,7 +85,7 @@ enum Command {
 }
 
 #[derive(Subcommand, Debug)]
-enum TokenCommand {
+pub(crate) enum TokenCommand {
     /// Create a token and print its secret, once.
     Create {
         /// Who the token is for.
@@ -108,7 +111,7 @@ enum TokenCommand {
 }
 
 #[derive(Subcommand, Debug)]
-enum UserCommand {
+pub(crate) enum UserCommand {
     /// Create an editor account; the password is read from standard input.
     Create {
         #[arg(long)]
@@ -242,13 +245,13 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             init_logging(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)?;
-            run_token(&conn, command).await
+            accounts::run_token(&operator_desk(conn), command).await
         }
         Some(Command::User { command, db, log }) => {
             init_logging(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)?;
-            run_user(&conn, command).await
+            accounts::run_user(&operator_desk(conn), command).await
         }
         Some(Command::Seed {
             scale,
@@ -284,124 +287,12 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
     }
 }
 
-async fn run_token(
-    db: &sea_orm::DatabaseConnection,
-    command: TokenCommand,
-) -> Result<(), StartupError> {
-    match command {
-        TokenCommand::Create {
-            name,
-            scopes,
-            rate,
-            expires,
-        } => {
-            let new = accounts::NewToken {
-                name,
-                scopes: Scope::parse_list(&scopes)?,
-                rate_per_minute: parse_rate(&rate)?,
-                expires_at: expires
-                    .as_deref()
-                    .map(parse_lifetime)
-                    .transpose()?
-                    .map(|d| crate::domain::time::now() + d),
-            };
-            let (id, secret) = accounts::create_token(db, new).await?;
-            println!("token {id} created. Its secret is shown this once; store it now:");
-            println!("{}", secret.expose());
-        }
-        TokenCommand::List => {
-            println!(
-                "{:<5} {:<20} {:<40} {:>9} {:>9} {:<25} {:<25}",
-                "id", "name", "scopes", "rate/min", "requests", "last used", "state"
-            );
-            for t in accounts::list_tokens(db).await? {
-                let state = match (t.revoked_at, t.expires_at) {
-                    (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
-                    (None, Some(at)) if at <= crate::domain::time::now() => {
-                        format!("expired {}", at.to_rfc3339())
-                    }
-                    (None, Some(at)) => format!("expires {}", at.to_rfc3339()),
-                    (None, None) => "active".to_owned(),
-                };
-                let last = t
-                    .last_used_at
-                    .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
-                println!(
-                    "{:<5} {:<20} {:<40} {:>9} {:>9} {:<25} {:<25}",
-                    t.id, t.name, t.scopes, t.rate_per_minute, t.request_count, last, state
-                );
-            }
-        }
-        TokenCommand::Revoke { id } => {
-            accounts::revoke_token(db, id).await?;
-            println!("token {id} revoked");
-        }
-    }
-    Ok(())
-}
-
-async fn run_user(
-    db: &sea_orm::DatabaseConnection,
-    command: UserCommand,
-) -> Result<(), StartupError> {
-    match command {
-        UserCommand::Create { email, name, role } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_line(&mut password)
-                .map_err(|e| StartupError::Input(e.to_string()))?;
-            let user = accounts::create_user(
-                db,
-                accounts::NewUser {
-                    email,
-                    name,
-                    role: Role::parse(&role)?,
-                    password: password.trim_end_matches(['\r', '\n']).to_owned(),
-                },
-            )
-            .await?;
-            println!(
-                "user {} <{}> created as {}",
-                user.id,
-                user.email,
-                user.role.as_str()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `600`, `600/min`, `10/s` or `36000/h`, as requests per minute.
-fn parse_rate(raw: &str) -> Result<u32, Error> {
-    let invalid = || Error::invalid("rate", "write it like 600/min, 10/s or 36000/h");
-    let (count, unit) = raw.split_once('/').unwrap_or((raw, "min"));
-    let count: u32 = count.trim().parse().map_err(|_| invalid())?;
-    let per_minute = match unit.trim() {
-        "min" | "m" => Some(count),
-        "s" | "sec" => count.checked_mul(60),
-        "h" | "hour" => Some(count / 60),
-        _ => None,
-    };
-    per_minute.filter(|n| *n >= 1).ok_or_else(invalid)
-}
-
-/// `90d`, `12h` or `30m`.
-fn parse_lifetime(raw: &str) -> Result<chrono::TimeDelta, Error> {
-    let invalid = || Error::invalid("expires", "write it like 90d, 12h or 30m");
-    let raw = raw.trim();
-    let split = raw.len().checked_sub(1).ok_or_else(invalid)?;
-    let (count, unit) = raw.split_at(split);
-    let count: i64 = count
-        .parse()
-        .ok()
-        .filter(|n| *n > 0 && *n <= 100_000)
-        .ok_or_else(invalid)?;
-    match unit {
-        "d" => Ok(chrono::TimeDelta::days(count)),
-        "h" => Ok(chrono::TimeDelta::hours(count)),
-        "m" => Ok(chrono::TimeDelta::minutes(count)),
-        _ => Err(invalid()),
-    }
+/// The domain's handle for commands run at the server's own command line.
+fn operator_desk(conn: sea_orm::DatabaseConnection) -> Newsdesk {
+    Newsdesk::new(
+        conn,
+        crate::app::domain_settings(&crate::config::HttpConfig::default(), Arc::new(SystemClock)),
+    )
 }
 
 async fn serve(args: ServeArgs) -> Result<(), StartupError> {
@@ -444,29 +335,4 @@ fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
         .with_target(false)
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_read_per_minute_second_or_hour() {
-        assert_eq!(parse_rate("600").unwrap(), 600);
-        assert_eq!(parse_rate("600/min").unwrap(), 600);
-        assert_eq!(parse_rate("10/s").unwrap(), 600);
-        assert_eq!(parse_rate("3600/h").unwrap(), 60);
-        for bad in ["", "x/min", "10/day", "0/min", "30/h"] {
-            assert!(parse_rate(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn lifetimes_read_days_hours_or_minutes() {
-        assert_eq!(parse_lifetime("90d").unwrap(), chrono::TimeDelta::days(90));
-        assert_eq!(parse_lifetime("12h").unwrap(), chrono::TimeDelta::hours(12));
-        for bad in ["", "d", "0d", "-1d", "5w", "1.5d"] {
-            assert!(parse_lifetime(bad).is_err(), "{bad}");
-        }
-    }
 }
