@@ -1,68 +1,38 @@
-//! Creating, editing and deleting authors and tags.
+//! Creating, editing and deleting authors and tags: what articles are
+//! credited to and labelled with.
 
-use crate::domain::Newsdesk;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, TransactionTrait,
 };
 
-use super::{AuthorFields, MAX_NAME, MAX_TEXT, TagFields};
+use super::{AuthorFields, MAX_NAME, MAX_TEXT, TagFields, find, named_slug, record};
 use crate::db::entities::{article_authors, article_tags, authors, tags};
+use crate::domain::Newsdesk;
 use crate::domain::actor::Actor;
-use crate::domain::audit::{self, AuditAction, Audited};
+use crate::domain::audit::AuditAction;
 use crate::domain::authors::Author;
-use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
+use crate::domain::checks::{Checks, taken_by_another_write};
 use crate::domain::tags::Tag;
 use crate::domain::time;
-use crate::error::{Error, Resource, Result};
+use crate::error::{Error, Result};
 
-async fn author_slug_taken(
-    db: &impl ConnectionTrait,
-    slug: String,
-    except: Option<i64>,
-) -> Result<bool> {
-    Ok(crate::db::slug_in_use::<authors::Entity>(
-        db,
-        authors::Column::Slug,
-        authors::Column::Id,
-        &slug,
-        except,
-    )
-    .await?)
-}
-
-async fn tag_slug_taken(
-    db: &impl ConnectionTrait,
-    slug: String,
-    except: Option<i64>,
-) -> Result<bool> {
-    Ok(crate::db::slug_in_use::<tags::Entity>(
-        db,
-        tags::Column::Slug,
-        tags::Column::Id,
-        &slug,
-        except,
-    )
-    .await?)
+/// Checks an author's fields; the name is required on create.
+fn check_author(checks: &mut Checks, fields: &AuthorFields, creating: bool) {
+    checks.name("name", fields.name.as_deref(), MAX_NAME, creating);
+    checks.text("bio", fields.bio.as_deref(), MAX_TEXT);
+    checks.url("avatar_url", fields.avatar_url.as_deref());
 }
 
 /// Creates an author.
 pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields) -> Result<Author> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
+    let db = desk.db();
     let mut checks = Checks::new();
-    checks.name("name", fields.name.as_deref(), MAX_NAME, true);
-    checks.text("bio", fields.bio.as_deref(), MAX_TEXT);
-    checks.url("avatar_url", fields.avatar_url.as_deref());
+    check_author(&mut checks, &fields, true);
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = free_slug(
-        fields.slug.as_deref(),
-        &name,
-        "untitled",
-        &mut checks,
-        |s| author_slug_taken(db, s, None),
-    )
-    .await?;
+    let slug =
+        named_slug::<authors::Entity>(db, &mut checks, fields.slug.as_deref(), &name, None).await?;
     checks.finish()?;
     let now = time::now();
     let txn = db.begin().await?;
@@ -78,45 +48,31 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
     .insert(&txn)
     .await
     .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Create,
-        Audited::Author,
-        Some(model.id),
-        model.slug.clone(),
-    )
-    .await?;
-    txn.commit().await?;
+    let detail = model.slug.clone();
+    record::<authors::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
     Ok(model.into())
 }
 
-/// Edits an author.
+/// Edits an author; absent fields keep what is stored.
 pub async fn update_author(
     desk: &Newsdesk,
     actor: &Actor,
     id: i64,
     fields: AuthorFields,
 ) -> Result<Author> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
-    let current = authors::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Author))?;
+    let db = desk.db();
+    let current = find::<authors::Entity>(db, id).await?;
     let mut checks = Checks::new();
-    checks.name("name", fields.name.as_deref(), MAX_NAME, false);
-    checks.text("bio", fields.bio.as_deref(), MAX_TEXT);
-    checks.url("avatar_url", fields.avatar_url.as_deref());
-    let slug = match fields.slug.as_deref() {
-        Some(given) => {
-            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
-                author_slug_taken(db, s, Some(id))
-            })
-            .await?
-        }
-        None => None,
-    };
+    check_author(&mut checks, &fields, false);
+    let slug = named_slug::<authors::Entity>(
+        db,
+        &mut checks,
+        fields.slug.as_deref(),
+        &current.name,
+        Some(id),
+    )
+    .await?;
     checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
@@ -137,27 +93,15 @@ pub async fn update_author(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Update,
-        Audited::Author,
-        Some(id),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
+    record::<authors::Entity>(txn, actor, AuditAction::Update, id, "").await?;
     Ok(model.into())
 }
 
 /// Deletes an author no article credits.
 pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
-    authors::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Author))?;
+    let db = desk.db();
+    find::<authors::Entity>(db, id).await?;
     let credited = article_authors::Entity::find()
         .filter(article_authors::Column::AuthorId.eq(id))
         .count(db)
@@ -169,34 +113,18 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()
     }
     let txn = db.begin().await?;
     authors::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Delete,
-        Audited::Author,
-        Some(id),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    record::<authors::Entity>(txn, actor, AuditAction::Delete, id, "").await
 }
 
 /// Creates a tag.
 pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Result<Tag> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
+    let db = desk.db();
     let mut checks = Checks::new();
     checks.name("name", fields.name.as_deref(), MAX_NAME, true);
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = free_slug(
-        fields.slug.as_deref(),
-        &name,
-        "untitled",
-        &mut checks,
-        |s| tag_slug_taken(db, s, None),
-    )
-    .await?;
+    let slug =
+        named_slug::<tags::Entity>(db, &mut checks, fields.slug.as_deref(), &name, None).await?;
     checks.finish()?;
     let txn = db.begin().await?;
     let model = tags::ActiveModel {
@@ -208,38 +136,26 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
     .insert(&txn)
     .await
     .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Create,
-        Audited::Tag,
-        Some(model.id),
-        model.slug.clone(),
-    )
-    .await?;
-    txn.commit().await?;
+    let detail = model.slug.clone();
+    record::<tags::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
     Ok(model.into())
 }
 
-/// Edits a tag.
+/// Edits a tag; absent fields keep what is stored.
 pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFields) -> Result<Tag> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
-    let current = tags::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Tag))?;
+    let db = desk.db();
+    let current = find::<tags::Entity>(db, id).await?;
     let mut checks = Checks::new();
     checks.name("name", fields.name.as_deref(), MAX_NAME, false);
-    let slug = match fields.slug.as_deref() {
-        Some(given) => {
-            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
-                tag_slug_taken(db, s, Some(id))
-            })
-            .await?
-        }
-        None => None,
-    };
+    let slug = named_slug::<tags::Entity>(
+        db,
+        &mut checks,
+        fields.slug.as_deref(),
+        &current.name,
+        Some(id),
+    )
+    .await?;
     checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
@@ -253,26 +169,20 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(&txn, actor, AuditAction::Update, Audited::Tag, Some(id), "").await?;
-    txn.commit().await?;
+    record::<tags::Entity>(txn, actor, AuditAction::Update, id, "").await?;
     Ok(model.into())
 }
 
 /// Deletes a tag; articles simply lose it.
 pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
-    let db = desk.db();
     actor.require(super::SCOPE)?;
-    tags::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Tag))?;
+    let db = desk.db();
+    find::<tags::Entity>(db, id).await?;
     let txn = db.begin().await?;
     article_tags::Entity::delete_many()
         .filter(article_tags::Column::TagId.eq(id))
         .exec(&txn)
         .await?;
     tags::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, AuditAction::Delete, Audited::Tag, Some(id), "").await?;
-    txn.commit().await?;
-    Ok(())
+    record::<tags::Entity>(txn, actor, AuditAction::Delete, id, "").await
 }

@@ -10,7 +10,13 @@ pub use credits::{
 };
 pub use sections::{create_section, delete_section, update_section};
 
-use crate::domain::actor::Scope;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+use crate::db::entities::{authors, sections as section_rows, tags};
+use crate::domain::actor::{Actor, Scope};
+use crate::domain::audit::{self, AuditAction, Audited};
+use crate::domain::checks::{Checks, free_slug};
+use crate::error::{Error, Resource, Result};
 
 /// What a caller needs for these commands.
 pub const SCOPE: Scope = Scope::ContentWrite;
@@ -44,4 +50,75 @@ pub struct AuthorFields {
 pub struct TagFields {
     pub slug: Option<String>,
     pub name: Option<String>,
+}
+
+/// What sections, authors and tags share: a name, and a slug unique among
+/// their kind. Each command below is written once for all three.
+pub(super) trait Named: EntityTrait<Model: Sync> {
+    const RESOURCE: Resource;
+    const AUDITED: Audited;
+    const SLUG: Self::Column;
+    const ID: Self::Column;
+}
+
+impl Named for section_rows::Entity {
+    const RESOURCE: Resource = Resource::Section;
+    const AUDITED: Audited = Audited::Section;
+    const SLUG: section_rows::Column = section_rows::Column::Slug;
+    const ID: section_rows::Column = section_rows::Column::Id;
+}
+
+impl Named for authors::Entity {
+    const RESOURCE: Resource = Resource::Author;
+    const AUDITED: Audited = Audited::Author;
+    const SLUG: authors::Column = authors::Column::Slug;
+    const ID: authors::Column = authors::Column::Id;
+}
+
+impl Named for tags::Entity {
+    const RESOURCE: Resource = Resource::Tag;
+    const AUDITED: Audited = Audited::Tag;
+    const SLUG: tags::Column = tags::Column::Slug;
+    const ID: tags::Column = tags::Column::Id;
+}
+
+/// The row with this id, or not found as its kind.
+pub(super) async fn find<E: Named>(db: &impl ConnectionTrait, id: i64) -> Result<E::Model> {
+    E::find()
+        .filter(E::ID.eq(id))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(E::RESOURCE))
+}
+
+/// The slug to store for a row of `E` (`except`: the row itself, on update):
+/// on create, the given one or one made from the name; on update, only a
+/// newly given one (`None` keeps the stored slug). Problems go to `checks`.
+pub(super) async fn named_slug<E: Named>(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    given: Option<&str>,
+    name: &str,
+    except: Option<i64>,
+) -> Result<Option<String>> {
+    if except.is_some() && given.is_none() {
+        return Ok(None);
+    }
+    free_slug(given, name, "untitled", checks, |slug| async move {
+        Ok(crate::db::slug_in_use::<E>(db, E::SLUG, E::ID, &slug, except).await?)
+    })
+    .await
+}
+
+/// Records the write of a row of `E` in the audit log and commits it.
+pub(super) async fn record<E: Named>(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    action: AuditAction,
+    id: i64,
+    detail: impl Into<String>,
+) -> Result<()> {
+    audit::record(&txn, actor, action, E::AUDITED, Some(id), detail).await?;
+    txn.commit().await?;
+    Ok(())
 }

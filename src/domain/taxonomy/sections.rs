@@ -6,29 +6,14 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{MAX_NAME, MAX_TEXT, SectionFields};
+use super::{MAX_NAME, MAX_TEXT, SectionFields, find, named_slug, record};
 use crate::db::entities::{articles, sections};
 use crate::domain::actor::Actor;
-use crate::domain::audit::{self, AuditAction, Audited};
-use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
+use crate::domain::audit::AuditAction;
+use crate::domain::checks::{Checks, taken_by_another_write};
 use crate::domain::sections::SectionInfo;
 use crate::domain::time;
-use crate::error::{Error, Resource, Result};
-
-async fn section_slug_taken(
-    db: &impl ConnectionTrait,
-    slug: String,
-    except: Option<i64>,
-) -> Result<bool> {
-    Ok(crate::db::slug_in_use::<sections::Entity>(
-        db,
-        sections::Column::Slug,
-        sections::Column::Id,
-        &slug,
-        except,
-    )
-    .await?)
-}
+use crate::error::{Error, Result};
 
 /// The parent a section would get; a section cannot sit under itself or its own descendants.
 async fn resolve_parent(
@@ -82,14 +67,8 @@ pub async fn create_section(
     checks.text("description", fields.description.as_deref(), MAX_TEXT);
     let parent = resolve_parent(db, fields.parent.as_deref(), None, &mut checks).await?;
     let name = fields.name.unwrap_or_default().trim().to_owned();
-    let slug = free_slug(
-        fields.slug.as_deref(),
-        &name,
-        "untitled",
-        &mut checks,
-        |s| section_slug_taken(db, s, None),
-    )
-    .await?;
+    let slug = named_slug::<sections::Entity>(db, &mut checks, fields.slug.as_deref(), &name, None)
+        .await?;
     checks.finish()?;
     let now = time::now();
     let txn = db.begin().await?;
@@ -106,16 +85,8 @@ pub async fn create_section(
     .insert(&txn)
     .await
     .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Create,
-        Audited::Section,
-        Some(model.id),
-        model.slug.clone(),
-    )
-    .await?;
-    txn.commit().await?;
+    let detail = model.slug.clone();
+    record::<sections::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
     Ok(section_info(model))
 }
 
@@ -128,23 +99,19 @@ pub async fn update_section(
 ) -> Result<SectionInfo> {
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    let current = sections::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Section))?;
+    let current = find::<sections::Entity>(db, id).await?;
     let mut checks = Checks::new();
     checks.name("name", fields.name.as_deref(), MAX_NAME, false);
     checks.text("description", fields.description.as_deref(), MAX_TEXT);
     let parent = resolve_parent(db, fields.parent.as_deref(), Some(id), &mut checks).await?;
-    let slug = match fields.slug.as_deref() {
-        Some(given) => {
-            free_slug(Some(given), &current.name, "untitled", &mut checks, |s| {
-                section_slug_taken(db, s, Some(id))
-            })
-            .await?
-        }
-        None => None,
-    };
+    let slug = named_slug::<sections::Entity>(
+        db,
+        &mut checks,
+        fields.slug.as_deref(),
+        &current.name,
+        Some(id),
+    )
+    .await?;
     checks.finish()?;
     let txn = db.begin().await?;
     let mut model = current.into_active_model();
@@ -168,16 +135,7 @@ pub async fn update_section(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Update,
-        Audited::Section,
-        Some(id),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
+    record::<sections::Entity>(txn, actor, AuditAction::Update, id, "").await?;
     Ok(section_info(model))
 }
 
@@ -185,10 +143,7 @@ pub async fn update_section(
 pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    sections::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Section))?;
+    find::<sections::Entity>(db, id).await?;
     let filed = articles::Entity::find()
         .filter(articles::Column::SectionId.eq(id))
         .count(db)
@@ -204,15 +159,6 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<(
     }
     let txn = db.begin().await?;
     sections::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Delete,
-        Audited::Section,
-        Some(id),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
+    record::<sections::Entity>(txn, actor, AuditAction::Delete, id, "").await?;
     Ok(())
 }
