@@ -153,8 +153,7 @@ pub async fn update(
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
+    let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();
     validate(&fields, false, &mut checks);
     let section = resolve_section(db, fields.section.as_deref(), &mut checks).await?;
@@ -258,16 +257,7 @@ pub async fn update(
         )
         .await?;
     }
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Update,
-        Audited::Article,
-        Some(id),
-        format!("from version {expected_version}"),
-    )
-    .await?;
-    txn.commit().await?;
+    super::record_change(txn, actor, AuditAction::Update, id, expected_version).await?;
     load(db, id).await
 }
 

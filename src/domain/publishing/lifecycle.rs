@@ -28,8 +28,7 @@ pub async fn transition(
     to: Transition,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
+    let expected_version = super::may_change(actor, expected_version)?;
     let now = desk.now();
     if let Transition::Schedule(at) = to
         && at <= now
@@ -65,16 +64,7 @@ pub async fn transition(
     sea_orm::ActiveModelTrait::update(model, &txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditAction::Moved(status),
-        Audited::Article,
-        Some(id),
-        format!("from version {expected_version}"),
-    )
-    .await?;
-    txn.commit().await?;
+    super::record_change(txn, actor, AuditAction::Moved(status), id, expected_version).await?;
     load(db, id).await
 }
 
@@ -87,8 +77,7 @@ pub async fn set_related_links(
     links: Vec<RelatedLinkInput>,
 ) -> Result<ManagedArticle> {
     let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
+    let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();
     checks.require(links.len() <= 50, "links", "at most 50");
     let mut resolved = Vec::new();
@@ -136,16 +125,14 @@ pub async fn set_related_links(
     let txn = db.begin().await?;
     claim_version(&txn, id, expected_version).await?;
     editing::replace_related_links(&txn, id, resolved).await?;
-    audit::record(
-        &txn,
+    super::record_change(
+        txn,
         actor,
         AuditAction::SetRelatedLinks,
-        Audited::Article,
-        Some(id),
-        format!("from version {expected_version}"),
+        id,
+        expected_version,
     )
     .await?;
-    txn.commit().await?;
     load(db, id).await
 }
 
@@ -157,8 +144,7 @@ pub async fn delete(
     expected_version: Option<i32>,
 ) -> Result<()> {
     let db = desk.db();
-    actor.require(super::SCOPE)?;
-    let expected_version = expected_version.ok_or(Error::VersionRequired)?;
+    let expected_version = super::may_change(actor, expected_version)?;
     let txn = db.begin().await?;
     claim_version(&txn, id, expected_version).await?;
     articles::Entity::delete_by_id(id).exec(&txn).await?;

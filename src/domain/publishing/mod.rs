@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::actor::{Actor, Scope};
 use super::articles::FeaturedImage;
+use super::audit;
 use super::batch;
 use super::page::{Cursor, CursorKind, Page, PageRequest};
 use crate::db::entities::{articles, sections};
@@ -244,6 +245,33 @@ pub(super) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedAr
         seo_description: model.seo_description,
         comments_open: model.comments_open,
     })
+}
+
+/// What every write to an existing article checks first: the caller may
+/// write, and names the version it read.
+fn may_change(actor: &Actor, expected_version: Option<i32>) -> Result<i32> {
+    actor.require(SCOPE)?;
+    expected_version.ok_or(Error::VersionRequired)
+}
+
+/// Records a write that replaced version `from` of an article, and commits it.
+async fn record_change(
+    txn: sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    action: audit::AuditAction,
+    id: i64,
+    from: i32,
+) -> Result<()> {
+    audit::record(
+        &txn,
+        actor,
+        action,
+        audit::Audited::Article,
+        Some(id),
+        format!("from version {from}"),
+    )
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 #[cfg(test)]
