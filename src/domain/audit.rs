@@ -124,8 +124,17 @@ impl Audited {
     }
 }
 
-fn as_text<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(text)
+/// Both are written and read as their stored text.
+impl Serialize for AuditAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for Audited {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// One recorded write.
@@ -133,14 +142,8 @@ fn as_text<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok, S::
 pub struct AuditEntry {
     pub id: i64,
     pub actor: String,
-    #[serde(skip)]
     pub action: AuditAction,
-    #[serde(skip)]
     pub resource: Audited,
-    #[serde(rename = "action", serialize_with = "as_text")]
-    action_name: &'static str,
-    #[serde(rename = "resource", serialize_with = "as_text")]
-    resource_name: &'static str,
     pub resource_id: Option<i64>,
     pub detail: String,
     pub at: DateTime<Utc>,
@@ -214,8 +217,6 @@ impl TryFrom<audit_log::Model> for AuditEntry {
             actor: r.actor,
             action,
             resource,
-            action_name: action.as_str(),
-            resource_name: resource.as_str(),
             resource_id: r.resource_id,
             detail: r.detail,
             at: r.created_at,

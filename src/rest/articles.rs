@@ -4,8 +4,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::envelopes::{DataResponse, ListResponse, PageParams};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::views::{DataResponse, ListResponse, PageParams};
 use crate::domain::Tagged;
 use crate::domain::articles::{Article, ArticleSummary, ListArticles};
 use crate::domain::cache_tags::CacheTags;

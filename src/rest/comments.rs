@@ -3,8 +3,8 @@
 use axum::Json;
 use serde::Serialize;
 
+use super::envelopes::{ListResponse, PageInfo, PageParams};
 use super::extract::{AppPath, AppQuery, Reading};
-use super::views::{ListResponse, PageInfo, PageParams};
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::comments::Comment;
 use crate::domain::page::{CursorKind, PageRequest};

@@ -5,6 +5,7 @@
 pub mod articles;
 pub mod auth;
 pub mod comments;
+pub mod envelopes;
 pub mod extract;
 pub mod moderation;
 pub mod ops;
@@ -12,7 +13,6 @@ pub mod popular;
 pub mod publishing;
 pub mod sections;
 pub mod taxonomy;
-pub mod views;
 
 use std::sync::Arc;
 

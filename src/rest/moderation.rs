@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::RestState;
+use super::envelopes::DataResponse;
 use super::extract::{AppJson, AppPath, AppQuery, Caller, path_slug};
-use super::views::DataResponse;
 use crate::auth::{ClientIp, client_key};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditEntry};

@@ -3,8 +3,8 @@
 use axum::Json;
 use serde::Deserialize;
 
+use super::envelopes::DataResponse;
 use super::extract::{AppQuery, Reading};
-use super::views::DataResponse;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{BOX_LIMIT, Limit};
 use crate::domain::popular::{PopularArticle, Window};

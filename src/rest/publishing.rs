@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 use super::RestState;
+use super::envelopes::ListResponse;
 use super::extract::{AppJson, AppPath, AppQuery, Caller};
-use super::views::ListResponse;
 use crate::domain::articles::FeaturedImage;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{

@@ -2,8 +2,8 @@
 
 use axum::Json;
 
+use super::envelopes::{DataResponse, ListResponse, PageParams};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::views::{DataResponse, ListResponse, PageParams};
 use crate::domain::articles::ArticleSummary;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, PageRequest};

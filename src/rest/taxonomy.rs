@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::RestState;
+use super::envelopes::{ListResponse, PageParams};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, Reading, path_slug};
-use super::views::{ListResponse, PageParams};
 use crate::domain::articles::ArticleSummary;
 use crate::domain::authors::Author;
 use crate::domain::cache_tags::CacheTags;

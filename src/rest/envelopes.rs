@@ -1,4 +1,5 @@
-//! Wire shapes shared by the REST handlers.
+//! The envelopes REST answers come in: `{ "data": … }`, paged lists with
+//! their cursor, and the paging parameters every list takes.
 
 use serde::{Deserialize, Serialize};
 
