@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use serde_json::json;
 
 use crate::support::TestApp;
 
@@ -31,6 +32,33 @@ async fn readyz_is_503_when_the_database_is_gone() {
 
     assert_eq!(res.status, 503);
     assert_eq!(res.json()["code"], "not_ready");
+}
+
+#[tokio::test]
+async fn readyz_asks_to_retry_while_the_database_is_gone() {
+    let app = TestApp::new().await;
+    app.db().clone().close().await.unwrap();
+
+    let res = app.get("/readyz").await;
+
+    assert_eq!(res.header("retry-after"), Some("1"));
+}
+
+#[tokio::test]
+async fn a_read_while_the_database_is_gone_is_503_with_retry_after_never_500() {
+    let app = TestApp::new().await;
+    app.db().clone().close().await.unwrap();
+
+    let rest = app.get("/api/v1/articles").await;
+    let graphql = app.graphql("{ sections { slug } }", json!({})).await;
+
+    assert_eq!(rest.status, 503, "{}", rest.text());
+    assert_eq!(rest.header("retry-after"), Some("1"));
+    assert_eq!(rest.json()["code"], "unavailable");
+    assert_eq!(
+        graphql.json()["errors"][0]["extensions"]["code"],
+        "UNAVAILABLE"
+    );
 }
 
 #[tokio::test]

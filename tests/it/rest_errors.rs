@@ -126,3 +126,16 @@ async fn a_body_over_the_limit_is_a_413_problem() {
     assert_eq!(res.status, 413);
     assert_eq!(res.json()["code"], "payload_too_large");
 }
+
+#[tokio::test]
+async fn a_lookup_by_id_that_finds_nothing_says_so_without_speaking_of_slugs() {
+    let app = TestApp::new().await;
+    let token = app.token("content:write").await;
+
+    let res = app.get_as("/api/v1/manage/articles/999999", &token).await;
+
+    assert_eq!(res.status, 404);
+    let detail = res.json()["detail"].as_str().unwrap().to_owned();
+    assert!(detail.contains("article"), "{detail}");
+    assert!(!detail.contains("slug"), "{detail}");
+}
