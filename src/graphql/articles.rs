@@ -138,11 +138,7 @@ impl Article {
     /// The body as typed blocks.
     async fn body_blocks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Block>> {
         let body = self.body(ctx).await?;
-        let blocks: Vec<markdown::Block> =
-            serde_json::from_str(body.body_blocks.get()).map_err(|e| {
-                tracing::error!(error = %e, article = self.0.id, "stored body blocks do not parse");
-                coded("internal error", code::INTERNAL)
-            })?;
+        let blocks = markdown::stored_blocks(self.0.id, body.body_blocks.get()).gql()?;
         Ok(blocks.into_iter().map(Block::from).collect())
     }
 

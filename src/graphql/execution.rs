@@ -19,6 +19,7 @@ use super::response_order::in_query_order;
 use crate::auth::{AuthOutcome, ClientIp};
 use crate::error::Error;
 use crate::http::problem::{headers_of, status_of};
+use crate::http::request::note_internal_error;
 
 use super::http::GraphqlRequest;
 
@@ -62,7 +63,7 @@ fn respond(
     match serde_json::to_vec(&Body { data, errors }) {
         Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "a GraphQL response did not serialize");
+            note_internal_error(&format!("a GraphQL response did not serialize: {e}"));
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
