@@ -32,7 +32,7 @@ pub struct CommentPolicy {
 
 /// A public comment and the first of its public replies. The author's email
 /// and address hash are never part of it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
     pub id: i64,
     /// The comment this one answers; `None` for a thread's first comment.
@@ -40,7 +40,6 @@ pub struct Comment {
     pub author_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
-    #[serde(flatten)]
     pub replies: Replies,
 }
 

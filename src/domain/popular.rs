@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde::Serialize;
 
 use super::articles::{self, ArticleRow, ArticleSummary};
 use super::batch;
@@ -49,9 +48,8 @@ impl Window {
 }
 
 /// A popular article and how often it was viewed in the window.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct PopularArticle {
-    #[serde(flatten)]
     pub article: ArticleSummary,
     pub views: i64,
 }

@@ -7,7 +7,6 @@ use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde::Serialize;
 
 use super::batch::dedup;
 use super::visibility::public_articles;
@@ -16,9 +15,8 @@ use crate::db::fetch_all;
 use crate::error::Result;
 
 /// An article another one links to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkedArticle {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub title: String,
@@ -26,23 +24,16 @@ pub struct LinkedArticle {
 }
 
 /// One entry of the further-reading list, in the editor's order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RelatedLink {
     /// Another Newsdesk article. `title` is the editor's wording, or the article's title.
     Article {
-        #[serde(skip)]
         id: i64,
         title: String,
         article: LinkedArticle,
     },
     /// A page elsewhere.
-    External {
-        #[serde(skip)]
-        id: i64,
-        title: String,
-        url: String,
-    },
+    External { id: i64, title: String, url: String },
 }
 
 impl RelatedLink {

@@ -12,7 +12,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::{Serialize, Serializer};
 
 use super::comments::Comment;
 use super::page::{Cursor, CursorKind, Limit, Page, PageRequest};
@@ -30,13 +29,10 @@ pub const NESTED_LEVELS: usize = 2;
 /// Some of a comment's direct replies, oldest first: how many there are in
 /// all, and where the next ones start (`None` when all are shown, or when
 /// none are shown because they lie deeper than a page nests).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Replies {
-    #[serde(rename = "replies")]
     pub items: Vec<Comment>,
-    #[serde(rename = "reply_count")]
     pub total: i64,
-    #[serde(rename = "replies_next_cursor", serialize_with = "encoded")]
     pub next: Option<Cursor>,
 }
 
@@ -44,13 +40,6 @@ impl Replies {
     /// Whether every direct reply is among `items`.
     pub fn complete(&self) -> bool {
         self.items.len() as i64 >= self.total
-    }
-}
-
-fn encoded<S: Serializer>(cursor: &Option<Cursor>, s: S) -> Result<S::Ok, S::Error> {
-    match cursor {
-        Some(cursor) => s.serialize_some(&cursor.encode()),
-        None => s.serialize_none(),
     }
 }
 

@@ -14,9 +14,8 @@ use crate::db::entities::sections;
 use crate::error::{Error, Resource, Result};
 
 /// A section by itself: what the GraphQL face and the node lookup load.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct SectionInfo {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde::Serialize;
 
 use super::articles::{self, ArticleRow, ArticleSummary, Scope};
 use super::batch;
@@ -14,9 +13,8 @@ use crate::db::entities::tags;
 use crate::error::{Error, Resource, Result};
 
 /// A tag.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,

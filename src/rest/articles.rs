@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::envelopes::{DataResponse, ListResponse, PageParams};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
+use super::wire::{self, ArticleJson, CommentJson, TeaserJson};
 use crate::domain::Tagged;
-use crate::domain::articles::{Article, ArticleSummary, ListArticles};
+use crate::domain::articles::ListArticles;
 use crate::domain::cache_tags::CacheTags;
-use crate::domain::comments::Comment;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
 use crate::error::{Error, Resource, Result};
 
@@ -26,7 +26,7 @@ pub struct ListParams {
 pub async fn list_articles(
     Reading(reader): Reading,
     AppQuery(params): AppQuery<ListParams>,
-) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
+) -> Result<(CacheTags, Json<ListResponse<TeaserJson>>)> {
     let query = ListArticles::from_input(
         params.section.as_deref(),
         params.tag.as_deref(),
@@ -38,7 +38,7 @@ pub async fn list_articles(
         ),
     )?;
     let page = reader.articles(&query).await?;
-    Ok((page.tags, Json(page.value.into())))
+    Ok((page.tags, Json(ListResponse::of(page.value))))
 }
 
 #[derive(Deserialize)]
@@ -50,9 +50,9 @@ pub struct ArticleParams {
 #[derive(Serialize)]
 pub struct ArticleResponse {
     #[serde(flatten)]
-    article: Article,
+    article: ArticleJson,
     #[serde(skip_serializing_if = "Option::is_none")]
-    comments: Option<ListResponse<Comment>>,
+    comments: Option<ListResponse<CommentJson>>,
 }
 
 /// `GET /api/v1/articles/{slug}`
@@ -80,10 +80,11 @@ pub async fn get_article(
         let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
         let threads = reader.threads(article.summary.id, &first).await?;
         tags.extend(threads.tags);
-        Some(threads.value.into())
+        Some(ListResponse::of(threads.value))
     } else {
         None
     };
+    let article = article.into();
     Ok((tags, Json(ArticleResponse { article, comments })))
 }
 
@@ -92,7 +93,7 @@ pub async fn list_article_comments(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<ListResponse<Comment>>)> {
+) -> Result<(CacheTags, Json<ListResponse<CommentJson>>)> {
     let page = PageRequest::parse(
         CursorKind::Comments,
         params.limit.as_deref(),
@@ -100,7 +101,7 @@ pub async fn list_article_comments(
     )?;
     let slug = path_slug(&slug, Resource::Article)?;
     let threads = reader.comments_on(&slug, &page).await?;
-    Ok((threads.tags, Json(threads.value.into())))
+    Ok((threads.tags, Json(ListResponse::of(threads.value))))
 }
 
 #[derive(Deserialize)]
@@ -113,14 +114,14 @@ pub async fn more_like_this(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
-) -> Result<(CacheTags, Json<DataResponse<Vec<ArticleSummary>>>)> {
+) -> Result<(CacheTags, Json<DataResponse<Vec<TeaserJson>>>)> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let slug = path_slug(&slug, Resource::Article)?;
     let similar = reader.more_like_this(&slug, limit).await?;
     Ok((
         similar.tags,
         Json(DataResponse {
-            data: similar.value,
+            data: wire::all(similar.value),
         }),
     ))
 }

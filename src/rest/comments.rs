@@ -5,23 +5,23 @@ use serde::Serialize;
 
 use super::envelopes::{ListResponse, PageInfo, PageParams};
 use super::extract::{AppPath, AppQuery, Reading};
+use super::wire::CommentJson;
 use crate::domain::cache_tags::CacheTags;
-use crate::domain::comments::Comment;
-use crate::domain::page::{CursorKind, PageRequest};
+use crate::domain::page::{CursorKind, Page, PageRequest};
 use crate::domain::replies::Replies;
 use crate::error::Result;
 
 /// A page of replies and how many there are in all.
 #[derive(Serialize)]
 pub struct ReplyList {
-    data: Vec<Comment>,
+    data: Vec<CommentJson>,
     page: PageInfo,
     total: i64,
 }
 
 impl From<Replies> for ReplyList {
     fn from(replies: Replies) -> Self {
-        let ListResponse { data, page } = ListResponse::from(crate::domain::page::Page {
+        let ListResponse { data, page } = ListResponse::of(Page {
             items: replies.items,
             next_cursor: replies.next,
         });

@@ -19,6 +19,16 @@ pub struct PageInfo {
     pub has_more: bool,
 }
 
+impl<J> ListResponse<J> {
+    /// A page of domain values, each as its JSON.
+    pub fn of<A>(page: Page<A>) -> Self
+    where
+        J: From<A>,
+    {
+        ListResponse::from(page.map(J::from))
+    }
+}
+
 impl<T> From<Page<T>> for ListResponse<T> {
     fn from(page: Page<T>) -> Self {
         ListResponse {

@@ -13,6 +13,7 @@ pub mod popular;
 pub mod publishing;
 pub mod sections;
 pub mod taxonomy;
+pub mod wire;
 
 use std::sync::Arc;
 

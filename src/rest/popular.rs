@@ -5,9 +5,10 @@ use serde::Deserialize;
 
 use super::envelopes::DataResponse;
 use super::extract::{AppQuery, Reading};
+use super::wire::{self, PopularJson};
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{BOX_LIMIT, Limit};
-use crate::domain::popular::{PopularArticle, Window};
+use crate::domain::popular::Window;
 use crate::error::Result;
 
 #[derive(Deserialize)]
@@ -20,9 +21,14 @@ pub struct PopularParams {
 pub async fn list_popular(
     Reading(reader): Reading,
     AppQuery(params): AppQuery<PopularParams>,
-) -> Result<(CacheTags, Json<DataResponse<Vec<PopularArticle>>>)> {
+) -> Result<(CacheTags, Json<DataResponse<Vec<PopularJson>>>)> {
     let window = Window::parse("window", params.window.as_deref().unwrap_or("7d"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let ranked = reader.popular(window, limit).await?;
-    Ok((ranked.tags, Json(DataResponse { data: ranked.value })))
+    Ok((
+        ranked.tags,
+        Json(DataResponse {
+            data: wire::all(ranked.value),
+        }),
+    ))
 }

@@ -4,7 +4,7 @@ use axum::Json;
 
 use super::envelopes::{DataResponse, ListResponse, PageParams};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use crate::domain::articles::ArticleSummary;
+use super::wire::TeaserJson;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::sections::{Section, SectionNode};
@@ -33,7 +33,7 @@ pub async fn list_section_articles(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<ListResponse<ArticleSummary>>)> {
+) -> Result<(CacheTags, Json<ListResponse<TeaserJson>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
@@ -41,5 +41,5 @@ pub async fn list_section_articles(
     )?;
     let slug = path_slug(&slug, Resource::Section)?;
     let page = reader.section_articles(&slug, &page).await?;
-    Ok((page.tags, Json(page.value.into())))
+    Ok((page.tags, Json(ListResponse::of(page.value))))
 }

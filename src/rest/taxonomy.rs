@@ -8,28 +8,30 @@ use serde::{Deserialize, Serialize};
 use super::RestState;
 use super::envelopes::{ListResponse, PageParams};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, Reading, path_slug};
+use super::wire::{AuthorJson, SectionInfoJson, TagJson, TeaserJson};
 use crate::domain::articles::ArticleSummary;
-use crate::domain::authors::Author;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, Page, PageRequest};
 use crate::domain::sections::SectionInfo;
-use crate::domain::tags::Tag;
 use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::error::{Resource, Result};
 
 /// A resource with a page of its articles.
 #[derive(Serialize)]
-pub struct WithArticles<T> {
+pub struct WithArticles<J> {
     #[serde(flatten)]
-    item: T,
-    articles: ListResponse<ArticleSummary>,
+    item: J,
+    articles: ListResponse<TeaserJson>,
 }
 
-impl<T> From<(T, Page<ArticleSummary>)> for WithArticles<T> {
-    fn from((item, articles): (T, Page<ArticleSummary>)) -> Self {
+impl<J> WithArticles<J> {
+    fn of<A>((item, articles): (A, Page<ArticleSummary>)) -> Self
+    where
+        J: From<A>,
+    {
         WithArticles {
-            item,
-            articles: articles.into(),
+            item: item.into(),
+            articles: ListResponse::of(articles),
         }
     }
 }
@@ -39,7 +41,7 @@ pub async fn get_author(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<WithArticles<Author>>)> {
+) -> Result<(CacheTags, Json<WithArticles<AuthorJson>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
@@ -47,7 +49,7 @@ pub async fn get_author(
     )?;
     let slug = path_slug(&slug, Resource::Author)?;
     let found = reader.author_with_articles(&slug, &page).await?;
-    Ok((found.tags, Json(found.value.into())))
+    Ok((found.tags, Json(WithArticles::of(found.value))))
 }
 
 /// `GET /api/v1/tags/{slug}`
@@ -55,7 +57,7 @@ pub async fn get_tag(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<WithArticles<Tag>>)> {
+) -> Result<(CacheTags, Json<WithArticles<TagJson>>)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
@@ -63,15 +65,24 @@ pub async fn get_tag(
     )?;
     let slug = path_slug(&slug, Resource::Tag)?;
     let found = reader.tag_with_articles(&slug, &page).await?;
-    Ok((found.tags, Json(found.value.into())))
+    Ok((found.tags, Json(WithArticles::of(found.value))))
 }
 
 /// A section, author or tag as the newsroom edits it: with its id.
 #[derive(Serialize)]
-pub struct Managed<T> {
+pub struct Managed<J> {
     id: i64,
     #[serde(flatten)]
-    item: T,
+    item: J,
+}
+
+impl<J> Managed<J> {
+    fn of<A: Into<J>>(id: i64, item: A) -> Self {
+        Managed {
+            id,
+            item: item.into(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -132,8 +143,8 @@ impl From<TagBody> for TagFields {
     }
 }
 
-fn section_view(s: SectionInfo) -> Managed<SectionInfo> {
-    Managed { id: s.id, item: s }
+fn section_view(s: SectionInfo) -> Managed<SectionInfoJson> {
+    Managed::of(s.id, s)
 }
 
 /// `POST /api/v1/manage/sections`
@@ -141,7 +152,7 @@ pub async fn create_section(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<SectionBody>,
-) -> Result<(StatusCode, Json<Managed<SectionInfo>>)> {
+) -> Result<(StatusCode, Json<Managed<SectionInfoJson>>)> {
     let section = taxonomy::create_section(&state.desk, &actor, body.into()).await?;
     Ok((StatusCode::CREATED, Json(section_view(section))))
 }
@@ -152,7 +163,7 @@ pub async fn update_section(
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<SectionBody>,
-) -> Result<Json<Managed<SectionInfo>>> {
+) -> Result<Json<Managed<SectionInfoJson>>> {
     Ok(Json(section_view(
         taxonomy::update_section(&state.desk, &actor, id, body.into()).await?,
     )))
@@ -173,15 +184,9 @@ pub async fn create_author(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<AuthorBody>,
-) -> Result<(StatusCode, Json<Managed<Author>>)> {
+) -> Result<(StatusCode, Json<Managed<AuthorJson>>)> {
     let author = taxonomy::create_author(&state.desk, &actor, body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Managed {
-            id: author.id,
-            item: author,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(Managed::of(author.id, author))))
 }
 
 /// `PATCH /api/v1/manage/authors/{id}`
@@ -190,12 +195,9 @@ pub async fn update_author(
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<AuthorBody>,
-) -> Result<Json<Managed<Author>>> {
+) -> Result<Json<Managed<AuthorJson>>> {
     let author = taxonomy::update_author(&state.desk, &actor, id, body.into()).await?;
-    Ok(Json(Managed {
-        id: author.id,
-        item: author,
-    }))
+    Ok(Json(Managed::of(author.id, author)))
 }
 
 /// `DELETE /api/v1/manage/authors/{id}`
@@ -213,15 +215,9 @@ pub async fn create_tag(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppJson(body): AppJson<TagBody>,
-) -> Result<(StatusCode, Json<Managed<Tag>>)> {
+) -> Result<(StatusCode, Json<Managed<TagJson>>)> {
     let tag = taxonomy::create_tag(&state.desk, &actor, body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Managed {
-            id: tag.id,
-            item: tag,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(Managed::of(tag.id, tag))))
 }
 
 /// `PATCH /api/v1/manage/tags/{id}`
@@ -230,12 +226,9 @@ pub async fn update_tag(
     Caller(actor): Caller,
     AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<TagBody>,
-) -> Result<Json<Managed<Tag>>> {
+) -> Result<Json<Managed<TagJson>>> {
     let tag = taxonomy::update_tag(&state.desk, &actor, id, body.into()).await?;
-    Ok(Json(Managed {
-        id: tag.id,
-        item: tag,
-    }))
+    Ok(Json(Managed::of(tag.id, tag)))
 }
 
 /// `DELETE /api/v1/manage/tags/{id}`

@@ -70,9 +70,8 @@ impl ArticleRow {
 }
 
 /// What a list shows of an article.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArticleSummary {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub title: String,
@@ -95,7 +94,7 @@ pub struct Seo {
 }
 
 /// An article's body in every form, and what goes with it on the page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ArticleBody {
     pub updated_at: DateTime<Utc>,
     pub body_markdown: String,
@@ -107,11 +106,9 @@ pub struct ArticleBody {
 }
 
 /// A whole article, as its page shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Article {
-    #[serde(flatten)]
     pub summary: ArticleSummary,
-    #[serde(flatten)]
     pub body: ArticleBody,
     pub related_links: Vec<RelatedLink>,
 }
