@@ -234,7 +234,7 @@ pub async fn summaries(
     db: &impl ConnectionTrait,
     rows: Vec<ArticleRow>,
 ) -> Result<Vec<ArticleSummary>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
     let section_ids: Vec<i64> = rows.iter().map(|r| r.section_id).collect();
     let (sections, mut authors, mut tags) = tokio::try_join!(
         sections_by_id(db, &section_ids),
@@ -257,7 +257,7 @@ pub async fn summaries(
                     name: section.name.clone(),
                 },
                 authors: authors
-                    .remove(&r.id)
+                    .remove(&r.id.0)
                     .unwrap_or_default()
                     .into_iter()
                     .map(|a| AuthorRef {
@@ -265,7 +265,7 @@ pub async fn summaries(
                         name: a.name,
                     })
                     .collect(),
-                tags: tags.remove(&r.id).unwrap_or_default(),
+                tags: tags.remove(&r.id.0).unwrap_or_default(),
                 featured_image: r.featured_image(),
                 id: r.id,
                 slug: r.slug,

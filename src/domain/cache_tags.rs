@@ -6,13 +6,14 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::articles::Article;
+use super::ids::ArticleId;
 use super::related_links::RelatedLink;
 
 /// One thing a response depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CacheTag {
     /// One article's own page: its text, related links and public comments.
-    Article(i64),
+    Article(ArticleId),
     /// Which articles are public and in what order, and what their teasers
     /// say: every list, box and count of articles.
     Articles,
@@ -58,7 +59,7 @@ impl CacheTags {
     }
 
     /// What shows one article's own data: its comments, say.
-    pub fn article(id: i64) -> Self {
+    pub fn article(id: ArticleId) -> Self {
         CacheTags::of([CacheTag::Article(id), CacheTag::Taxonomy])
     }
 
@@ -114,7 +115,11 @@ mod tests {
 
     #[test]
     fn header_forms_list_every_tag_in_a_stable_order() {
-        let tags = CacheTags::of([CacheTag::Taxonomy, CacheTag::Article(7), CacheTag::Articles]);
+        let tags = CacheTags::of([
+            CacheTag::Taxonomy,
+            CacheTag::Article(ArticleId(7)),
+            CacheTag::Articles,
+        ]);
         assert_eq!(tags.surrogate_key(), "article-7 articles taxonomy");
         assert_eq!(tags.cache_tag(), "article-7,articles,taxonomy");
     }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::audit::{self, AuditAction, AuditEntry, Audited};
 use super::cache_tags::CacheTag;
+use super::ids::ArticleId;
 use super::newsdesk::Newsdesk;
 use super::{comments, visibility};
 use crate::error::Result;
@@ -69,7 +70,7 @@ impl Newsdesk {
         let db = self.db();
         let mut tags = Vec::new();
         let articles = ids(entries, Audited::Article, |_| true);
-        tags.extend(articles.iter().map(|&id| CacheTag::Article(id)));
+        tags.extend(articles.iter().map(|&id| CacheTag::Article(ArticleId(id))));
         let edited = ids(entries, Audited::Article, |e| EDITS.contains(&e.action));
         let moved =
             articles.len() > edited.len() || !visibility::live_among(db, &edited).await?.is_empty();
@@ -83,7 +84,7 @@ impl Newsdesk {
         if !comments.is_empty() {
             tags.push(CacheTag::Comments);
             let on = comments::articles_of(db, &comments).await?;
-            tags.extend(on.into_iter().map(CacheTag::Article));
+            tags.extend(on.into_iter().map(|id| CacheTag::Article(ArticleId(id))));
         }
         if entries.iter().any(|e| e.resource.is_taxonomy()) {
             tags.push(CacheTag::Taxonomy);

@@ -2,6 +2,7 @@
 
 use crate::domain::Newsdesk;
 use crate::domain::audit::{self, AuditAction, Audited};
+use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -34,9 +35,9 @@ pub struct CommentPolicy {
 /// and address hash are never part of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
-    pub id: i64,
+    pub id: CommentId,
     /// The comment this one answers; `None` for a thread's first comment.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     pub author_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -46,8 +47,8 @@ pub struct Comment {
 impl Comment {
     fn of(model: comments::Model, replies: Replies) -> Comment {
         Comment {
-            id: model.id,
-            parent_id: model.parent_id,
+            id: CommentId(model.id),
+            parent_id: model.parent_id.map(CommentId),
             author_name: model.author_name,
             body: model.body,
             created_at: model.created_at,
@@ -177,7 +178,7 @@ pub async fn comments_by_ids(
     )
     .await?
     .into_iter()
-    .map(|a| a.id)
+    .map(|a| a.id.0)
     .collect();
     let candidates: Vec<comments::Model> = wanted
         .into_iter()
@@ -240,7 +241,7 @@ async fn with_hidden_ancestors(
 /// A reader's comment as submitted: untrusted, validated here.
 #[derive(Clone, Debug, Default)]
 pub struct CommentInput {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     pub author_name: String,
     pub author_email: String,
     pub body: String,
@@ -252,7 +253,7 @@ pub struct CommentInput {
 /// Spam is reported as pending, so a spammer learns nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubmittedComment {
-    pub id: i64,
+    pub id: CommentId,
     pub status: CommentStatus,
 }
 
@@ -307,7 +308,7 @@ pub async fn submit_comment(
             "comments are closed on this article",
         ));
     }
-    if let Some(parent) = input.parent_id {
+    if let Some(CommentId(parent)) = input.parent_id {
         let shown = comments_by_ids(db, desk.now(), &[parent]).await?;
         if !shown.contains_key(&parent) || !belongs_to(db, parent, article_id).await? {
             return Err(Error::invalid(
@@ -336,7 +337,7 @@ pub async fn submit_comment(
         &txn,
         super::editing::NewComment {
             article: article_id,
-            parent: input.parent_id,
+            parent: input.parent_id.map(i64::from),
             author_name: name,
             author_email: email,
             body,
@@ -359,7 +360,7 @@ pub async fn submit_comment(
     .await?;
     txn.commit().await?;
     Ok(SubmittedComment {
-        id,
+        id: CommentId(id),
         status: match status {
             CommentStatus::Approved => CommentStatus::Approved,
             _ => CommentStatus::Pending,

@@ -1,6 +1,64 @@
-//! Identifiers that arrive from the outside world, parsed once at the edge.
+//! Identifiers: typed ids, and the slugs that arrive from the outside world,
+//! parsed once at the edge.
 
 use std::fmt;
+
+/// An article's id: what the newsroom's write API, GraphQL ids and cache tags
+/// name. Typed, so an article's id is never taken for a comment's.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    sea_orm::DeriveValueType,
+)]
+pub struct ArticleId(pub i64);
+
+/// A comment's id.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    sea_orm::DeriveValueType,
+)]
+pub struct CommentId(pub i64);
+
+impl From<ArticleId> for i64 {
+    fn from(id: ArticleId) -> i64 {
+        id.0
+    }
+}
+
+impl From<CommentId> for i64 {
+    fn from(id: CommentId) -> i64 {
+        id.0
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for CommentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// The longest slug accepted anywhere.
 pub const MAX_SLUG_LEN: usize = 120;

@@ -2,6 +2,7 @@
 //! Moderators are editors and tokens with `comments:moderate`.
 
 use crate::domain::Newsdesk;
+use crate::domain::ids::CommentId;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -22,9 +23,9 @@ pub const SCOPE: Scope = Scope::CommentsModerate;
 /// A comment as a moderator sees it: the email included, never the address hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ModeratedComment {
-    pub id: i64,
+    pub id: CommentId,
     pub article: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     pub author_name: String,
     pub author_email: String,
     pub body: String,
@@ -91,8 +92,8 @@ impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
                 Ok(ModeratedComment {
                     article: slugs.get(&c.article_id).cloned().unwrap_or_default(),
                     status: CommentStatus::stored(&c.status)?,
-                    id: c.id,
-                    parent_id: c.parent_id,
+                    id: CommentId(c.id),
+                    parent_id: c.parent_id.map(CommentId),
                     author_name: c.author_name,
                     author_email: c.author_email,
                     body: c.body,
@@ -107,9 +108,10 @@ impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
 pub async fn decide(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: CommentId,
     decision: Decision,
 ) -> Result<ModeratedComment> {
+    let id = id.0;
     let db = desk.db();
     actor.require(SCOPE)?;
     let txn = db.begin().await?;

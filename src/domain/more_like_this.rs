@@ -68,7 +68,7 @@ pub async fn more_like_this_rows(
             )
             .and_where(
                 Expr::col((article_tags::Entity, article_tags::Column::ArticleId))
-                    .between(article.id - NEARBY, article.id + NEARBY),
+                    .between(article.id.0 - NEARBY, article.id.0 + NEARBY),
             )
             .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id))
             .group_by_col((article_table::Entity, article_table::Column::Id))

@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use super::accounts::{Presented, TokenUsage, User};
 use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
+use super::ids::ArticleId;
 use super::rate_limit::RateLimiter;
 use super::time::Clock;
 use super::views::ViewCounter;
@@ -105,8 +106,8 @@ impl Newsdesk {
 
     /// Counts `views` views of an article on `day`, as if read then; the
     /// demo seed backfills reading history with it.
-    pub fn add_views(&self, article_id: i64, day: chrono::NaiveDate, views: i64) {
-        self.shared.views.add(article_id, day, views);
+    pub fn add_views(&self, article_id: ArticleId, day: chrono::NaiveDate, views: i64) {
+        self.shared.views.add(article_id.0, day, views);
     }
 
     /// Views counted in memory and not yet written.

@@ -129,7 +129,7 @@ pub async fn popular_rows(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let n = views.get(&row.id).copied().unwrap_or_default();
+            let n = views.get(&row.id.0).copied().unwrap_or_default();
             (row, n)
         })
         .collect())

@@ -10,7 +10,7 @@ use super::authors::{self, Author};
 use super::batch;
 use super::cache_tags::{CacheTag, CacheTags};
 use super::comments::{self, Comment};
-use super::ids::Slug;
+use super::ids::{ArticleId, CommentId, Slug};
 use super::more_like_this;
 use super::newsdesk::Reader;
 use super::page::{Limit, Page, PageRequest};
@@ -92,10 +92,10 @@ impl Reader {
     /// A page of an article's public comment threads.
     pub async fn threads(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         page: &PageRequest,
     ) -> Result<Tagged<Page<Comment>>> {
-        let threads = comments::threads(self.db(), article_id, page).await?;
+        let threads = comments::threads(self.db(), article_id.0, page).await?;
         Ok(Tagged::new(threads, CacheTags::article(article_id)))
     }
 
@@ -111,14 +111,18 @@ impl Reader {
 
     /// A page of the direct replies to a public comment, each with the first
     /// of its own.
-    pub async fn replies(&self, comment_id: i64, page: &PageRequest) -> Result<Tagged<Replies>> {
-        if comments::comments_by_ids(self.db(), self.now(), &[comment_id])
+    pub async fn replies(
+        &self,
+        comment_id: CommentId,
+        page: &PageRequest,
+    ) -> Result<Tagged<Replies>> {
+        if comments::comments_by_ids(self.db(), self.now(), &[comment_id.0])
             .await?
             .is_empty()
         {
             return Err(Error::NotFound(Resource::Comment));
         }
-        let replies = replies::page_of(self.db(), comment_id, page).await?;
+        let replies = replies::page_of(self.db(), comment_id.0, page).await?;
         Ok(Tagged::new(replies, CacheTags::of([CacheTag::Comments])))
     }
 
@@ -361,5 +365,5 @@ impl Reader {
 
 /// What shows these articles' own data.
 fn of_articles(ids: &[i64]) -> CacheTags {
-    CacheTags::of(ids.iter().map(|&id| CacheTag::Article(id)))
+    CacheTags::of(ids.iter().map(|&id| CacheTag::Article(ArticleId(id))))
 }

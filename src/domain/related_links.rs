@@ -1,5 +1,6 @@
 //! An article's "further reading" list: other articles, or pages elsewhere.
 
+use crate::domain::ids::ArticleId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,7 @@ use crate::error::Result;
 /// An article another one links to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkedArticle {
-    pub id: i64,
+    pub id: ArticleId,
     pub slug: String,
     pub title: String,
     pub published_at: DateTime<Utc>,
@@ -177,7 +178,7 @@ fn into_link(row: LinkRow) -> Option<RelatedLink> {
                 id,
                 title: row.title.unwrap_or_else(|| target_title.clone()),
                 article: LinkedArticle {
-                    id: target,
+                    id: ArticleId(target),
                     slug,
                     title: target_title,
                     published_at,

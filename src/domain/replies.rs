@@ -4,6 +4,7 @@
 //! start, and the rest are read a page at a time. A viral thread costs the
 //! same statements and rows as a quiet one.
 
+use crate::domain::ids::CommentId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -181,8 +182,8 @@ fn assemble(
 
 fn comment(row: ReplyRow, replies: Replies) -> Comment {
     Comment {
-        id: row.id,
-        parent_id: row.parent_id,
+        id: CommentId(row.id),
+        parent_id: row.parent_id.map(CommentId),
         author_name: row.author_name,
         body: row.body,
         created_at: row.created_at,
@@ -231,8 +232,8 @@ pub async fn page_of(
             .map(|c| {
                 let replies = nested.remove(&c.id).unwrap_or_default();
                 Comment {
-                    id: c.id,
-                    parent_id: c.parent_id,
+                    id: CommentId(c.id),
+                    parent_id: c.parent_id.map(CommentId),
                     author_name: c.author_name,
                     body: c.body,
                     created_at: c.created_at,

@@ -31,7 +31,7 @@ impl ViewCounter {
         slug: &Slug,
     ) -> Result<()> {
         let id = articles::public_id(db, now, slug).await?;
-        self.add(id, now.date_naive(), 1);
+        self.add(id.0, now.date_naive(), 1);
         Ok(())
     }
 

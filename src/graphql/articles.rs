@@ -44,7 +44,7 @@ pub struct Seo {
 impl Article {
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<ArticleBody>> {
         ctx.loader()?
-            .load_one(BodyOf(self.0.id))
+            .load_one(BodyOf(self.0.id.0))
             .await
             .gql()?
             .ok_or_else(|| coded("the article is no longer published", code::NOT_FOUND))
@@ -108,7 +108,7 @@ impl Article {
 
     /// In byline order.
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Author>> {
-        let authors = ctx.loader()?.load_one(AuthorsOf(self.0.id)).await.gql()?;
+        let authors = ctx.loader()?.load_one(AuthorsOf(self.0.id.0)).await.gql()?;
         Ok(authors
             .unwrap_or_default()
             .into_iter()
@@ -117,7 +117,7 @@ impl Article {
     }
 
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        let tags = ctx.loader()?.load_one(TagsOf(self.0.id)).await.gql()?;
+        let tags = ctx.loader()?.load_one(TagsOf(self.0.id.0)).await.gql()?;
         Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
     }
 
@@ -159,7 +159,7 @@ impl Article {
     async fn comment_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         Ok(ctx
             .loader()?
-            .load_one(CommentCountOf(self.0.id))
+            .load_one(CommentCountOf(self.0.id.0))
             .await
             .gql()?
             .unwrap_or(0))
@@ -169,14 +169,16 @@ impl Article {
     async fn related_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedLink>> {
         let links = ctx
             .loader()?
-            .load_one(LinksOf(self.0.id))
+            .load_one(LinksOf(self.0.id.0))
             .await
             .gql()?
             .unwrap_or_default();
         let article = ctx.look_ahead().field("article");
         if article.exists() {
             let targets = links.iter().filter_map(|l| match l {
-                related_links::RelatedLink::Article { article, .. } => Some(ArticleKey(article.id)),
+                related_links::RelatedLink::Article { article, .. } => {
+                    Some(ArticleKey(article.id.0))
+                }
                 related_links::RelatedLink::External { .. } => None,
             });
             let rows: Vec<ArticleRow> = ctx

@@ -77,7 +77,7 @@ fn reply_cursor(comment: &comments::Comment) -> Cursor {
     Cursor {
         kind: CursorKind::Replies,
         at: comment.created_at,
-        id: comment.id,
+        id: comment.id.0,
     }
 }
 
@@ -121,7 +121,7 @@ fn cursor_of(comment: &comments::Comment) -> String {
     Cursor {
         kind: CursorKind::Comments,
         at: comment.created_at,
-        id: comment.id,
+        id: comment.id.0,
     }
     .encode()
 }

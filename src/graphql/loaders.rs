@@ -197,7 +197,7 @@ impl Loader<ArticleKey> for DomainLoader {
     type Error = Arc<Error>;
     async fn load(&self, keys: &[ArticleKey]) -> Loaded<ArticleKey, ArticleRow> {
         let rows = self.shown(self.reader.articles_by_id(&ids(keys, |k| k.0)).await?);
-        Ok(rows.into_iter().map(|r| (ArticleKey(r.id), r)).collect())
+        Ok(rows.into_iter().map(|r| (ArticleKey(r.id.0), r)).collect())
     }
 }
 
@@ -267,7 +267,7 @@ pub async fn prefetch(
         return Ok(());
     }
     let loader = ctx.loader()?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
     let wants = |field: &str| item.field(field).exists();
     let sections = async {
         if wants("section") {

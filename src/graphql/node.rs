@@ -52,7 +52,8 @@ impl Kind {
 }
 
 /// The global id of a database row of this kind.
-pub fn global_id(kind: Kind, id: i64) -> ID {
+pub fn global_id(kind: Kind, id: impl Into<i64>) -> ID {
+    let id: i64 = id.into();
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
 }
 

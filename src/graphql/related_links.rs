@@ -56,7 +56,7 @@ impl RelatedLink {
         };
         Ok(ctx
             .loader()?
-            .load_one(ArticleKey(article.id))
+            .load_one(ArticleKey(article.id.0))
             .await
             .gql()?
             .map(Article))

@@ -7,6 +7,7 @@ use super::envelopes::{ListResponse, PageInfo, PageParams};
 use super::extract::{AppPath, AppQuery, Reading};
 use super::wire::CommentJson;
 use crate::domain::cache_tags::CacheTags;
+use crate::domain::ids::CommentId;
 use crate::domain::page::{CursorKind, Page, PageRequest};
 use crate::domain::replies::Replies;
 use crate::error::Result;
@@ -36,7 +37,7 @@ impl From<Replies> for ReplyList {
 /// `GET /api/v1/comments/{id}/replies`
 pub async fn list_replies(
     Reading(reader): Reading,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<CommentId>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> Result<(CacheTags, Json<ReplyList>)> {
     let page = PageRequest::parse(

@@ -13,6 +13,7 @@ use crate::auth::{ClientIp, client_key};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditEntry};
 use crate::domain::comments::{self, CommentInput, SubmittedComment};
+use crate::domain::ids::CommentId;
 use crate::domain::moderation::{self, Decision, ModeratedComment};
 use crate::domain::page::{DEFAULT_LIMIT, Limit};
 use crate::domain::visibility::CommentStatus;
@@ -21,7 +22,7 @@ use crate::error::{Resource, Result};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
-    parent_id: Option<i64>,
+    parent_id: Option<CommentId>,
     author_name: String,
     author_email: String,
     body: String,
@@ -73,7 +74,7 @@ pub async fn list_comments_for_moderation(
 async fn decide(
     state: &RestState,
     actor: &Actor,
-    id: i64,
+    id: CommentId,
     decision: Decision,
 ) -> Result<Json<ModeratedComment>> {
     Ok(Json(
@@ -85,7 +86,7 @@ async fn decide(
 pub async fn approve_comment(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<CommentId>,
 ) -> Result<Json<ModeratedComment>> {
     decide(&state, &actor, id, Decision::Approve).await
 }
@@ -94,7 +95,7 @@ pub async fn approve_comment(
 pub async fn mark_comment_spam(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<CommentId>,
 ) -> Result<Json<ModeratedComment>> {
     decide(&state, &actor, id, Decision::Spam).await
 }
@@ -103,7 +104,7 @@ pub async fn mark_comment_spam(
 pub async fn delete_comment(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<CommentId>,
 ) -> Result<Json<ModeratedComment>> {
     decide(&state, &actor, id, Decision::Delete).await
 }

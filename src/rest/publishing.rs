@@ -12,6 +12,7 @@ use super::RestState;
 use super::envelopes::ListResponse;
 use super::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::domain::articles::FeaturedImage;
+use crate::domain::ids::ArticleId;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{
     self, ArticleFields, ManagedArticle, ManagedSummary, RelatedLinkInput, Transition,
@@ -87,7 +88,7 @@ impl From<ArticleBody> for ArticleFields {
 /// that is not an entity tag at all. `*` (RFC 9110: "any current version")
 /// would overwrite whatever another editor saved meanwhile, so it is refused
 /// like a missing header: 428, asking for the version read.
-fn expected_version(headers: &HeaderMap, id: i64) -> Result<Option<i32>> {
+fn expected_version(headers: &HeaderMap, id: ArticleId) -> Result<Option<i32>> {
     let Some(raw) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -170,7 +171,7 @@ pub async fn list_managed_articles(
 pub async fn get_managed_article(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
 ) -> Result<Response> {
     Ok(with_etag(
         StatusCode::OK,
@@ -182,7 +183,7 @@ pub async fn get_managed_article(
 pub async fn update_article(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
     AppJson(body): AppJson<ArticleBody>,
 ) -> Result<Response> {
@@ -195,7 +196,7 @@ pub async fn update_article(
 pub async fn delete_article(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
     let version = expected_version(&headers, id)?;
@@ -206,7 +207,7 @@ pub async fn delete_article(
 async fn move_to(
     state: &RestState,
     actor: Caller,
-    id: i64,
+    id: ArticleId,
     headers: &HeaderMap,
     to: Transition,
 ) -> Result<Response> {
@@ -220,7 +221,7 @@ async fn move_to(
 pub async fn publish_article(
     State(state): State<RestState>,
     caller: Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
 ) -> Result<Response> {
     move_to(&state, caller, id, &headers, Transition::Publish).await
@@ -230,7 +231,7 @@ pub async fn publish_article(
 pub async fn unpublish_article(
     State(state): State<RestState>,
     caller: Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
 ) -> Result<Response> {
     move_to(&state, caller, id, &headers, Transition::Unpublish).await
@@ -240,7 +241,7 @@ pub async fn unpublish_article(
 pub async fn archive_article(
     State(state): State<RestState>,
     caller: Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
 ) -> Result<Response> {
     move_to(&state, caller, id, &headers, Transition::Archive).await
@@ -256,7 +257,7 @@ pub struct ScheduleBody {
 pub async fn schedule_article(
     State(state): State<RestState>,
     caller: Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
     AppJson(body): AppJson<ScheduleBody>,
 ) -> Result<Response> {
@@ -287,7 +288,7 @@ pub enum LinkBody {
 pub async fn set_related_links(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<ArticleId>,
     headers: HeaderMap,
     AppJson(links): AppJson<Vec<LinkBody>>,
 ) -> Result<Response> {

@@ -10,6 +10,7 @@ use crate::domain::articles::{Article, ArticleSummary, FeaturedImage, Seo};
 use crate::domain::authors::Author;
 use crate::domain::batch::{AuthorRef, SectionRef};
 use crate::domain::comments::Comment;
+use crate::domain::ids::CommentId;
 use crate::domain::popular::PopularArticle;
 use crate::domain::related_links::{LinkedArticle, RelatedLink};
 use crate::domain::replies::Replies;
@@ -194,8 +195,8 @@ impl From<PopularArticle> for PopularJson {
 /// where `GET /api/v1/comments/{id}/replies` continues.
 #[derive(Serialize)]
 pub struct CommentJson {
-    id: i64,
-    parent_id: Option<i64>,
+    id: CommentId,
+    parent_id: Option<CommentId>,
     author_name: String,
     body: String,
     created_at: DateTime<Utc>,

@@ -2,6 +2,7 @@
 //! SQL statements that does not grow with the page sizes asked for.
 
 use chrono::{Duration, Utc};
+use newsdesk::domain::ids::ArticleId;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
@@ -98,7 +99,7 @@ async fn newsroom(app: &TestApp) {
     for (n, id) in ids.iter().enumerate() {
         app.state
             .desk
-            .add_views(*id, Utc::now().date_naive(), 100 - n as i64);
+            .add_views(ArticleId(*id), Utc::now().date_naive(), 100 - n as i64);
     }
     app.state.flush_views().await.unwrap();
 }

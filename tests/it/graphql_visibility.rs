@@ -1,5 +1,6 @@
 //! GraphQL shows exactly what REST shows: the same domain rules decide.
 
+use newsdesk::domain::ids::ArticleId;
 use newsdesk::domain::visibility::ArticleStatus;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -40,7 +41,7 @@ async fn unpublished_articles_are_not_found_and_never_listed() {
         .await;
     app.state
         .desk
-        .add_views(draft, chrono::Utc::now().date_naive(), 99);
+        .add_views(ArticleId(draft), chrono::Utc::now().date_naive(), 99);
     app.state.flush_views().await.unwrap();
 
     for slug in ["draft", "scheduled", "archived", "missing"] {

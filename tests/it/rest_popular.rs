@@ -1,6 +1,7 @@
 //! GET /api/v1/popular and POST /api/v1/articles/{slug}/views.
 
 use chrono::{Duration, Utc};
+use newsdesk::domain::ids::ArticleId;
 
 use crate::support::TestApp;
 
@@ -48,14 +49,14 @@ async fn popular_ranks_by_views_within_the_window() {
     let steady = app.article("steady").create().await;
     let old = app.article("old-hit").create().await;
     let today = Utc::now().date_naive();
-    app.state.desk.add_views(recent, today, 50);
-    app.state.desk.add_views(steady, today, 10);
+    app.state.desk.add_views(ArticleId(recent), today, 50);
+    app.state.desk.add_views(ArticleId(steady), today, 10);
     app.state
         .desk
-        .add_views(steady, today - Duration::days(5), 30);
+        .add_views(ArticleId(steady), today - Duration::days(5), 30);
     app.state
         .desk
-        .add_views(old, today - Duration::days(20), 500);
+        .add_views(ArticleId(old), today - Duration::days(20), 500);
     app.state.flush_views().await.unwrap();
 
     assert_eq!(

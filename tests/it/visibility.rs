@@ -2,6 +2,7 @@
 //! time, archived articles, and comments that are not approved.
 
 use chrono::{Duration, Utc};
+use newsdesk::domain::ids::ArticleId;
 use newsdesk::domain::visibility::ArticleStatus;
 use serde_json::Value;
 
@@ -63,7 +64,7 @@ async fn newsroom_with(
         .await;
     app.state
         .desk
-        .add_views(hidden_id, Utc::now().date_naive(), 1000);
+        .add_views(ArticleId(hidden_id), Utc::now().date_naive(), 1000);
 }
 
 fn problem_without_request_id(res: &TestResponse) -> Value {

@@ -178,7 +178,7 @@ pub async fn rows_by_ids(
     let mut by_id: HashMap<i64, ArticleRow> = fetch_all::<ArticleRow>(db, &q)
         .await?
         .into_iter()
-        .map(|r| (r.id, r))
+        .map(|r| (r.id.0, r))
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }

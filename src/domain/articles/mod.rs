@@ -6,6 +6,7 @@ mod lists;
 pub(crate) use lists::{Scope, list_in_scope};
 pub use lists::{count_articles, list_article_rows, list_articles, rows_by_ids};
 
+use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -35,7 +36,7 @@ pub struct FeaturedImage {
 /// the body. Lists and loaders add sections, authors and tags in batches.
 #[derive(Clone, Debug, PartialEq, FromQueryResult)]
 pub struct ArticleRow {
-    pub id: i64,
+    pub id: ArticleId,
     pub slug: String,
     pub title: String,
     pub subtitle: Option<String>,
@@ -64,7 +65,7 @@ impl ArticleRow {
         Cursor {
             kind: CursorKind::Articles,
             at: self.published_at,
-            id: self.id,
+            id: self.id.0,
         }
     }
 }
@@ -72,7 +73,7 @@ impl ArticleRow {
 /// What a list shows of an article.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArticleSummary {
-    pub id: i64,
+    pub id: ArticleId,
     pub slug: String,
     pub title: String,
     pub subtitle: Option<String>,
@@ -230,7 +231,7 @@ pub(crate) async fn public_id(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     slug: &Slug,
-) -> Result<i64> {
+) -> Result<ArticleId> {
     Ok(find_article_row(db, now, slug).await?.id)
 }
 
@@ -242,7 +243,7 @@ pub async fn get_article(
     slug: &Slug,
 ) -> Result<Article> {
     let row = find_article_row(db, now, slug).await?;
-    let id = row.id;
+    let id = row.id.0;
     let ids = [id];
     let (summary, mut bodies, mut links) = tokio::try_join!(
         batch::summaries(db, vec![row]),

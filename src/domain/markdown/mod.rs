@@ -91,7 +91,10 @@ pub fn render(markdown: &str) -> Rendered {
 
 /// The blocks stored with an article at save time. They are only ever
 /// written by [`render`], so one that does not parse is a fault of ours.
-pub fn stored_blocks(article_id: i64, stored: &str) -> crate::error::Result<Vec<Block>> {
+pub fn stored_blocks(
+    article_id: super::ids::ArticleId,
+    stored: &str,
+) -> crate::error::Result<Vec<Block>> {
     serde_json::from_str(stored).map_err(|e| {
         crate::error::Error::Internal(format!(
             "stored body blocks of article {article_id} do not parse: {e}"

@@ -1,6 +1,7 @@
 //! Writing an article's fields: create and update.
 
 use crate::domain::Newsdesk;
+use crate::domain::ids::ArticleId;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -148,10 +149,11 @@ pub(super) async fn claim_version(
 pub async fn update(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: ArticleId,
     expected_version: Option<i32>,
     fields: ArticleFields,
 ) -> Result<ManagedArticle> {
+    let id = id.0;
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();

@@ -2,6 +2,7 @@
 //! schedule, unpublish, archive), its further-reading list, and deletion.
 
 use crate::domain::Newsdesk;
+use crate::domain::ids::ArticleId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
 };
@@ -23,10 +24,11 @@ use super::commands::claim_version;
 pub async fn transition(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: ArticleId,
     expected_version: Option<i32>,
     to: Transition,
 ) -> Result<ManagedArticle> {
+    let id = id.0;
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let now = desk.now();
@@ -72,10 +74,11 @@ pub async fn transition(
 pub async fn set_related_links(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: ArticleId,
     expected_version: Option<i32>,
     links: Vec<RelatedLinkInput>,
 ) -> Result<ManagedArticle> {
+    let id = id.0;
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();
@@ -140,9 +143,10 @@ pub async fn set_related_links(
 pub async fn delete(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: ArticleId,
     expected_version: Option<i32>,
 ) -> Result<()> {
+    let id = id.0;
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let txn = db.begin().await?;

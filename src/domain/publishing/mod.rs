@@ -10,6 +10,7 @@ pub use commands::{create, update};
 pub use lifecycle::{delete, set_related_links, transition};
 
 use crate::domain::Newsdesk;
+use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub(super) const MAX_TEXT: usize = 1_000;
 /// An article as the newsroom sees it: any status, with its version.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ManagedArticle {
-    pub id: i64,
+    pub id: ArticleId,
     /// Name it when writing: a write based on an older version is refused.
     pub version: i32,
     pub slug: String,
@@ -99,21 +100,21 @@ pub enum Transition {
 }
 
 /// The strong ETag of an article version, for `If-Match`.
-pub fn etag(id: i64, version: i32) -> String {
+pub fn etag(id: ArticleId, version: i32) -> String {
     format!("\"a{id}v{version}\"")
 }
 
 /// The version an `If-Match` value names for this article, if it is one of ours.
-pub fn version_from_etag(id: i64, raw: &str) -> Option<i32> {
+pub fn version_from_etag(id: ArticleId, raw: &str) -> Option<i32> {
     let inner = raw.trim().strip_prefix('"')?.strip_suffix('"')?;
     let (article, version) = inner.strip_prefix('a')?.split_once('v')?;
-    (article.parse::<i64>().ok()? == id).then(|| version.parse().ok())?
+    (article.parse::<i64>().ok()? == id.0).then(|| version.parse().ok())?
 }
 
 /// A line of the newsroom's article list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ManagedSummary {
-    pub id: i64,
+    pub id: ArticleId,
     pub version: i32,
     pub slug: String,
     pub status: String,
@@ -164,7 +165,7 @@ pub async fn list_managed(
         .await?
         .into_iter()
         .map(|a| ManagedSummary {
-            id: a.id,
+            id: ArticleId(a.id),
             version: a.version,
             slug: a.slug,
             status: a.status,
@@ -180,13 +181,14 @@ pub async fn list_managed(
         |a: &ManagedSummary| Cursor {
             kind: CursorKind::Newsroom,
             at: a.created_at,
-            id: a.id,
+            id: a.id.0,
         },
     ))
 }
 
 /// One article in any status, for the newsroom.
-pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<ManagedArticle> {
+pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: ArticleId) -> Result<ManagedArticle> {
+    let id = id.0;
     let db = desk.db();
     actor.require(SCOPE)?;
     load(db, id).await
@@ -224,7 +226,7 @@ pub(super) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedAr
             caption: model.featured_image_caption,
             credit: model.featured_image_credit,
         }),
-        id: model.id,
+        id: ArticleId(model.id),
         version: model.version,
         slug: model.slug,
         status: model.status,
@@ -280,11 +282,12 @@ mod tests {
 
     #[test]
     fn etags_round_trip_and_reject_other_articles() {
-        let tag = etag(12, 3);
-        assert_eq!(version_from_etag(12, &tag), Some(3));
-        assert_eq!(version_from_etag(13, &tag), None);
-        assert_eq!(version_from_etag(12, "W/\"a12v3\""), None);
-        assert_eq!(version_from_etag(12, "*"), None);
+        let (twelve, thirteen) = (ArticleId(12), ArticleId(13));
+        let tag = etag(twelve, 3);
+        assert_eq!(version_from_etag(twelve, &tag), Some(3));
+        assert_eq!(version_from_etag(thirteen, &tag), None);
+        assert_eq!(version_from_etag(twelve, "W/\"a12v3\""), None);
+        assert_eq!(version_from_etag(twelve, "*"), None);
     }
 
     #[test]

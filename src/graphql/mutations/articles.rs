@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::id_of;
 use crate::domain::articles::FeaturedImage;
+use crate::domain::ids::ArticleId;
 use crate::domain::publishing::{self, ArticleFields, RelatedLinkInput, Transition};
 use crate::graphql::context::ContextExt;
 use crate::graphql::error::{GqlResult, code, coded};
@@ -146,7 +147,7 @@ impl ArticleMutations {
         version: i32,
         to: Transition,
     ) -> async_graphql::Result<ManagedArticle> {
-        let id = id_of(Kind::Article, &id)?;
+        let id = ArticleId(id_of(Kind::Article, &id)?);
         let article = publishing::transition(ctx.desk(), ctx.actor(), id, Some(version), to)
             .await
             .gql()?;
@@ -176,7 +177,7 @@ impl ArticleMutations {
         version: i32,
         input: ArticleInput,
     ) -> async_graphql::Result<ManagedArticle> {
-        let id = id_of(Kind::Article, &id)?;
+        let id = ArticleId(id_of(Kind::Article, &id)?);
         let article = publishing::update(ctx.desk(), ctx.actor(), id, Some(version), input.into())
             .await
             .gql()?;
@@ -230,7 +231,7 @@ impl ArticleMutations {
         id: ID,
         version: i32,
     ) -> async_graphql::Result<bool> {
-        let id = id_of(Kind::Article, &id)?;
+        let id = ArticleId(id_of(Kind::Article, &id)?);
         publishing::delete(ctx.desk(), ctx.actor(), id, Some(version))
             .await
             .gql()?;
@@ -245,7 +246,7 @@ impl ArticleMutations {
         version: i32,
         links: Vec<RelatedLinkEntry>,
     ) -> async_graphql::Result<ManagedArticle> {
-        let id = id_of(Kind::Article, &id)?;
+        let id = ArticleId(id_of(Kind::Article, &id)?);
         let links = links
             .into_iter()
             .map(|l| match (l.article, l.url) {

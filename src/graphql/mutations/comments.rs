@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::id_of;
 use crate::domain::comments::{self, CommentInput};
+use crate::domain::ids::CommentId;
 use crate::domain::ids::Slug;
 use crate::domain::moderation::{self, Decision};
 use crate::error::Resource;
@@ -56,7 +57,7 @@ impl CommentMutations {
         id: ID,
         decision: Decision,
     ) -> async_graphql::Result<ModeratedComment> {
-        let id = id_of(Kind::Comment, &id)?;
+        let id = CommentId(id_of(Kind::Comment, &id)?);
         Ok(moderation::decide(ctx.desk(), ctx.actor(), id, decision)
             .await
             .gql()?
@@ -77,7 +78,9 @@ impl CommentMutations {
         body: String,
     ) -> async_graphql::Result<CommentSubmission> {
         let slug = Slug::parse_address(&article_slug, Resource::Article).gql()?;
-        let parent_id = parent_id.map(|id| id_of(Kind::Comment, &id)).transpose()?;
+        let parent_id = parent_id
+            .map(|id| id_of(Kind::Comment, &id).map(CommentId))
+            .transpose()?;
         let client = ctx
             .data_opt::<crate::graphql::execution::ClientKey>()
             .map_or("ip:unknown", |k| k.0.as_str());

@@ -141,6 +141,7 @@ impl ResponseStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::ArticleId;
 
     fn stored(tags: CacheTags, epoch: u64) -> Arc<CachedResponse> {
         Arc::new(CachedResponse::new(
@@ -156,10 +157,11 @@ mod tests {
     fn a_change_to_one_of_its_tags_retires_a_response() {
         let clock = TagClock::default();
         let store = ResponseStore::new(1 << 20);
-        store.insert("k".into(), stored(CacheTags::article(1), clock.now()));
-        clock.changed([CacheTag::Article(2)]);
+        let (one, two) = (ArticleId(1), ArticleId(2));
+        store.insert("k".into(), stored(CacheTags::article(one), clock.now()));
+        clock.changed([CacheTag::Article(two)]);
         assert!(store.get("k", &clock).is_some());
-        clock.changed([CacheTag::Article(1)]);
+        clock.changed([CacheTag::Article(one)]);
         assert!(store.get("k", &clock).is_none());
     }
 
