@@ -275,12 +275,12 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                     tags,
                     authors,
                 };
-                seed::scale::generate(&conn, size).await?;
+                seed::scale::generate(&operator_desk(conn.clone()), &conn, size).await?;
                 db::refresh_statistics(&conn)
                     .await
                     .map_err(seed::SeedError::Database)?;
             } else {
-                seed::demo(&conn).await?;
+                seed::demo(&operator_desk(conn)).await?;
             }
             Ok(())
         }
@@ -305,9 +305,10 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
         conn.close().await.map_err(StartupError::Connect)?;
         conn = connect(&args.db).await?;
     }
-    if !args.no_demo && seed::is_empty(&conn).await.map_err(StartupError::Connect)? {
+    let operator = operator_desk(conn.clone());
+    if !args.no_demo && operator.is_empty().await? {
         tracing::info!("the database is empty: seeding the demo newsroom");
-        seed::demo(&conn).await?;
+        seed::demo(&operator).await?;
     }
     server::run(
         conn,

@@ -99,6 +99,14 @@ impl Newsdesk {
         &self.shared.views
     }
 
+    /// Whether there are neither sections nor articles: a newsroom not yet begun.
+    pub async fn is_empty(&self) -> Result<bool> {
+        use crate::db::entities::{articles, sections};
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(sections::Entity::find().count(&self.db).await? == 0
+            && articles::Entity::find().count(&self.db).await? == 0)
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
         Ok(self.db.ping().await?)

@@ -6,19 +6,18 @@
 //! and "Related". The other stories are generated from short briefs so every
 //! section has months of history to page through.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::DatabaseConnection;
 
+use crate::domain::Newsdesk;
+use crate::domain::actor::Actor;
 use crate::domain::articles::FeaturedImage;
-use crate::domain::editing::{
-    self, NewArticle, NewAuthor, NewComment, NewRelatedLink, NewSection, NewTag,
+use crate::domain::comments::{self, CommentInput};
+use crate::domain::ids::{ArticleId, CommentId, Slug};
+use crate::domain::moderation::{self, Decision};
+use crate::domain::publishing::{
+    self, ArticleFields, ManagedArticle, RelatedLinkInput, Transition,
 };
-use crate::domain::ids::Slug;
-use crate::domain::time;
-use crate::domain::views::ViewCounter;
-use crate::domain::visibility::{ArticleStatus, CommentStatus};
+use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::error::Result;
 
 fn slug(s: &str) -> Slug {
@@ -916,254 +915,300 @@ fn image(slug: &str, alt: &str) -> FeaturedImage {
     }
 }
 
-struct Ids {
-    sections: HashMap<&'static str, i64>,
-    authors: Vec<i64>,
-    tags: HashMap<&'static str, i64>,
+/// Who writes the demo: the operator, through the same commands as anyone,
+/// each checked and recorded in the audit log.
+const OPERATOR: &Actor = &Actor::Operator;
+
+/// An article written through the newsroom's commands and published, dated
+/// as first published at `at`.
+async fn publish(
+    desk: &Newsdesk,
+    fields: ArticleFields,
+    at: DateTime<Utc>,
+) -> Result<ManagedArticle> {
+    let draft = publishing::create(desk, OPERATOR, fields).await?;
+    publishing::transition(
+        desk,
+        OPERATOR,
+        draft.id,
+        Some(draft.version),
+        Transition::PublishAsOf(at),
+    )
+    .await
 }
 
-impl Ids {
-    fn tags(&self, slugs: &[&str]) -> Vec<i64> {
-        slugs
-            .iter()
-            .filter_map(|s| self.tags.get(s).copied())
-            .collect()
-    }
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// Seeds everything. The caller has checked that the database is empty.
-pub(super) async fn seed(db: &DatabaseConnection) -> Result<()> {
-    let now = time::now();
-    let ids = seed_taxonomy(db).await?;
-    let mut published: Vec<(i64, &'static str)> = Vec::new();
+pub(super) async fn seed(desk: &Newsdesk) -> Result<()> {
+    let now = desk.now();
+    seed_taxonomy(desk).await?;
+    let mut published: Vec<Published> = Vec::new();
 
     for (i, brief) in BRIEFS.iter().enumerate() {
         let slug = Slug::from_title(brief.title).expect("demo titles make slugs");
-        let section = ids.sections[brief.section];
         let section_name = SECTIONS
             .iter()
             .find(|s| s.0 == brief.section)
             .map(|s| s.1)
             .unwrap_or("the news");
         let age = Duration::hours(6 + (i as i64) * 67);
-        let author = ids.authors[i % ids.authors.len()];
-        let mut authors = vec![author];
+        let mut authors = vec![AUTHORS[i % AUTHORS.len()].0];
         if i % 5 == 0 {
-            authors.push(ids.authors[(i + 3) % ids.authors.len()]);
+            authors.push(AUTHORS[(i + 3) % AUTHORS.len()].0);
         }
-        let id = editing::create_article(
-            db,
-            NewArticle {
-                featured_image: (i % 3 != 2).then(|| image(slug.as_str(), brief.excerpt)),
-                slug,
-                title: brief.title.to_owned(),
-                subtitle: None,
-                excerpt: brief.excerpt.to_owned(),
-                body_markdown: brief_body(brief, section_name),
-                status: ArticleStatus::Published,
-                published_at: Some(now - age),
-                section,
-                authors,
-                tags: ids.tags(brief.tags),
-                canonical_url: None,
-                seo_title: None,
-                seo_description: None,
-                comments_open: i % 7 != 6,
-                related: Vec::new(),
+        let open = i % 7 != 6;
+        let article = publish(
+            desk,
+            ArticleFields {
+                featured_image: Some((i % 3 != 2).then(|| image(slug.as_str(), brief.excerpt))),
+                slug: Some(slug.to_string()),
+                title: Some(brief.title.to_owned()),
+                excerpt: Some(brief.excerpt.to_owned()),
+                body_markdown: Some(brief_body(brief, section_name)),
+                section: Some(brief.section.to_owned()),
+                authors: Some(strings(&authors)),
+                tags: Some(strings(brief.tags)),
+                comments_open: Some(open),
+                ..ArticleFields::default()
             },
+            now - age,
         )
         .await?;
-        published.push((id, brief.section));
+        published.push(Published {
+            id: article.id,
+            section: brief.section,
+            slug: article.slug,
+            open,
+        });
     }
 
-    let in_section = |section: &str| -> Vec<i64> {
+    let in_section = |section: &str| -> Vec<String> {
         published
             .iter()
-            .filter(|(_, s)| *s == section)
-            .map(|(id, _)| *id)
+            .filter(|p| p.section == section)
+            .map(|p| p.slug.clone())
             .collect()
     };
     let mideast = in_section("middle-east");
     let world = in_section("world");
 
-    let flagship = editing::create_article(
-        db,
-        NewArticle {
-            slug: slug(FLAGSHIP_SLUG),
-            title: "Harbor Accord Talks End Without a Truce as Envoy Leaves Empty-Handed".to_owned(),
+    let flagship = publish(
+        desk,
+        ArticleFields {
+            slug: Some(FLAGSHIP_SLUG.to_owned()),
+            title: Some("Harbor Accord Talks End Without a Truce as Envoy Leaves Empty-Handed".to_owned()),
             subtitle: Some("Four days of shuttle diplomacy left the sides as far apart as ever".to_owned()),
-            excerpt: "The envoy's seventh visit to the region ended with no ceasefire, no joint statement and a closed harbour. Here is what happened, and what comes next.".to_owned(),
-            body_markdown: flagship_body(),
-            status: ArticleStatus::Published,
-            published_at: Some(now - Duration::hours(3)),
-            section: ids.sections["middle-east"],
-            authors: vec![ids.authors[0], ids.authors[7]],
-            tags: ids.tags(&["diplomacy", "ceasefire", "humanitarian", "analysis"]),
-            featured_image: Some(FeaturedImage {
+            excerpt: Some("The envoy's seventh visit to the region ended with no ceasefire, no joint statement and a closed harbour. Here is what happened, and what comes next.".to_owned()),
+            body_markdown: Some(flagship_body()),
+            section: Some("middle-east".to_owned()),
+            authors: Some(vec![AUTHORS[0].0.to_owned(), AUTHORS[7].0.to_owned()]),
+            tags: Some(strings(&["diplomacy", "ceasefire", "humanitarian", "analysis"])),
+            featured_image: Some(Some(FeaturedImage {
                 url: "https://images.newsdesk.dev/demo/harbor-accord.jpg".to_owned(),
                 alt: Some("Delegates leave a conference hall at dusk".to_owned()),
                 caption: Some("Delegates leave the final session of the talks.".to_owned()),
                 credit: Some("Newsdesk demo".to_owned()),
-            }),
+            })),
             canonical_url: Some(format!("https://demo.newsdesk.dev/world/middle-east/{FLAGSHIP_SLUG}")),
             seo_title: Some("Harbor Accord talks end without a truce".to_owned()),
             seo_description: Some("What happened in four days of shuttle diplomacy, and where the talks go next.".to_owned()),
-            comments_open: true,
-            related: vec![
-                NewRelatedLink::Article { id: mideast[2], title: None },
-                NewRelatedLink::Article { id: mideast[1], title: Some("Hospitals run short of fuel".to_owned()) },
-                NewRelatedLink::Article { id: world[3], title: None },
-                NewRelatedLink::External {
-                    url: "https://example.org/reports/mediation-handbook".to_owned(),
-                    title: "A practitioner's handbook on ceasefire mediation".to_owned(),
-                },
-                NewRelatedLink::External {
-                    url: "https://example.org/data/displacement-tracker".to_owned(),
-                    title: "Displacement tracker: weekly figures".to_owned(),
-                },
-            ],
+            comments_open: Some(true),
         },
+        now - Duration::hours(3),
+    )
+    .await?;
+    let further_reading = vec![
+        RelatedLinkInput::Article {
+            slug: mideast[2].clone(),
+            title: None,
+        },
+        RelatedLinkInput::Article {
+            slug: mideast[1].clone(),
+            title: Some("Hospitals run short of fuel".to_owned()),
+        },
+        RelatedLinkInput::Article {
+            slug: world[3].clone(),
+            title: None,
+        },
+        RelatedLinkInput::External {
+            url: "https://example.org/reports/mediation-handbook".to_owned(),
+            title: "A practitioner's handbook on ceasefire mediation".to_owned(),
+        },
+        RelatedLinkInput::External {
+            url: "https://example.org/data/displacement-tracker".to_owned(),
+            title: "Displacement tracker: weekly figures".to_owned(),
+        },
+    ];
+    publishing::set_related_links(
+        desk,
+        OPERATOR,
+        flagship.id,
+        Some(flagship.version),
+        further_reading,
     )
     .await?;
 
-    seed_unpublished(db, &ids, now, flagship).await?;
-    seed_comments(db, flagship, &published, now).await?;
-    seed_views(db, flagship, &published, now).await?;
+    seed_unpublished(desk, now).await?;
+    seed_comments(desk, &published).await?;
+    seed_views(desk, flagship.id, &published, now).await?;
     Ok(())
 }
 
-async fn seed_taxonomy(db: &DatabaseConnection) -> Result<Ids> {
-    let mut sections = HashMap::new();
+/// A brief as published, for what follows it: comments, views, links.
+struct Published {
+    id: ArticleId,
+    section: &'static str,
+    slug: String,
+    open: bool,
+}
+
+async fn seed_taxonomy(desk: &Newsdesk) -> Result<()> {
     for (position, (s, name, description, parent)) in SECTIONS.iter().enumerate() {
-        let id = editing::create_section(
-            db,
-            NewSection {
-                slug: slug(s),
-                name: (*name).to_owned(),
-                description: (*description).to_owned(),
-                parent: parent.map(|p| sections[p]),
-                position: position as i32,
+        taxonomy::create_section(
+            desk,
+            OPERATOR,
+            SectionFields {
+                slug: Some((*s).to_owned()),
+                name: Some((*name).to_owned()),
+                description: Some((*description).to_owned()),
+                parent: parent.map(str::to_owned),
+                position: Some(position as i32),
             },
         )
         .await?;
-        sections.insert(*s, id);
     }
-    let mut authors = Vec::new();
     for (s, name, bio) in AUTHORS {
-        authors.push(
-            editing::create_author(
-                db,
-                NewAuthor {
-                    slug: slug(s),
-                    name: (*name).to_owned(),
-                    bio: (*bio).to_owned(),
-                    avatar_url: Some(format!("https://images.newsdesk.dev/demo/authors/{s}.jpg")),
-                },
-            )
-            .await?,
-        );
-    }
-    let mut tags = HashMap::new();
-    for (s, name) in TAGS {
-        let id = editing::create_tag(
-            db,
-            NewTag {
-                slug: slug(s),
-                name: (*name).to_owned(),
+        taxonomy::create_author(
+            desk,
+            OPERATOR,
+            AuthorFields {
+                slug: Some((*s).to_owned()),
+                name: Some((*name).to_owned()),
+                bio: Some((*bio).to_owned()),
+                avatar_url: Some(format!("https://images.newsdesk.dev/demo/authors/{s}.jpg")),
             },
         )
         .await?;
-        tags.insert(*s, id);
     }
-    Ok(Ids {
-        sections,
-        authors,
-        tags,
-    })
+    for (s, name) in TAGS {
+        taxonomy::create_tag(
+            desk,
+            OPERATOR,
+            TagFields {
+                slug: Some((*s).to_owned()),
+                name: Some((*name).to_owned()),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Content the public must never see: drafts, a scheduled piece, an archived one.
-async fn seed_unpublished(
-    db: &DatabaseConnection,
-    ids: &Ids,
-    now: DateTime<Utc>,
-    flagship: i64,
-) -> Result<()> {
-    let hidden: [(&str, &str, ArticleStatus, Option<DateTime<Utc>>); 4] = [
+async fn seed_unpublished(desk: &Newsdesk, now: DateTime<Utc>) -> Result<()> {
+    let hidden: [(&str, &str, Option<Transition>); 4] = [
         (
             "draft-envoy-returns-for-new-round",
             "Draft: Envoy Returns for a New Round",
-            ArticleStatus::Draft,
             None,
         ),
         (
             "draft-port-district-reconstruction-costs",
             "Draft: What Rebuilding the Port District Would Cost",
-            ArticleStatus::Draft,
             None,
         ),
         (
             "scheduled-harbor-talks-week-ahead",
             "The Week Ahead in the Harbor Talks",
-            ArticleStatus::Scheduled,
-            Some(now + Duration::days(2)),
+            Some(Transition::Schedule(now + Duration::days(2))),
         ),
         (
             "archived-old-ceasefire-timeline",
             "Timeline: The Ceasefire That Did Not Hold",
-            ArticleStatus::Archived,
-            Some(now - Duration::days(400)),
+            Some(Transition::PublishAsOf(now - Duration::days(400))),
         ),
     ];
-    for (s, title, status, published_at) in hidden {
-        editing::create_article(
-            db,
-            NewArticle {
-                slug: slug(s),
-                title: title.to_owned(),
-                subtitle: None,
-                excerpt: "Not yet, or no longer, for readers.".to_owned(),
-                body_markdown: "## Notes\n\n- Unpublished working copy.\n".to_owned(),
-                status,
-                published_at,
-                section: ids.sections["middle-east"],
-                authors: vec![ids.authors[0]],
-                tags: ids.tags(&["diplomacy", "ceasefire"]),
-                featured_image: None,
-                canonical_url: None,
-                seo_title: None,
-                seo_description: None,
-                comments_open: true,
-                related: vec![NewRelatedLink::Article {
-                    id: flagship,
-                    title: None,
-                }],
+    for (s, title, moved) in hidden {
+        let mut article = publishing::create(
+            desk,
+            OPERATOR,
+            ArticleFields {
+                slug: Some(s.to_owned()),
+                title: Some(title.to_owned()),
+                excerpt: Some("Not yet, or no longer, for readers.".to_owned()),
+                body_markdown: Some("## Notes\n\n- Unpublished working copy.\n".to_owned()),
+                section: Some("middle-east".to_owned()),
+                authors: Some(vec![AUTHORS[0].0.to_owned()]),
+                tags: Some(strings(&["diplomacy", "ceasefire"])),
+                ..ArticleFields::default()
             },
         )
         .await?;
+        article = publishing::set_related_links(
+            desk,
+            OPERATOR,
+            article.id,
+            Some(article.version),
+            vec![RelatedLinkInput::Article {
+                slug: FLAGSHIP_SLUG.to_owned(),
+                title: None,
+            }],
+        )
+        .await?;
+        if let Some(to) = moved {
+            article = publishing::transition(desk, OPERATOR, article.id, Some(article.version), to)
+                .await?;
+        }
+        if s.starts_with("archived-") {
+            publishing::transition(
+                desk,
+                OPERATOR,
+                article.id,
+                Some(article.version),
+                Transition::Archive,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
 
-async fn seed_comments(
-    db: &DatabaseConnection,
-    flagship: i64,
-    published: &[(i64, &str)],
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let comment =
-        |parent: Option<i64>, name: &str, body: &str, status: CommentStatus, minutes: i64| {
-            NewComment {
-                article: flagship,
-                parent,
-                author_name: name.to_owned(),
-                author_email: format!("{}@readers.example", name.to_lowercase().replace(' ', ".")),
-                body: body.to_owned(),
-                status,
-                created_at: now - Duration::hours(3) + Duration::minutes(minutes),
-                ip_hash: None,
-            }
-        };
+/// A reader's comment, as a reader would send it. The operator's own are
+/// approved at once; anonymous ones wait for a moderator.
+async fn comment(
+    desk: &Newsdesk,
+    on: &str,
+    parent: Option<CommentId>,
+    (name, body): (&str, &str),
+    by_reader: bool,
+) -> Result<CommentId> {
+    let actor = if by_reader {
+        &Actor::Anonymous
+    } else {
+        OPERATOR
+    };
+    let submitted = comments::submit_comment(
+        desk,
+        actor,
+        // One rate-limit key per commenter and article, as separate readers.
+        &format!("demo:{name}:{on}"),
+        &slug(on),
+        CommentInput {
+            parent_id: parent,
+            author_name: name.to_owned(),
+            author_email: format!("{}@readers.example", name.to_lowercase().replace(' ', ".")),
+            body: body.to_owned(),
+            honeypot: None,
+        },
+    )
+    .await?;
+    Ok(submitted.id)
+}
+
+async fn seed_comments(desk: &Newsdesk, published: &[Published]) -> Result<()> {
     let threads = [
         (
             "Ines Carvalho",
@@ -1191,121 +1236,92 @@ async fn seed_comments(
         ),
     ];
     let mut first_ids = Vec::new();
-    for (i, (name, body)) in threads.iter().enumerate() {
-        first_ids.push(
-            editing::create_comment(
-                db,
-                comment(None, name, body, CommentStatus::Approved, 10 + i as i64 * 9),
-            )
-            .await?,
-        );
+    for thread in threads {
+        first_ids.push(comment(desk, FLAGSHIP_SLUG, None, thread, false).await?);
     }
-    let reply = editing::create_comment(
-        db,
-        comment(
-            Some(first_ids[1]),
+    let reply = comment(
+        desk,
+        FLAGSHIP_SLUG,
+        Some(first_ids[1]),
+        (
             "Leila Haddad",
             "Officials told us they hope to reopen it within two weeks, but nothing is agreed yet.",
-            CommentStatus::Approved,
-            70,
         ),
+        false,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            Some(reply),
-            "Omar Said",
-            "Thanks, that helps.",
-            CommentStatus::Approved,
-            75,
-        ),
+    comment(
+        desk,
+        FLAGSHIP_SLUG,
+        Some(reply),
+        ("Omar Said", "Thanks, that helps."),
+        false,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            Some(first_ids[3]),
-            "Tomasz Nowak",
-            "Good idea. We are working on a graphic.",
-            CommentStatus::Approved,
-            80,
-        ),
+    comment(
+        desk,
+        FLAGSHIP_SLUG,
+        Some(first_ids[3]),
+        ("Tomasz Nowak", "Good idea. We are working on a graphic."),
+        false,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            Some(first_ids[0]),
-            "Anonymous",
-            "Waiting for moderation.",
-            CommentStatus::Pending,
-            85,
-        ),
+    comment(
+        desk,
+        FLAGSHIP_SLUG,
+        Some(first_ids[0]),
+        ("Anonymous", "Waiting for moderation."),
+        true,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            None,
+    let spam = comment(
+        desk,
+        FLAGSHIP_SLUG,
+        None,
+        (
             "Deal Finder",
             "Cheap watches at a link you should definitely click",
-            CommentStatus::Spam,
-            90,
         ),
+        true,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            None,
-            "Someone",
-            "Removed by a moderator.",
-            CommentStatus::Deleted,
-            95,
-        ),
+    moderation::decide(desk, OPERATOR, spam, Decision::Spam).await?;
+    let removed = comment(
+        desk,
+        FLAGSHIP_SLUG,
+        None,
+        ("Someone", "Removed by a moderator."),
+        true,
     )
     .await?;
-    editing::create_comment(
-        db,
-        comment(
-            None,
-            "Late Reader",
-            "Still in the moderation queue.",
-            CommentStatus::Pending,
-            100,
-        ),
+    moderation::decide(desk, OPERATOR, removed, Decision::Delete).await?;
+    comment(
+        desk,
+        FLAGSHIP_SLUG,
+        None,
+        ("Late Reader", "Still in the moderation queue."),
+        true,
     )
     .await?;
 
-    for (i, &(article, _)) in published.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
-        let created = now - Duration::hours(4 + i as i64 * 60);
-        let first = editing::create_comment(
-            db,
-            NewComment {
-                article,
-                parent: None,
-                author_name: "Ada Fenwick".to_owned(),
-                author_email: "ada@readers.example".to_owned(),
-                body: "Useful background, thank you.".to_owned(),
-                status: CommentStatus::Approved,
-                created_at: created,
-                ip_hash: None,
-            },
+    for article in published.iter().step_by(3).filter(|p| p.open) {
+        let first = comment(
+            desk,
+            &article.slug,
+            None,
+            ("Ada Fenwick", "Useful background, thank you."),
+            false,
         )
         .await?;
-        editing::create_comment(
-            db,
-            NewComment {
-                article,
-                parent: Some(first),
-                author_name: "Bram Koster".to_owned(),
-                author_email: "bram@readers.example".to_owned(),
-                body: "Agreed. I'd like a follow-up on the numbers.".to_owned(),
-                status: CommentStatus::Approved,
-                created_at: created + Duration::minutes(30),
-                ip_hash: None,
-            },
+        comment(
+            desk,
+            &article.slug,
+            Some(first),
+            (
+                "Bram Koster",
+                "Agreed. I'd like a follow-up on the numbers.",
+            ),
+            false,
         )
         .await?;
     }
@@ -1314,22 +1330,22 @@ async fn seed_comments(
 
 /// Thirty days of view history, so "Popular" has something to rank.
 async fn seed_views(
-    db: &DatabaseConnection,
-    flagship: i64,
-    published: &[(i64, &str)],
+    desk: &Newsdesk,
+    flagship: ArticleId,
+    published: &[Published],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let counter = ViewCounter::default();
     let today = now.date_naive();
-    counter.add(flagship, today, 4_200);
-    for (i, &(article, _)) in published.iter().enumerate() {
+    desk.add_views(flagship, today, 4_200);
+    for (i, article) in published.iter().enumerate() {
         for day in 0..30i64 {
             // A fixed pattern, not randomness: the same demo on every machine.
             let views = ((i as i64 * 37 + day * 11) % 97) * (60 - i as i64).max(1) / 10;
             if views > 0 {
-                counter.add(article, today - Duration::days(day), views);
+                desk.add_views(article.id, today - Duration::days(day), views);
             }
         }
     }
-    counter.flush(db).await
+    desk.flush_views().await?;
+    Ok(())
 }

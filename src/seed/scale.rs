@@ -10,6 +10,7 @@ use sea_orm::{
 
 use super::SeedError;
 use crate::db::entities::{article_authors, article_tags, articles, comments};
+use crate::domain::Newsdesk;
 use crate::domain::editing::{self, NewAuthor, NewSection, NewTag, derive_body};
 use crate::domain::ids::Slug;
 use crate::domain::time;
@@ -63,8 +64,12 @@ fn body(variant: u64) -> String {
 }
 
 /// Generates `scale` into an empty database, reporting progress on stderr.
-pub async fn generate(db: &DatabaseConnection, scale: Scale) -> Result<(), SeedError> {
-    if !super::is_empty(db).await? {
+pub async fn generate(
+    desk: &Newsdesk,
+    db: &DatabaseConnection,
+    scale: Scale,
+) -> Result<(), SeedError> {
+    if !desk.is_empty().await? {
         return Err(SeedError::NotEmpty);
     }
     let (sections, authors, tags) = taxonomy(db, scale).await?;

@@ -6,7 +6,7 @@ use crate::support::{TestApp, slugs};
 
 async fn demo_app() -> TestApp {
     let app = TestApp::new().await;
-    newsdesk::seed::demo(app.db())
+    newsdesk::seed::demo(&app.state.desk)
         .await
         .expect("the demo seeds into an empty database");
     app
@@ -16,7 +16,7 @@ async fn demo_app() -> TestApp {
 async fn the_demo_seeds_into_an_empty_database_only() {
     let app = demo_app().await;
 
-    let again = newsdesk::seed::demo(app.db()).await;
+    let again = newsdesk::seed::demo(&app.state.desk).await;
 
     assert!(matches!(again, Err(newsdesk::seed::SeedError::NotEmpty)));
 }
@@ -137,7 +137,7 @@ async fn a_running_node_hears_of_the_seeding_and_retires_what_it_cached() {
         "the empty tree is served from the cache"
     );
 
-    newsdesk::seed::demo(app.db()).await.expect("seeded");
+    newsdesk::seed::demo(&app.state.desk).await.expect("seeded");
     // What every node does once a second: read the change feed.
     app.state
         .cache

@@ -32,13 +32,20 @@ pub async fn transition(
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let now = desk.now();
-    if let Transition::Schedule(at) = to
-        && at <= now
-    {
-        return Err(Error::invalid(
-            "publish_at",
-            "must be in the future; publish now instead",
-        ));
+    match to {
+        Transition::Schedule(at) if at <= now => {
+            return Err(Error::invalid(
+                "publish_at",
+                "must be in the future; publish now instead",
+            ));
+        }
+        Transition::PublishAsOf(at) if at > now => {
+            return Err(Error::invalid(
+                "published_at",
+                "must not be in the future; schedule the article instead",
+            ));
+        }
+        _ => {}
     }
     let txn = db.begin().await?;
     claim_version(&txn, id, expected_version).await?;
@@ -56,6 +63,7 @@ pub async fn transition(
                     .unwrap_or(now),
             ),
         ),
+        Transition::PublishAsOf(at) => (ArticleStatus::Published, Some(time::truncate(at))),
         Transition::Schedule(at) => (ArticleStatus::Scheduled, Some(time::truncate(at))),
         Transition::Unpublish => (ArticleStatus::Draft, None),
         Transition::Archive => (ArticleStatus::Archived, current.published_at),

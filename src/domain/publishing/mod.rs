@@ -91,6 +91,9 @@ pub enum RelatedLinkInput {
 pub enum Transition {
     /// Public now (an article published before keeps its date).
     Publish,
+    /// Public now, dated as first published at a past moment: for articles
+    /// that appeared elsewhere first (an archive brought over, the demo).
+    PublishAsOf(DateTime<Utc>),
     /// Public from a future moment, with no job to run.
     Schedule(DateTime<Utc>),
     /// Back to draft.
