@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::articles::{ArticleBody, ArticleRow, ArticleSummary, Seo};
@@ -21,14 +20,14 @@ pub use super::comments::counts_for as comment_counts;
 pub use super::related_links::for_articles as related_links_for;
 
 /// A section as other resources point to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SectionRef {
     pub slug: String,
     pub name: String,
 }
 
 /// An author as a list credits them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthorRef {
     pub slug: String,
     pub name: String,

@@ -11,7 +11,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
-use serde::Serialize;
 
 use super::articles;
 use super::batch::dedup;
@@ -251,7 +250,7 @@ pub struct CommentInput {
 
 /// What the submitter learns: the id, and whether it shows now or after review.
 /// Spam is reported as pending, so a spammer learns nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmittedComment {
     pub id: CommentId,
     pub status: CommentStatus,

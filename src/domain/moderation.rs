@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
-use serde::Serialize;
 
 use super::actor::{Actor, Scope};
 use super::audit::{self, AuditAction, Audited};
@@ -21,7 +20,7 @@ use crate::error::{Error, Resource, Result};
 pub const SCOPE: Scope = Scope::CommentsModerate;
 
 /// A comment as a moderator sees it: the email included, never the address hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModeratedComment {
     pub id: CommentId,
     pub article: String,

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
-use serde::Serialize;
 
 use super::articles::{self, ArticleRow, Scope};
 use super::batch::{self, SectionRef};
@@ -36,7 +35,7 @@ impl From<&sections::Model> for SectionInfo {
 }
 
 /// A section in the menu tree, with its subsections in menu order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SectionNode {
     pub slug: String,
     pub name: String,
@@ -45,7 +44,7 @@ pub struct SectionNode {
 }
 
 /// One section, where it sits in the tree.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Section {
     pub slug: String,
     pub name: String,

@@ -38,8 +38,7 @@ impl ArticleStatus {
 }
 
 /// Where a reader's comment stands. Stored as its lowercase name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommentStatus {
     /// Waiting for a moderator.
     Pending,

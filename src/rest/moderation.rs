@@ -9,12 +9,13 @@ use serde::Deserialize;
 use super::RestState;
 use super::envelopes::DataResponse;
 use super::extract::{AppJson, AppPath, AppQuery, Caller, path_slug};
+use super::wire::{self, AuditEntryJson, ModeratedCommentJson, SubmittedJson};
 use crate::auth::{ClientIp, client_key};
 use crate::domain::actor::Actor;
-use crate::domain::audit::{self, AuditEntry};
-use crate::domain::comments::{self, CommentInput, SubmittedComment};
+use crate::domain::audit;
+use crate::domain::comments::{self, CommentInput};
 use crate::domain::ids::CommentId;
-use crate::domain::moderation::{self, Decision, ModeratedComment};
+use crate::domain::moderation::{self, Decision};
 use crate::domain::page::{DEFAULT_LIMIT, Limit};
 use crate::domain::visibility::CommentStatus;
 use crate::error::{Resource, Result};
@@ -37,7 +38,7 @@ pub async fn add_comment(
     Extension(ip): Extension<ClientIp>,
     AppPath(slug): AppPath<String>,
     AppJson(body): AppJson<CommentBody>,
-) -> Result<(StatusCode, Json<SubmittedComment>)> {
+) -> Result<(StatusCode, Json<SubmittedJson>)> {
     let slug = path_slug(&slug, Resource::Article)?;
     let input = CommentInput {
         parent_id: body.parent_id,
@@ -49,7 +50,7 @@ pub async fn add_comment(
     let submitted =
         comments::submit_comment(&state.desk, &actor, &client_key(&actor, ip), &slug, input)
             .await?;
-    Ok((StatusCode::ACCEPTED, Json(submitted)))
+    Ok((StatusCode::ACCEPTED, Json(submitted.into())))
 }
 
 #[derive(Deserialize)]
@@ -63,11 +64,11 @@ pub async fn list_comments_for_moderation(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<QueueParams>,
-) -> Result<Json<DataResponse<Vec<ModeratedComment>>>> {
+) -> Result<Json<DataResponse<Vec<ModeratedCommentJson>>>> {
     let status = CommentStatus::parse("status", params.status.as_deref().unwrap_or("pending"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
     Ok(Json(DataResponse {
-        data: moderation::queue(&state.desk, &actor, status, limit).await?,
+        data: wire::all(moderation::queue(&state.desk, &actor, status, limit).await?),
     }))
 }
 
@@ -76,9 +77,11 @@ async fn decide(
     actor: &Actor,
     id: CommentId,
     decision: Decision,
-) -> Result<Json<ModeratedComment>> {
+) -> Result<Json<ModeratedCommentJson>> {
     Ok(Json(
-        moderation::decide(&state.desk, actor, id, decision).await?,
+        moderation::decide(&state.desk, actor, id, decision)
+            .await?
+            .into(),
     ))
 }
 
@@ -87,7 +90,7 @@ pub async fn approve_comment(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<CommentId>,
-) -> Result<Json<ModeratedComment>> {
+) -> Result<Json<ModeratedCommentJson>> {
     decide(&state, &actor, id, Decision::Approve).await
 }
 
@@ -96,7 +99,7 @@ pub async fn mark_comment_spam(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<CommentId>,
-) -> Result<Json<ModeratedComment>> {
+) -> Result<Json<ModeratedCommentJson>> {
     decide(&state, &actor, id, Decision::Spam).await
 }
 
@@ -105,7 +108,7 @@ pub async fn delete_comment(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppPath(id): AppPath<CommentId>,
-) -> Result<Json<ModeratedComment>> {
+) -> Result<Json<ModeratedCommentJson>> {
     decide(&state, &actor, id, Decision::Delete).await
 }
 
@@ -119,9 +122,9 @@ pub async fn list_audit_log(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<AuditParams>,
-) -> Result<Json<DataResponse<Vec<AuditEntry>>>> {
+) -> Result<Json<DataResponse<Vec<AuditEntryJson>>>> {
     let limit = Limit::parse("limit", params.limit.as_deref(), DEFAULT_LIMIT)?;
     Ok(Json(DataResponse {
-        data: audit::recent(&state.desk, &actor, limit).await?,
+        data: wire::all(audit::recent(&state.desk, &actor, limit).await?),
     }))
 }

@@ -11,11 +11,12 @@ use serde::{Deserialize, Deserializer};
 use super::RestState;
 use super::envelopes::ListResponse;
 use super::extract::{AppJson, AppPath, AppQuery, Caller};
+use super::wire::{ManagedArticleJson, ManagedSummaryJson};
 use crate::domain::articles::FeaturedImage;
 use crate::domain::ids::ArticleId;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::publishing::{
-    self, ArticleFields, ManagedArticle, ManagedSummary, RelatedLinkInput, Transition,
+    self, ArticleFields, ManagedArticle, RelatedLinkInput, Transition,
 };
 use crate::error::{Error, Result};
 
@@ -114,7 +115,7 @@ const NO_VERSION: i32 = -1;
 fn with_etag(status: StatusCode, article: ManagedArticle) -> Response {
     let etag = publishing::etag(article.id, article.version);
     let location = format!("/api/v1/manage/articles/{}", article.id);
-    let mut response = (status, Json(article)).into_response();
+    let mut response = (status, Json(ManagedArticleJson::from(article))).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
@@ -149,7 +150,7 @@ pub async fn list_managed_articles(
     State(state): State<RestState>,
     Caller(actor): Caller,
     AppQuery(params): AppQuery<NewsroomListParams>,
-) -> Result<Json<ListResponse<ManagedSummary>>> {
+) -> Result<Json<ListResponse<ManagedSummaryJson>>> {
     let status = params
         .status
         .as_deref()
@@ -160,11 +161,9 @@ pub async fn list_managed_articles(
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
-    Ok(Json(
-        publishing::list_managed(&state.desk, &actor, status, &page)
-            .await?
-            .into(),
-    ))
+    Ok(Json(ListResponse::of(
+        publishing::list_managed(&state.desk, &actor, status, &page).await?,
+    )))
 }
 
 /// `GET /api/v1/manage/articles/{id}`: any status, with its ETag.

@@ -4,28 +4,32 @@ use axum::Json;
 
 use super::envelopes::{DataResponse, ListResponse, PageParams};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::wire::TeaserJson;
+use super::wire::{self, SectionJson, SectionNodeJson, TeaserJson};
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, PageRequest};
-use crate::domain::sections::{Section, SectionNode};
 use crate::error::{Resource, Result};
 
 /// `GET /api/v1/sections`
 pub async fn list_sections(
     Reading(reader): Reading,
-) -> Result<(CacheTags, Json<DataResponse<Vec<SectionNode>>>)> {
+) -> Result<(CacheTags, Json<DataResponse<Vec<SectionNodeJson>>>)> {
     let tree = reader.section_tree().await?;
-    Ok((tree.tags, Json(DataResponse { data: tree.value })))
+    Ok((
+        tree.tags,
+        Json(DataResponse {
+            data: wire::all(tree.value),
+        }),
+    ))
 }
 
 /// `GET /api/v1/sections/{slug}`
 pub async fn get_section(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
-) -> Result<(CacheTags, Json<Section>)> {
+) -> Result<(CacheTags, Json<SectionJson>)> {
     let slug = path_slug(&slug, Resource::Section)?;
     let section = reader.section(&slug).await?;
-    Ok((section.tags, Json(section.value)))
+    Ok((section.tags, Json(section.value.into())))
 }
 
 /// `GET /api/v1/sections/{slug}/articles`

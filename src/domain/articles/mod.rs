@@ -10,7 +10,6 @@ use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::batch::{self, SectionRef};
@@ -24,7 +23,7 @@ use crate::db::fetch_all;
 use crate::error::{Error, Resource, Result, merge_errors};
 
 /// An article's lead image.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeaturedImage {
     pub url: String,
     pub alt: Option<String>,
@@ -87,7 +86,7 @@ pub struct ArticleSummary {
 }
 
 /// Search-engine metadata; absent fields fall back to title and excerpt.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Seo {
     pub title: String,
     pub description: String,

@@ -13,7 +13,6 @@ use crate::domain::Newsdesk;
 use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
-use serde::Serialize;
 
 use super::actor::{Actor, Scope};
 use super::articles::FeaturedImage;
@@ -31,7 +30,7 @@ pub(super) const MAX_BODY: usize = 200_000;
 pub(super) const MAX_TEXT: usize = 1_000;
 
 /// An article as the newsroom sees it: any status, with its version.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ManagedArticle {
     pub id: ArticleId,
     /// Name it when writing: a write based on an older version is refused.
@@ -115,7 +114,7 @@ pub fn version_from_etag(id: ArticleId, raw: &str) -> Option<i32> {
 }
 
 /// A line of the newsroom's article list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ManagedSummary {
     pub id: ArticleId,
     pub version: i32,

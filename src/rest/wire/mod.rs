@@ -1,10 +1,18 @@
-//! The JSON REST shows of the domain's public types, field by field. Public
-//! resources are addressed by slug, so their ids stay inside; the newsroom's
-//! own views (`Managed`) name them. Nothing here is computed, only reshaped.
+//! The JSON REST shows of the domain's types, field by field: the domain
+//! carries no serde of its own. Public resources are addressed by slug, so
+//! their ids stay inside; the newsroom's views name them. Nothing here is
+//! computed, only reshaped.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
+
+mod newsroom;
+
+pub use newsroom::{
+    AuditEntryJson, ManagedArticleJson, ManagedSummaryJson, ModeratedCommentJson, SectionInfoJson,
+    SubmittedJson,
+};
 
 use crate::domain::articles::{Article, ArticleSummary, FeaturedImage, Seo};
 use crate::domain::authors::Author;
@@ -14,7 +22,7 @@ use crate::domain::ids::CommentId;
 use crate::domain::popular::PopularArticle;
 use crate::domain::related_links::{LinkedArticle, RelatedLink};
 use crate::domain::replies::Replies;
-use crate::domain::sections::SectionInfo;
+use crate::domain::sections::{Section, SectionNode};
 use crate::domain::tags::Tag;
 
 #[derive(Serialize)]
@@ -51,25 +59,6 @@ impl From<Author> for AuthorJson {
     }
 }
 
-#[derive(Serialize)]
-pub struct SectionInfoJson {
-    slug: String,
-    name: String,
-    description: String,
-    parent_id: Option<i64>,
-}
-
-impl From<SectionInfo> for SectionInfoJson {
-    fn from(s: SectionInfo) -> Self {
-        SectionInfoJson {
-            slug: s.slug,
-            name: s.name,
-            description: s.description,
-            parent_id: s.parent_id,
-        }
-    }
-}
-
 /// What a list shows of an article.
 #[derive(Serialize)]
 pub struct TeaserJson {
@@ -78,10 +67,10 @@ pub struct TeaserJson {
     subtitle: Option<String>,
     excerpt: String,
     published_at: DateTime<Utc>,
-    section: SectionRef,
-    authors: Vec<AuthorRef>,
+    section: RefJson,
+    authors: Vec<RefJson>,
     tags: Vec<TagJson>,
-    featured_image: Option<FeaturedImage>,
+    featured_image: Option<ImageJson>,
     reading_time_minutes: i32,
 }
 
@@ -93,10 +82,10 @@ impl From<ArticleSummary> for TeaserJson {
             subtitle: a.subtitle,
             excerpt: a.excerpt,
             published_at: a.published_at,
-            section: a.section,
-            authors: a.authors,
-            tags: a.tags.into_iter().map(TagJson::from).collect(),
-            featured_image: a.featured_image,
+            section: a.section.into(),
+            authors: all(a.authors),
+            tags: all(a.tags),
+            featured_image: a.featured_image.map(ImageJson::from),
             reading_time_minutes: a.reading_time_minutes,
         }
     }
@@ -111,7 +100,7 @@ pub struct ArticleJson {
     body_markdown: String,
     body_html: String,
     body_blocks: Box<RawValue>,
-    seo: Seo,
+    seo: SeoJson,
     comments_open: bool,
     related_links: Vec<RelatedLinkJson>,
 }
@@ -125,7 +114,7 @@ impl From<Article> for ArticleJson {
             body_markdown: body.body_markdown,
             body_html: body.body_html,
             body_blocks: body.body_blocks,
-            seo: body.seo,
+            seo: body.seo.into(),
             comments_open: body.comments_open,
             related_links: a.related_links.into_iter().map(Into::into).collect(),
         }
@@ -224,4 +213,107 @@ impl From<Comment> for CommentJson {
 /// Converts every item of a list into its JSON.
 pub fn all<A, J: From<A>>(items: Vec<A>) -> Vec<J> {
     items.into_iter().map(J::from).collect()
+}
+
+/// A section or an author as another resource names it.
+#[derive(Serialize)]
+pub struct RefJson {
+    slug: String,
+    name: String,
+}
+
+impl From<SectionRef> for RefJson {
+    fn from(r: SectionRef) -> Self {
+        RefJson {
+            slug: r.slug,
+            name: r.name,
+        }
+    }
+}
+
+impl From<AuthorRef> for RefJson {
+    fn from(r: AuthorRef) -> Self {
+        RefJson {
+            slug: r.slug,
+            name: r.name,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ImageJson {
+    url: String,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+impl From<FeaturedImage> for ImageJson {
+    fn from(i: FeaturedImage) -> Self {
+        ImageJson {
+            url: i.url,
+            alt: i.alt,
+            caption: i.caption,
+            credit: i.credit,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SeoJson {
+    title: String,
+    description: String,
+    canonical_url: Option<String>,
+}
+
+impl From<Seo> for SeoJson {
+    fn from(s: Seo) -> Self {
+        SeoJson {
+            title: s.title,
+            description: s.description,
+            canonical_url: s.canonical_url,
+        }
+    }
+}
+
+/// A section in the menu tree, with its subsections.
+#[derive(Serialize)]
+pub struct SectionNodeJson {
+    slug: String,
+    name: String,
+    description: String,
+    children: Vec<SectionNodeJson>,
+}
+
+impl From<SectionNode> for SectionNodeJson {
+    fn from(n: SectionNode) -> Self {
+        SectionNodeJson {
+            slug: n.slug,
+            name: n.name,
+            description: n.description,
+            children: all(n.children),
+        }
+    }
+}
+
+/// One section, where it sits in the tree.
+#[derive(Serialize)]
+pub struct SectionJson {
+    slug: String,
+    name: String,
+    description: String,
+    parent: Option<RefJson>,
+    children: Vec<RefJson>,
+}
+
+impl From<Section> for SectionJson {
+    fn from(s: Section) -> Self {
+        SectionJson {
+            slug: s.slug,
+            name: s.name,
+            description: s.description,
+            parent: s.parent.map(RefJson::from),
+            children: all(s.children),
+        }
+    }
 }
