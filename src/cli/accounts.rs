@@ -6,6 +6,7 @@ use super::{StartupError, TokenCommand, UserCommand};
 use crate::domain::Newsdesk;
 use crate::domain::accounts;
 use crate::domain::actor::{Actor, Role, Scope};
+use crate::domain::ids::TokenId;
 use crate::error::Error;
 
 /// `newsdesk token …`: partner API tokens.
@@ -55,7 +56,7 @@ pub(super) async fn run_token(desk: &Newsdesk, command: TokenCommand) -> Result<
             }
         }
         TokenCommand::Revoke { id } => {
-            accounts::revoke_token(desk, &Actor::Operator, id).await?;
+            accounts::revoke_token(desk, &Actor::Operator, TokenId(id)).await?;
             println!("token {id} revoked");
         }
     }

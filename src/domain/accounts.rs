@@ -3,6 +3,7 @@
 
 use super::audit::{self, AuditAction, Audited};
 use super::newsdesk::Newsdesk;
+use crate::domain::ids::TokenId;
 use sea_orm::TransactionTrait;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -225,7 +226,7 @@ pub struct NewToken {
 /// A token as `newsdesk token list` shows it: never the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenInfo {
-    pub id: i64,
+    pub id: TokenId,
     pub name: String,
     pub scopes: String,
     pub rate_per_minute: i32,
@@ -292,7 +293,7 @@ pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo
     Ok(all
         .into_iter()
         .map(|t| TokenInfo {
-            id: t.id,
+            id: TokenId(t.id),
             name: t.name,
             scopes: t.scopes,
             rate_per_minute: t.rate_per_minute,
@@ -306,7 +307,8 @@ pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo
 
 /// Revokes a token; the next request that presents it is refused. Admins
 /// only, recorded in the audit log.
-pub async fn revoke_token(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+pub async fn revoke_token(desk: &Newsdesk, actor: &Actor, id: TokenId) -> Result<()> {
+    let id = id.0;
     actor.require(Scope::Admin)?;
     let txn = desk.db().begin().await?;
     let result = api_tokens::Entity::update_many()

@@ -44,7 +44,7 @@ pub struct Comment {
 }
 
 impl Comment {
-    fn of(model: comments::Model, replies: Replies) -> Comment {
+    pub(super) fn of(model: comments::Model, replies: Replies) -> Comment {
         Comment {
             id: CommentId(model.id),
             parent_id: model.parent_id.map(CommentId),

@@ -3,61 +3,56 @@
 
 use std::fmt;
 
-/// An article's id: what the newsroom's write API, GraphQL ids and cache tags
-/// name. Typed, so an article's id is never taken for a comment's.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    sea_orm::DeriveValueType,
-)]
-pub struct ArticleId(pub i64);
+/// Typed ids: a row's id, so one kind's is never taken for another's.
+/// They are SeaORM values (compared and stored as the plain column), read
+/// from paths, and written as plain numbers.
+macro_rules! typed_ids {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(
+                Clone,
+                Copy,
+                Debug,
+                PartialEq,
+                Eq,
+                Hash,
+                PartialOrd,
+                Ord,
+                serde::Serialize,
+                serde::Deserialize,
+                sea_orm::DeriveValueType,
+            )]
+            pub struct $name(pub i64);
 
-/// A comment's id.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    sea_orm::DeriveValueType,
-)]
-pub struct CommentId(pub i64);
+            impl From<$name> for i64 {
+                fn from(id: $name) -> i64 {
+                    id.0
+                }
+            }
 
-impl From<ArticleId> for i64 {
-    fn from(id: ArticleId) -> i64 {
-        id.0
-    }
+            impl fmt::Display for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+        )*
+    };
 }
 
-impl From<CommentId> for i64 {
-    fn from(id: CommentId) -> i64 {
-        id.0
-    }
-}
-
-impl fmt::Display for ArticleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl fmt::Display for CommentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
+typed_ids! {
+    /// An article's id: what the newsroom's write API, GraphQL ids and cache tags name.
+    ArticleId,
+    /// A reader's comment's id.
+    CommentId,
+    /// A section's id.
+    SectionId,
+    /// An author's id.
+    AuthorId,
+    /// A tag's id.
+    TagId,
+    /// A partner API token's id.
+    TokenId,
 }
 
 /// The longest slug accepted anywhere.

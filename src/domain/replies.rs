@@ -231,14 +231,7 @@ pub async fn page_of(
             .into_iter()
             .map(|c| {
                 let replies = nested.remove(&c.id).unwrap_or_default();
-                Comment {
-                    id: CommentId(c.id),
-                    parent_id: c.parent_id.map(CommentId),
-                    author_name: c.author_name,
-                    body: c.body,
-                    created_at: c.created_at,
-                    replies,
-                }
+                Comment::of(c, replies)
             })
             .collect(),
     })

@@ -11,6 +11,7 @@ use super::extract::{AppJson, AppPath, AppQuery, Caller, Reading, path_slug};
 use super::wire::{AuthorJson, SectionInfoJson, TagJson, TeaserJson};
 use crate::domain::articles::ArticleSummary;
 use crate::domain::cache_tags::CacheTags;
+use crate::domain::ids::{AuthorId, SectionId, TagId};
 use crate::domain::page::{CursorKind, Page, PageRequest};
 use crate::domain::sections::SectionInfo;
 use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
@@ -161,7 +162,7 @@ pub async fn create_section(
 pub async fn update_section(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<SectionId>,
     AppJson(body): AppJson<SectionBody>,
 ) -> Result<Json<Managed<SectionInfoJson>>> {
     Ok(Json(section_view(
@@ -173,7 +174,7 @@ pub async fn update_section(
 pub async fn delete_section(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<SectionId>,
 ) -> Result<StatusCode> {
     taxonomy::delete_section(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -193,7 +194,7 @@ pub async fn create_author(
 pub async fn update_author(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<AuthorId>,
     AppJson(body): AppJson<AuthorBody>,
 ) -> Result<Json<Managed<AuthorJson>>> {
     let author = taxonomy::update_author(&state.desk, &actor, id, body.into()).await?;
@@ -204,7 +205,7 @@ pub async fn update_author(
 pub async fn delete_author(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<AuthorId>,
 ) -> Result<StatusCode> {
     taxonomy::delete_author(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -224,7 +225,7 @@ pub async fn create_tag(
 pub async fn update_tag(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<TagId>,
     AppJson(body): AppJson<TagBody>,
 ) -> Result<Json<Managed<TagJson>>> {
     let tag = taxonomy::update_tag(&state.desk, &actor, id, body.into()).await?;
@@ -235,7 +236,7 @@ pub async fn update_tag(
 pub async fn delete_tag(
     State(state): State<RestState>,
     Caller(actor): Caller,
-    AppPath(id): AppPath<i64>,
+    AppPath(id): AppPath<TagId>,
 ) -> Result<StatusCode> {
     taxonomy::delete_tag(&state.desk, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

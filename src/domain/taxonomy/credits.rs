@@ -1,6 +1,7 @@
 //! Creating, editing and deleting authors and tags: what articles are
 //! credited to and labelled with.
 
+use crate::domain::ids::{AuthorId, TagId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, TransactionTrait,
@@ -57,9 +58,10 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
 pub async fn update_author(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: AuthorId,
     fields: AuthorFields,
 ) -> Result<Author> {
+    let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
     let current = find::<authors::Entity>(db, id).await?;
@@ -98,7 +100,8 @@ pub async fn update_author(
 }
 
 /// Deletes an author no article credits.
-pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Result<()> {
+    let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
     find::<authors::Entity>(db, id).await?;
@@ -142,7 +145,13 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
 }
 
 /// Edits a tag; absent fields keep what is stored.
-pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFields) -> Result<Tag> {
+pub async fn update_tag(
+    desk: &Newsdesk,
+    actor: &Actor,
+    id: TagId,
+    fields: TagFields,
+) -> Result<Tag> {
+    let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
     let current = find::<tags::Entity>(db, id).await?;
@@ -174,7 +183,8 @@ pub async fn update_tag(desk: &Newsdesk, actor: &Actor, id: i64, fields: TagFiel
 }
 
 /// Deletes a tag; articles simply lose it.
-pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: TagId) -> Result<()> {
+    let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
     find::<tags::Entity>(db, id).await?;

@@ -1,6 +1,7 @@
 //! Creating, editing and deleting sections, kept a tree.
 
 use crate::domain::Newsdesk;
+use crate::domain::ids::SectionId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, TransactionTrait,
@@ -94,9 +95,10 @@ pub async fn create_section(
 pub async fn update_section(
     desk: &Newsdesk,
     actor: &Actor,
-    id: i64,
+    id: SectionId,
     fields: SectionFields,
 ) -> Result<SectionInfo> {
+    let id = id.0;
     let db = desk.db();
     actor.require(super::SCOPE)?;
     let current = find::<sections::Entity>(db, id).await?;
@@ -140,7 +142,8 @@ pub async fn update_section(
 }
 
 /// Deletes a section that no article and no subsection uses.
-pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Result<()> {
+    let id = id.0;
     let db = desk.db();
     actor.require(super::SCOPE)?;
     find::<sections::Entity>(db, id).await?;

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use super::id_of;
+use crate::domain::ids::{AuthorId, SectionId, TagId};
 use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::graphql::context::ContextExt;
 use crate::graphql::error::GqlResult;
@@ -93,7 +94,7 @@ impl TaxonomyMutations {
         id: ID,
         input: SectionInput,
     ) -> async_graphql::Result<Section> {
-        let id = id_of(Kind::Section, &id)?;
+        let id = SectionId(id_of(Kind::Section, &id)?);
         Ok(Section(
             taxonomy::update_section(ctx.desk(), ctx.actor(), id, input.into())
                 .await
@@ -103,7 +104,7 @@ impl TaxonomyMutations {
 
     /// Deletes a section no article or subsection uses (else CONFLICT).
     async fn delete_section(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        let id = id_of(Kind::Section, &id)?;
+        let id = SectionId(id_of(Kind::Section, &id)?);
         taxonomy::delete_section(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
@@ -128,7 +129,7 @@ impl TaxonomyMutations {
         id: ID,
         input: AuthorInput,
     ) -> async_graphql::Result<Author> {
-        let id = id_of(Kind::Author, &id)?;
+        let id = AuthorId(id_of(Kind::Author, &id)?);
         Ok(Author(
             taxonomy::update_author(ctx.desk(), ctx.actor(), id, input.into())
                 .await
@@ -138,7 +139,7 @@ impl TaxonomyMutations {
 
     /// Deletes an author no article credits (else CONFLICT).
     async fn delete_author(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        let id = id_of(Kind::Author, &id)?;
+        let id = AuthorId(id_of(Kind::Author, &id)?);
         taxonomy::delete_author(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
@@ -161,7 +162,7 @@ impl TaxonomyMutations {
         id: ID,
         input: TagInput,
     ) -> async_graphql::Result<Tag> {
-        let id = id_of(Kind::Tag, &id)?;
+        let id = TagId(id_of(Kind::Tag, &id)?);
         Ok(Tag(taxonomy::update_tag(
             ctx.desk(),
             ctx.actor(),
@@ -174,7 +175,7 @@ impl TaxonomyMutations {
 
     /// Deletes a tag; articles simply lose it.
     async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        let id = id_of(Kind::Tag, &id)?;
+        let id = TagId(id_of(Kind::Tag, &id)?);
         taxonomy::delete_tag(ctx.desk(), ctx.actor(), id)
             .await
             .gql()?;
