@@ -28,6 +28,7 @@ pub mod sections;
 pub mod tags;
 pub mod taxonomy;
 pub mod time;
+pub mod token_usage;
 pub mod views;
 pub mod visibility;
 

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use super::accounts::{Presented, TokenUsage, User};
+use super::accounts::{Presented, User};
 use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
 use super::ids::ArticleId;
 use super::rate_limit::RateLimiter;
 use super::time::Clock;
+use super::token_usage::TokenUsage;
 use super::views::ViewCounter;
 use crate::crypto::token::SecretToken;
 use crate::error::Result;
