@@ -162,8 +162,31 @@ pub async fn comments_by_ids(
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<HashMap<i64, Comment>> {
+    let shown = public_among(db, now, ids).await?;
+    let ids: Vec<i64> = shown.iter().map(|c| c.id).collect();
+    let mut replies = replies::shown_under(db, &ids).await?;
+    Ok(shown
+        .into_iter()
+        .map(|c| {
+            let under = replies.remove(&c.id).unwrap_or_default();
+            (c.id, Comment::of(c, under))
+        })
+        .collect())
+}
+
+/// Whether the public may see this comment.
+pub async fn is_public(db: &impl ConnectionTrait, now: DateTime<Utc>, id: i64) -> Result<bool> {
+    Ok(!public_among(db, now, &[id]).await?.is_empty())
+}
+
+/// The comments among `ids` the public may see, without their replies.
+async fn public_among(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    ids: &[i64],
+) -> Result<Vec<comments::Model>> {
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Vec::new());
     }
     let wanted = comments::Entity::find()
         .filter(comments::Column::Id.is_in(dedup(ids)))
@@ -184,18 +207,9 @@ pub async fn comments_by_ids(
         .filter(|c| visible_articles.contains(&c.article_id))
         .collect();
     let hidden = with_hidden_ancestors(db, &candidates).await?;
-    let shown: Vec<comments::Model> = candidates
+    Ok(candidates
         .into_iter()
         .filter(|c| !hidden.contains(&c.id))
-        .collect();
-    let ids: Vec<i64> = shown.iter().map(|c| c.id).collect();
-    let mut replies = replies::shown_under(db, &ids).await?;
-    Ok(shown
-        .into_iter()
-        .map(|c| {
-            let under = replies.remove(&c.id).unwrap_or_default();
-            (c.id, Comment::of(c, under))
-        })
         .collect())
 }
 
@@ -307,14 +321,14 @@ pub async fn submit_comment(
             "comments are closed on this article",
         ));
     }
-    if let Some(CommentId(parent)) = input.parent_id {
-        let shown = comments_by_ids(db, desk.now(), &[parent]).await?;
-        if !shown.contains_key(&parent) || !belongs_to(db, parent, article_id).await? {
-            return Err(Error::invalid(
-                "parent_id",
-                "no public comment with this id on this article",
-            ));
-        }
+    if let Some(CommentId(parent)) = input.parent_id
+        && (!is_public(db, desk.now(), parent).await?
+            || !belongs_to(db, parent, article_id).await?)
+    {
+        return Err(Error::invalid(
+            "parent_id",
+            "no public comment with this id on this article",
+        ));
     }
     desk.comment_limits()
         .hit(&format!("comment:{client}"), policy.per_minute)?;

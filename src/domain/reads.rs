@@ -116,10 +116,7 @@ impl Reader {
         comment_id: CommentId,
         page: &PageRequest,
     ) -> Result<Tagged<Replies>> {
-        if comments::comments_by_ids(self.db(), self.now(), &[comment_id.0])
-            .await?
-            .is_empty()
-        {
+        if !comments::is_public(self.db(), self.now(), comment_id.0).await? {
             return Err(Error::NotFound(Resource::Comment));
         }
         let replies = replies::page_of(self.db(), comment_id.0, page).await?;
