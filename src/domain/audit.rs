@@ -63,13 +63,24 @@ impl AuditAction {
             Revoke,
             Seed,
         ];
-        plain
+        let all = plain
             .into_iter()
             .chain(ArticleStatus::ALL.map(Moved))
-            .chain(CommentStatus::ALL.map(Moderated))
-            .find(|a| a.as_str() == raw)
-            .ok_or_else(|| Error::Internal(format!("unknown stored audit action {raw:?}")))
+            .chain(CommentStatus::ALL.map(Moderated));
+        stored("audit action", all, AuditAction::as_str, raw)
     }
+}
+
+/// The value of `all` stored as `raw`; text this code never writes is a fault.
+fn stored<T: Copy>(
+    what: &str,
+    all: impl IntoIterator<Item = T>,
+    text: fn(T) -> &'static str,
+    raw: &str,
+) -> Result<T> {
+    all.into_iter()
+        .find(|value| text(*value) == raw)
+        .ok_or_else(|| Error::Internal(format!("unknown stored {what} {raw:?}")))
 }
 
 /// What kind of record a write touched.
@@ -111,10 +122,7 @@ impl Audited {
     }
 
     fn stored(raw: &str) -> Result<Audited> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == raw)
-            .ok_or_else(|| Error::Internal(format!("unknown stored audited resource {raw:?}")))
+        stored("audited resource", Self::ALL, Audited::as_str, raw)
     }
 
     /// Sections, authors and tags: what every response names.

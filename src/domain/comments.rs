@@ -6,16 +6,15 @@ use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
 };
 
 use super::articles;
 use super::batch::dedup;
 use super::ids::Slug;
-use super::page::{Cursor, CursorKind, Page, PageRequest};
+use super::page::{CursorKind, Page, PageRequest};
 use super::replies::{self, Replies};
 use super::visibility::{CommentStatus, PUBLIC_COMMENT_STATUS};
 use crate::db::entities::comments;
@@ -65,36 +64,12 @@ pub async fn threads(
     article_id: i64,
     page: &PageRequest,
 ) -> Result<Page<Comment>> {
-    let mut top = comments::Entity::find()
-        .filter(comments::Column::ArticleId.eq(article_id))
-        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
-        // A thread's first comment has no root; asking by `root_id` rather
-        // than `parent_id` lets one index answer in order, no sort.
-        .filter(comments::Column::RootId.is_null());
-    if let Some(after) = page.after {
-        top = top.filter(after.after(
-            Expr::col(comments::Column::CreatedAt),
-            Expr::col(comments::Column::Id),
-        ));
-    }
-    let top = top
-        .order_by_asc(comments::Column::CreatedAt)
-        .order_by_asc(comments::Column::Id)
-        .limit(page.limit.get() + 1)
-        .all(db)
-        .await?;
-    let page = Page::from_overfetch(top, page.limit, |c| Cursor {
-        kind: CursorKind::Comments,
-        at: c.created_at,
-        id: c.id,
-    });
-
-    let roots: Vec<i64> = page.items.iter().map(|c| c.id).collect();
-    let mut replies = replies::shown_under(db, &roots).await?;
-    Ok(page.map(|c| {
-        let shown = replies.remove(&c.id).unwrap_or_default();
-        Comment::of(c, shown)
-    }))
+    // A thread's first comment has no root; asking by `root_id` rather than
+    // `parent_id` lets one index answer in order, no sort.
+    let first_comments = Condition::all()
+        .add(comments::Column::ArticleId.eq(article_id))
+        .add(comments::Column::RootId.is_null());
+    replies::page_where(db, first_comments, CursorKind::Comments, page).await
 }
 
 #[derive(sea_orm::FromQueryResult)]

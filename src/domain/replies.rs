@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::comments::Comment;
@@ -191,16 +191,18 @@ fn comment(row: ReplyRow, replies: Replies) -> Comment {
     }
 }
 
-/// A page of the direct replies to a comment the caller may see, each with
-/// its own replies shown as in a thread.
-pub async fn page_of(
+/// A page of the approved comments `matching` (a thread's first comments,
+/// or one comment's replies), oldest first, each with the first of its
+/// replies: one statement for the page and one per level of replies shown.
+pub(super) async fn page_where(
     db: &impl ConnectionTrait,
-    parent: i64,
+    matching: Condition,
+    kind: CursorKind,
     page: &PageRequest,
-) -> Result<Replies> {
+) -> Result<Page<Comment>> {
     use comments::Column as C;
     let mut query = comments::Entity::find()
-        .filter(C::ParentId.eq(parent))
+        .filter(matching)
         .filter(C::Status.eq(PUBLIC_COMMENT_STATUS));
     if let Some(after) = page.after {
         query = query.filter(after.after(Expr::col(C::CreatedAt), Expr::col(C::Id)));
@@ -211,28 +213,42 @@ pub async fn page_of(
         .limit(page.limit.get() + 1)
         .all(db)
         .await?;
-    let total = comments::Entity::find()
-        .filter(C::ParentId.eq(parent))
-        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
-        .count(db)
-        .await?;
     let page = Page::from_overfetch(rows, page.limit, |c| Cursor {
-        kind: CursorKind::Replies,
+        kind,
         at: c.created_at,
         id: c.id,
     });
     let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
     let mut nested = shown_under(db, &ids).await?;
+    Ok(page.map(|c| {
+        let replies = nested.remove(&c.id).unwrap_or_default();
+        Comment::of(c, replies)
+    }))
+}
+
+/// A page of the direct replies to a comment the caller may see, each with
+/// its own replies shown as in a thread, and how many there are in all.
+pub async fn page_of(
+    db: &impl ConnectionTrait,
+    parent: i64,
+    page: &PageRequest,
+) -> Result<Replies> {
+    use comments::Column as C;
+    let total = comments::Entity::find()
+        .filter(C::ParentId.eq(parent))
+        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
+        .count(db)
+        .await?;
+    let page = page_where(
+        db,
+        Condition::all().add(C::ParentId.eq(parent)),
+        CursorKind::Replies,
+        page,
+    )
+    .await?;
     Ok(Replies {
         next: page.next_cursor,
         total: i64::try_from(total).unwrap_or(i64::MAX),
-        items: page
-            .items
-            .into_iter()
-            .map(|c| {
-                let replies = nested.remove(&c.id).unwrap_or_default();
-                Comment::of(c, replies)
-            })
-            .collect(),
+        items: page.items,
     })
 }
