@@ -1,5 +1,6 @@
 //! Authors, and the public articles they wrote.
 
+use crate::domain::ids::AuthorId;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -15,7 +16,7 @@ use crate::error::{Error, Resource, Result};
 /// An author's public profile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Author {
-    pub id: i64,
+    pub id: AuthorId,
     pub slug: String,
     pub name: String,
     pub bio: String,
@@ -25,7 +26,7 @@ pub struct Author {
 impl From<authors::Model> for Author {
     fn from(a: authors::Model) -> Self {
         Author {
-            id: a.id,
+            id: AuthorId(a.id),
             slug: a.slug,
             name: a.name,
             bio: a.bio,
@@ -78,6 +79,6 @@ pub async fn get_author(
     page: &PageRequest,
 ) -> Result<(Author, Page<ArticleSummary>)> {
     let author = find_author(db, slug).await?;
-    let rows = author_article_rows(db, now, author.id, page).await?;
+    let rows = author_article_rows(db, now, author.id.0, page).await?;
     Ok((author, batch::summarize_page(db, rows).await?))
 }

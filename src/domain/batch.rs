@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::domain::ids::{AuthorId, TagId};
+
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::value::RawValue;
@@ -53,7 +55,7 @@ pub async fn sections_by_id(
         .and_where(Expr::col(sections::Column::Id).is_in(dedup(ids)))
         .to_owned();
     let rows: Vec<SectionInfo> = fetch_all(db, &q).await?;
-    Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+    Ok(rows.into_iter().map(|s| (s.id.0, s)).collect())
 }
 
 #[derive(FromQueryResult)]
@@ -102,7 +104,7 @@ pub async fn authors_for(
     let mut out: HashMap<i64, Vec<Author>> = HashMap::new();
     for r in rows {
         out.entry(r.article_id).or_default().push(Author {
-            id: r.id,
+            id: AuthorId(r.id),
             slug: r.slug,
             name: r.name,
             bio: r.bio,
@@ -151,7 +153,7 @@ pub async fn tags_for(
     let mut out: HashMap<i64, Vec<Tag>> = HashMap::new();
     for r in rows {
         out.entry(r.article_id).or_default().push(Tag {
-            id: r.id,
+            id: TagId(r.id),
             slug: r.slug,
             name: r.name,
         });

@@ -1,5 +1,6 @@
 //! Sections: the site's menu tree, and the articles filed under each.
 
+use crate::domain::ids::SectionId;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -15,7 +16,7 @@ use crate::error::{Error, Resource, Result};
 /// A section by itself: what the GraphQL face and the node lookup load.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct SectionInfo {
-    pub id: i64,
+    pub id: SectionId,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -25,7 +26,7 @@ pub struct SectionInfo {
 impl From<&sections::Model> for SectionInfo {
     fn from(s: &sections::Model) -> Self {
         SectionInfo {
-            id: s.id,
+            id: SectionId(s.id),
             slug: s.slug.clone(),
             name: s.name.clone(),
             description: s.description.clone(),

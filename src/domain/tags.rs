@@ -1,5 +1,6 @@
 //! Tags, and the public articles that carry them.
 
+use crate::domain::ids::TagId;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -15,7 +16,7 @@ use crate::error::{Error, Resource, Result};
 /// A tag.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
-    pub id: i64,
+    pub id: TagId,
     pub slug: String,
     pub name: String,
 }
@@ -23,7 +24,7 @@ pub struct Tag {
 impl From<tags::Model> for Tag {
     fn from(t: tags::Model) -> Self {
         Tag {
-            id: t.id,
+            id: TagId(t.id),
             slug: t.slug,
             name: t.name,
         }
@@ -71,6 +72,6 @@ pub async fn get_tag(
     page: &PageRequest,
 ) -> Result<(Tag, Page<ArticleSummary>)> {
     let tag = find_tag(db, slug).await?;
-    let rows = tag_article_rows(db, now, tag.id, page).await?;
+    let rows = tag_article_rows(db, now, tag.id.0, page).await?;
     Ok((tag, batch::summarize_page(db, rows).await?))
 }

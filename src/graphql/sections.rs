@@ -48,7 +48,11 @@ impl Section {
 
     /// Subsections, in menu order.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
-        let children = ctx.loader()?.load_one(ChildrenOf(self.0.id)).await.gql()?;
+        let children = ctx
+            .loader()?
+            .load_one(ChildrenOf(self.0.id.0))
+            .await
+            .gql()?;
         Ok(children
             .unwrap_or_default()
             .into_iter()

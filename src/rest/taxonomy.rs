@@ -78,9 +78,9 @@ pub struct Managed<J> {
 }
 
 impl<J> Managed<J> {
-    fn of<A: Into<J>>(id: i64, item: A) -> Self {
+    fn of<A: Into<J>>(id: impl Into<i64>, item: A) -> Self {
         Managed {
-            id,
+            id: id.into(),
             item: item.into(),
         }
     }
