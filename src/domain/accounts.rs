@@ -14,11 +14,15 @@ use sea_orm::{
 };
 
 use super::actor::{Actor, Role, Scope};
+use super::checks::Checks;
 use super::time;
 use crate::crypto::password;
 use crate::crypto::token::{self, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX, SecretToken};
 use crate::db::entities::{api_tokens, refresh_tokens, users};
-use crate::error::{Error, Resource, Result, merge_errors};
+use crate::error::{Error, Resource, Result};
+
+/// The longest account or token name.
+const MAX_NAME: usize = 80;
 
 /// How long a refresh token lives.
 pub const REFRESH_TTL_DAYS: i64 = 30;
@@ -61,40 +65,21 @@ fn user_from(model: users::Model) -> Result<User> {
     })
 }
 
-/// A plausible email address: something@domain.tld, without spaces.
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && email.len() <= 254
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// Creates an editor account; admins only, recorded in the audit log.
 pub async fn create_user(desk: &Newsdesk, actor: &Actor, new: NewUser) -> Result<User> {
     actor.require(Scope::Admin)?;
     let db = desk.db();
     let email = new.email.trim().to_lowercase();
     let name = new.name.trim().to_owned();
-    let checks = [
-        (!valid_email(&email)).then(|| Error::invalid("email", "is not an email address")),
-        (name.is_empty() || name.chars().count() > 80)
-            .then(|| Error::invalid("name", "must be 1 to 80 characters")),
-        (new.password.chars().count() < password::MIN_PASSWORD_LEN).then(|| {
-            Error::invalid(
-                "password",
-                format!("must be at least {} characters", password::MIN_PASSWORD_LEN),
-            )
-        }),
-    ];
-    if let Some(error) = merge_errors(checks) {
-        return Err(error);
-    }
+    let mut checks = Checks::new();
+    checks.email("email", &email);
+    checks.name("name", Some(&name), MAX_NAME, true);
+    checks.require(
+        new.password.chars().count() >= password::MIN_PASSWORD_LEN,
+        "password",
+        format!("must be at least {} characters", password::MIN_PASSWORD_LEN),
+    );
+    checks.finish()?;
     let hash = password::hash(new.password)
         .await
         .map_err(|e| Error::Internal(format!("hashing a password failed: {e}")))?;
@@ -244,15 +229,14 @@ pub async fn create_token(
     actor.require(Scope::Admin)?;
     let db = desk.db();
     let name = new.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(Error::invalid("name", "must be 1 to 80 characters"));
-    }
-    if !(1..=1_000_000).contains(&new.rate_per_minute) {
-        return Err(Error::invalid(
-            "rate",
-            "must be 1 to 1000000 requests a minute",
-        ));
-    }
+    let mut checks = Checks::new();
+    checks.name("name", Some(&name), MAX_NAME, true);
+    checks.require(
+        (1..=1_000_000).contains(&new.rate_per_minute),
+        "rate",
+        "must be 1 to 1000000 requests a minute",
+    );
+    checks.finish()?;
     let secret = SecretToken::generate(API_TOKEN_PREFIX);
     let txn = db.begin().await?;
     let model = api_tokens::ActiveModel {

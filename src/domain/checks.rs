@@ -57,6 +57,11 @@ impl Checks {
         }
     }
 
+    /// A plausible email address: something@domain.tld, without spaces.
+    pub fn email(&mut self, field: &str, value: &str) {
+        self.require(plausible_email(value), field, "is not an email address");
+    }
+
     /// An absolute http(s) URL safe to link to, when given and not empty
     /// (empty clears it).
     pub fn url(&mut self, field: &str, value: Option<&str>) {
@@ -78,6 +83,19 @@ impl Checks {
             Err(Error::InvalidInput(self.0))
         }
     }
+}
+
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && email.len() <= 254
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The slug to store: the one given (valid and free), or one made from
@@ -141,5 +159,39 @@ pub fn taken_by_another_write(field: &'static str) -> impl Fn(DbErr) -> Error {
             Error::Taken(FieldError::new(field, "was just taken by another write"))
         }
         _ => Error::from(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let mut checks = Checks::new();
+        checks.name("name", Some("  "), 80, true);
+        checks.email("email", "not-an-address");
+        checks.url("avatar_url", Some("javascript:alert(1)"));
+        checks.text("bio", Some("fine"), 10);
+
+        let Err(Error::InvalidInput(fields)) = checks.finish() else {
+            panic!("three fields are wrong");
+        };
+        let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(named, ["name", "email", "avatar_url"]);
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(plausible_email("ada@news.example"));
+        for bad in [
+            "ada",
+            "@news.example",
+            "ada@news",
+            "ada@.example",
+            "a da@news.example",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
     }
 }

@@ -269,7 +269,8 @@ pub async fn submit_comment(
     input: CommentInput,
 ) -> Result<SubmittedComment> {
     use super::actor::{Actor, Scope};
-    use crate::error::{Error, merge_errors};
+    use super::checks::Checks;
+    use crate::error::Error;
     let db = desk.db();
     let policy = desk.comment_policy();
     if !actor.is_anonymous() && !actor.has(Scope::CommentsWrite) {
@@ -279,17 +280,11 @@ pub async fn submit_comment(
     let name = input.author_name.trim().to_owned();
     let email = input.author_email.trim().to_owned();
     let body = input.body.trim().to_owned();
-    let checks = [
-        (name.is_empty() || name.chars().count() > MAX_NAME)
-            .then(|| Error::invalid("author_name", format!("must be 1 to {MAX_NAME} characters"))),
-        (!super::accounts::valid_email(&email))
-            .then(|| Error::invalid("author_email", "is not an email address")),
-        (body.is_empty() || body.chars().count() > MAX_BODY)
-            .then(|| Error::invalid("body", format!("must be 1 to {MAX_BODY} characters"))),
-    ];
-    if let Some(error) = merge_errors(checks) {
-        return Err(error);
-    }
+    let mut checks = Checks::new();
+    checks.name("author_name", Some(&name), MAX_NAME, true);
+    checks.email("author_email", &email);
+    checks.name("body", Some(&body), MAX_BODY, true);
+    checks.finish()?;
     if !open {
         return Err(Error::invalid(
             "article",
