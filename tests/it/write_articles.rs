@@ -309,17 +309,22 @@ async fn anonymous_writers_are_401_and_tokens_without_content_write_are_403() {
     );
 }
 
+/// Writes the newsroom's draft and says where it is managed.
+async fn drafted(app: &TestApp, token: &str) -> String {
+    let id = app
+        .post_json("/api/v1/manage/articles", draft(), Some(token))
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("the draft has an id");
+    format!("/api/v1/manage/articles/{id}")
+}
+
 #[tokio::test]
 async fn a_token_without_the_scope_is_403_whatever_its_body_or_headers_say() {
     let (app, token) = newsroom().await;
     let commenter = app.token("comments:write").await;
-    let id = app
-        .post_json("/api/v1/manage/articles", draft(), Some(&token))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let uri = format!("/api/v1/manage/articles/{id}");
+    let uri = drafted(&app, &token).await;
 
     let star = app
         .send_if_match(
@@ -357,13 +362,7 @@ async fn a_token_without_the_scope_is_403_whatever_its_body_or_headers_say() {
 #[tokio::test]
 async fn if_match_star_is_refused_with_428_asking_for_the_version_read() {
     let (app, token) = newsroom().await;
-    let id = app
-        .post_json("/api/v1/manage/articles", draft(), Some(&token))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let uri = format!("/api/v1/manage/articles/{id}");
+    let uri = drafted(&app, &token).await;
 
     let res = app
         .send_if_match(
