@@ -7,6 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
+use crate::domain::ids::UserId;
 use crate::error::{Error, Result};
 
 const ISSUER: &str = "newsdesk";
@@ -52,7 +53,7 @@ impl JwtKeys {
     }
 
     /// A token for the user, valid for the configured time.
-    pub fn issue(&self, user_id: i64) -> Result<String> {
+    pub fn issue(&self, user_id: UserId) -> Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -66,12 +67,13 @@ impl JwtKeys {
     }
 
     /// The user id a valid token names; anything else is unauthenticated.
-    pub fn verify(&self, token: &str) -> Result<i64> {
+    pub fn verify(&self, token: &str) -> Result<UserId> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| Error::Unauthenticated("the access token is invalid or expired"))?;
         data.claims
             .sub
             .parse()
+            .map(UserId)
             .map_err(|_| Error::Unauthenticated("the access token is invalid or expired"))
     }
 }
@@ -89,12 +91,12 @@ mod tests {
     #[test]
     fn an_issued_token_verifies() {
         let k = keys("a-long-enough-test-secret");
-        assert_eq!(k.verify(&k.issue(7).unwrap()).unwrap(), 7);
+        assert_eq!(k.verify(&k.issue(UserId(7)).unwrap()).unwrap(), UserId(7));
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
-        let token = keys("one-secret-value").issue(7).unwrap();
+        let token = keys("one-secret-value").issue(UserId(7)).unwrap();
         assert!(keys("another-secret-value").verify(&token).is_err());
     }
 
@@ -116,7 +118,7 @@ mod tests {
             &Secret::new("a-long-enough-test-secret"),
             Duration::from_secs(0),
         );
-        let mut claims = k.issue(7).unwrap();
+        let mut claims = k.issue(UserId(7)).unwrap();
         claims.push('x');
         assert!(k.verify(&claims).is_err());
         let expired = {

@@ -3,7 +3,7 @@
 
 use super::audit::{self, AuditAction, Audited};
 use super::newsdesk::Newsdesk;
-use crate::domain::ids::TokenId;
+use crate::domain::ids::{TokenId, UserId};
 use sea_orm::TransactionTrait;
 
 use chrono::{DateTime, Duration, Utc};
@@ -38,7 +38,7 @@ pub struct NewUser {
 /// An editor account, without its password hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -56,7 +56,7 @@ impl User {
 
 fn user_from(model: users::Model) -> Result<User> {
     Ok(User {
-        id: model.id,
+        id: UserId(model.id),
         role: Role::parse(&model.role).map_err(|_| {
             sea_orm::DbErr::Custom(format!("user {} has an unknown role", model.id))
         })?,
@@ -135,29 +135,45 @@ pub async fn verify_login(db: &impl ConnectionTrait, email: &str, password: &str
 }
 
 /// The account with this id, if it still exists.
-pub async fn find_user(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>> {
-    users::Entity::find_by_id(id)
+pub async fn find_user(db: &impl ConnectionTrait, id: UserId) -> Result<Option<User>> {
+    users::Entity::find_by_id(id.0)
         .one(db)
         .await?
         .map(user_from)
         .transpose()
 }
 
-/// Deletes an account; its tokens stop working at once.
-pub async fn delete_user(db: &impl ConnectionTrait, id: i64) -> Result<()> {
-    let result = users::Entity::delete_by_id(id).exec(db).await?;
+/// Deletes an account; its tokens stop working at once. Admins only,
+/// recorded in the audit log.
+pub async fn delete_user(desk: &Newsdesk, actor: &Actor, id: UserId) -> Result<()> {
+    actor.require(Scope::Admin)?;
+    let txn = desk.db().begin().await?;
+    let result = users::Entity::delete_by_id(id.0).exec(&txn).await?;
     if result.rows_affected == 0 {
         return Err(Error::NotFound(Resource::User));
     }
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::Delete,
+        Audited::User,
+        Some(id.0),
+        "",
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
 /// A refresh token for the user, shown once.
-pub async fn issue_refresh_token(db: &impl ConnectionTrait, user_id: i64) -> Result<SecretToken> {
+pub async fn issue_refresh_token(
+    db: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<SecretToken> {
     let secret = SecretToken::generate(REFRESH_TOKEN_PREFIX);
     let now = time::now();
     refresh_tokens::ActiveModel {
-        user_id: Set(user_id),
+        user_id: Set(user_id.0),
         token_hash: Set(secret.hash()),
         expires_at: Set(now + Duration::days(REFRESH_TTL_DAYS)),
         created_at: Set(now),
@@ -191,7 +207,7 @@ pub async fn rotate_refresh_token(
         .one(db)
         .await?
         .ok_or_else(refused)?;
-    let user = find_user(db, stored.user_id)
+    let user = find_user(db, UserId(stored.user_id))
         .await?
         .ok_or(Error::Unauthenticated("the account no longer exists"))?;
     let next = issue_refresh_token(db, user.id).await?;
@@ -337,7 +353,7 @@ pub async fn authenticate_token(db: &impl ConnectionTrait, secret: &str) -> Resu
     let scopes = Scope::parse_list(&stored.scopes).map_err(|_| refused())?;
     Ok(Presented {
         actor: Actor::Partner {
-            token_id: stored.id,
+            token_id: TokenId(stored.id),
             name: stored.name,
             scopes,
         },

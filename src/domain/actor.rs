@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::ids::{TokenId, UserId};
 use crate::error::{Error, Result};
 
 /// What an API token may do.
@@ -92,12 +93,12 @@ impl Role {
 pub enum Actor {
     Anonymous,
     Partner {
-        token_id: i64,
+        token_id: TokenId,
         name: String,
         scopes: Vec<Scope>,
     },
     Editor {
-        user_id: i64,
+        user_id: UserId,
         email: String,
         role: Role,
     },
@@ -175,7 +176,7 @@ mod tests {
 
     fn partner(scopes: &[Scope]) -> Actor {
         Actor::Partner {
-            token_id: 1,
+            token_id: TokenId(1),
             name: "acme".into(),
             scopes: scopes.to_vec(),
         }
@@ -202,7 +203,7 @@ mod tests {
     #[test]
     fn editors_hold_everything_but_admin() {
         let editor = Actor::Editor {
-            user_id: 1,
+            user_id: UserId(1),
             email: "e@x".into(),
             role: Role::Editor,
         };

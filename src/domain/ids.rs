@@ -53,6 +53,8 @@ typed_ids! {
     TagId,
     /// A partner API token's id.
     TokenId,
+    /// An editor account's id.
+    UserId,
 }
 
 /// The longest slug accepted anywhere.

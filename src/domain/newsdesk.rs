@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use super::accounts::{Presented, User};
 use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
-use super::ids::ArticleId;
+use super::ids::{ArticleId, TokenId, UserId};
 use super::rate_limit::RateLimiter;
 use super::time::Clock;
 use super::token_usage::TokenUsage;
@@ -150,12 +150,12 @@ impl Newsdesk {
     }
 
     /// Counts one request made with a token; written with the next flush.
-    pub fn record_token_use(&self, token_id: i64) {
-        self.shared.usage.record(token_id);
+    pub fn record_token_use(&self, token_id: TokenId) {
+        self.shared.usage.record(token_id.0);
     }
 
     /// An editor account by id.
-    pub async fn find_user(&self, id: i64) -> Result<Option<User>> {
+    pub async fn find_user(&self, id: UserId) -> Result<Option<User>> {
         super::accounts::find_user(&self.db, id).await
     }
 
@@ -165,7 +165,7 @@ impl Newsdesk {
     }
 
     /// A new refresh token for a signed-in editor.
-    pub async fn issue_refresh_token(&self, user_id: i64) -> Result<SecretToken> {
+    pub async fn issue_refresh_token(&self, user_id: UserId) -> Result<SecretToken> {
         super::accounts::issue_refresh_token(&self.db, user_id).await
     }
 

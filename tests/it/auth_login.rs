@@ -2,7 +2,7 @@
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use newsdesk::domain::accounts;
-use newsdesk::domain::actor::Role;
+use newsdesk::domain::actor::{Actor, Role};
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -145,7 +145,9 @@ async fn a_token_for_a_deleted_user_is_refused() {
     let id = app.editor("gone@news.example", Role::Editor).await;
     let access = app.login("gone@news.example").await;
 
-    accounts::delete_user(app.db(), id).await.unwrap();
+    accounts::delete_user(&app.state.desk, &Actor::Operator, id)
+        .await
+        .unwrap();
 
     assert_eq!(app.get_as("/api/v1/sections", &access).await.status, 401);
 }

@@ -234,7 +234,7 @@ async fn accounts_and_tokens_made_at_the_command_line_are_in_the_audit_log() {
 #[tokio::test]
 async fn only_admins_make_tokens() {
     let editor = Actor::Editor {
-        user_id: 1,
+        user_id: newsdesk::domain::ids::UserId(1),
         email: "ed@news.example".into(),
         role: Role::Editor,
     };

@@ -9,6 +9,7 @@ use newsdesk::domain::editing::{
     self, NewArticle, NewAuthor, NewComment, NewRelatedLink, NewSection, NewTag,
 };
 use newsdesk::domain::ids::Slug;
+use newsdesk::domain::ids::UserId;
 use newsdesk::domain::visibility::{ArticleStatus, CommentStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -46,7 +47,7 @@ impl TestApp {
     }
 
     /// An editor account; returns its id. The password is `correct horse battery`.
-    pub async fn editor(&self, email: &str, role: Role) -> i64 {
+    pub async fn editor(&self, email: &str, role: Role) -> UserId {
         accounts::create_user(
             &self.state.desk,
             &Actor::Operator,
