@@ -78,7 +78,6 @@ impl Newsdesk {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
             desk: self.clone(),
-            actor: actor.clone(),
             now: self.now(),
         })
     }
@@ -180,7 +179,6 @@ impl Newsdesk {
 #[derive(Clone)]
 pub struct Reader {
     desk: Newsdesk,
-    actor: Actor,
     /// The moment the read happens at: one request sees one instant, so
     /// an article going live mid-request is in all of its lists or none.
     now: DateTime<Utc>,
@@ -197,10 +195,5 @@ impl Reader {
 
     pub(in crate::domain) fn now(&self) -> DateTime<Utc> {
         self.now
-    }
-
-    /// Who is reading.
-    pub fn actor(&self) -> &Actor {
-        &self.actor
     }
 }

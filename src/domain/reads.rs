@@ -32,11 +32,6 @@ impl<T> Tagged<T> {
     fn new(value: T, tags: CacheTags) -> Self {
         Tagged { value, tags }
     }
-
-    /// The same dependencies, another value: a face reshaping what it read.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Tagged<U> {
-        Tagged::new(f(self.value), self.tags)
-    }
 }
 
 fn taxonomy() -> CacheTags {
