@@ -56,19 +56,24 @@ async fn a_malformed_authorization_header_is_401() {
     }
 }
 
+/// Revokes the app's one token, as the operator would from the command line.
+async fn revoke_the_only_token(app: &TestApp) {
+    let id = accounts::list_tokens(&app.state.desk, &Actor::Operator)
+        .await
+        .unwrap()[0]
+        .id;
+    accounts::revoke_token(&app.state.desk, &Actor::Operator, id)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_revoked_token_is_refused_on_its_very_next_request() {
     let app = TestApp::new().await;
     let token = app.token("content:read").await;
     assert_eq!(app.get_as("/api/v1/articles", &token).await.status, 200);
-    let id = accounts::list_tokens(&app.state.desk, &Actor::Operator)
-        .await
-        .unwrap()[0]
-        .id;
 
-    accounts::revoke_token(&app.state.desk, &Actor::Operator, id)
-        .await
-        .unwrap();
+    revoke_the_only_token(&app).await;
 
     assert_eq!(app.get_as("/api/v1/articles", &token).await.status, 401);
 }
@@ -195,13 +200,7 @@ async fn accounts_and_tokens_made_at_the_command_line_are_in_the_audit_log() {
     app.editor("boss@news.example", Role::Admin).await;
     let admin = app.login("boss@news.example").await;
     app.token("content:read").await;
-    let id = accounts::list_tokens(&app.state.desk, &Actor::Operator)
-        .await
-        .unwrap()[0]
-        .id;
-    accounts::revoke_token(&app.state.desk, &Actor::Operator, id)
-        .await
-        .unwrap();
+    revoke_the_only_token(&app).await;
 
     let log = app.get_as("/api/v1/manage/audit", &admin).await.json();
 

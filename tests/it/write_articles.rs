@@ -507,3 +507,49 @@ async fn an_if_match_that_is_not_an_entity_tag_is_a_400() {
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["errors"][0]["field"], "If-Match");
 }
+
+#[tokio::test]
+async fn publishing_as_of_a_past_date_keeps_that_date_and_refuses_a_future_one() {
+    use newsdesk::domain::actor::Actor;
+    use newsdesk::domain::publishing::{self, Transition};
+    let app = TestApp::new().await;
+    app.section("archive").create().await;
+    let created = publishing::create(
+        &app.state.desk,
+        &Actor::Operator,
+        publishing::ArticleFields {
+            title: Some("From the Archive".into()),
+            body_markdown: Some("Old news.".into()),
+            section: Some("archive".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("a draft");
+    let now = app.state.desk.now();
+
+    let future = publishing::transition(
+        &app.state.desk,
+        &Actor::Operator,
+        created.id,
+        Some(created.version),
+        Transition::PublishAsOf(now + chrono::Duration::hours(1)),
+    )
+    .await;
+    let past = publishing::transition(
+        &app.state.desk,
+        &Actor::Operator,
+        created.id,
+        Some(created.version),
+        Transition::PublishAsOf(now - chrono::Duration::days(30)),
+    )
+    .await
+    .expect("published as of then");
+
+    let Err(newsdesk::error::Error::InvalidInput(fields)) = future else {
+        panic!("a future date is refused as input");
+    };
+    assert_eq!(fields[0].field, "published_at");
+    assert_eq!(past.status, "published");
+    assert_eq!(past.published_at, Some(now - chrono::Duration::days(30)));
+}
