@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::articles::{self, ArticleRow, ArticleSummary, Scope};
+use super::articles::{self, ArticleRow, Scope};
 use super::batch;
 use super::ids::Slug;
 use super::page::{Page, PageRequest};
@@ -69,16 +69,4 @@ pub async fn author_article_rows(
         ..Scope::default()
     };
     articles::list_in_scope(db, now, &scope, page).await
-}
-
-/// An author and a page of their public articles, newest first.
-pub async fn get_author(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-    page: &PageRequest,
-) -> Result<(Author, Page<ArticleSummary>)> {
-    let author = find_author(db, slug).await?;
-    let rows = author_article_rows(db, now, author.id.0, page).await?;
-    Ok((author, batch::summarize_page(db, rows).await?))
 }

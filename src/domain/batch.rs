@@ -11,7 +11,6 @@ use serde_json::value::RawValue;
 
 use super::articles::{ArticleBody, ArticleRow, ArticleSummary, Seo};
 use super::authors::Author;
-use super::page::Page;
 use super::sections::SectionInfo;
 use super::tags::Tag;
 use crate::db::entities::{article_authors, article_tags, articles, authors, sections, tags};
@@ -278,18 +277,6 @@ pub async fn summaries(
             })
         })
         .collect()
-}
-
-/// A page of rows as a page of summaries.
-pub async fn summarize_page(
-    db: &impl ConnectionTrait,
-    page: Page<ArticleRow>,
-) -> Result<Page<ArticleSummary>> {
-    let next_cursor = page.next_cursor;
-    Ok(Page {
-        items: summaries(db, page.items).await?,
-        next_cursor,
-    })
 }
 
 pub(crate) fn dedup(ids: &[i64]) -> Vec<i64> {

@@ -5,9 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::articles::Article;
 use super::ids::ArticleId;
-use super::related_links::RelatedLink;
 
 /// One thing a response depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,20 +59,6 @@ impl CacheTags {
     /// What shows one article's own data: its comments, say.
     pub fn article(id: ArticleId) -> Self {
         CacheTags::of([CacheTag::Article(id), CacheTag::Taxonomy])
-    }
-
-    /// A whole article page. Its further reading names other articles,
-    /// which come and go with `Articles`.
-    pub fn article_page(article: &Article) -> Self {
-        let mut tags = CacheTags::article(article.summary.id);
-        let links_articles = article
-            .related_links
-            .iter()
-            .any(|link| matches!(link, RelatedLink::Article { .. }));
-        if links_articles {
-            tags.insert(CacheTag::Articles);
-        }
-        tags
     }
 
     pub fn insert(&mut self, tag: CacheTag) {

@@ -11,6 +11,7 @@ pub mod cache_tags;
 pub mod changes;
 pub mod checks;
 pub mod comments;
+pub mod documents;
 pub mod editing;
 pub mod ids;
 pub mod markdown;

@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
-use super::articles::{self, Article, ArticleBody, ArticleFilter, ArticleRow, ArticleSummary};
+use super::articles::{self, ArticleBody, ArticleFilter, ArticleRow, ArticleSummary};
 use super::authors::{self, Author};
 use super::batch;
 use super::cache_tags::{CacheTag, CacheTags};
 use super::comments::{self, Comment};
+use super::documents::{self, ArticleJson, ArticleListJson, JsonPage};
 use super::ids::{ArticleId, CommentId, Slug};
 use super::more_like_this;
 use super::newsdesk::Reader;
@@ -44,17 +45,75 @@ fn ranked_by_views() -> CacheTags {
     tags
 }
 
-/// Reads for pages and lists.
+/// Reads answered as finished JSON, one statement each (see [`documents`]).
 impl Reader {
-    /// Public articles, newest first, filtered and paged.
-    pub async fn articles(
+    /// Public articles as JSON, newest first, filtered and paged.
+    pub async fn article_list_json(
         &self,
-        query: &articles::ListArticles,
-    ) -> Result<Tagged<Page<ArticleSummary>>> {
-        let page = articles::list_articles(self.db(), self.now(), query).await?;
-        Ok(Tagged::new(page, CacheTags::article_lists()))
+        filter: &ArticleFilter,
+        page: &PageRequest,
+    ) -> Result<Tagged<ArticleListJson>> {
+        let list = documents::article_list(self.db(), self.now(), filter, page).await?;
+        Ok(Tagged::new(list, CacheTags::article_lists()))
     }
 
+    /// An author as JSON, with a page of their public articles.
+    pub async fn author_json(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<(String, JsonPage)>> {
+        let filter = ArticleFilter {
+            author: Some(slug.clone()),
+            ..ArticleFilter::default()
+        };
+        let found = self.article_list_json(&filter, page).await?;
+        let author = found
+            .value
+            .author
+            .ok_or(Error::NotFound(Resource::Author))?;
+        Ok(Tagged::new((author, found.value.page), found.tags))
+    }
+
+    /// A tag as JSON, with a page of its public articles.
+    pub async fn tag_json(
+        &self,
+        slug: &Slug,
+        page: &PageRequest,
+    ) -> Result<Tagged<(String, JsonPage)>> {
+        let filter = ArticleFilter {
+            tag: Some(slug.clone()),
+            ..ArticleFilter::default()
+        };
+        let found = self.article_list_json(&filter, page).await?;
+        let tag = found.value.tag.ok_or(Error::NotFound(Resource::Tag))?;
+        Ok(Tagged::new((tag, found.value.page), found.tags))
+    }
+
+    /// One public article as JSON, with a first page of its comment threads
+    /// when `comments` is given.
+    pub async fn article_json(
+        &self,
+        slug: &Slug,
+        comments: Option<&PageRequest>,
+    ) -> Result<Tagged<ArticleJson>> {
+        let found = documents::article(self.db(), self.now(), slug, comments).await?;
+        let mut tags = CacheTags::article(found.id);
+        if found.links_articles {
+            tags.insert(CacheTag::Articles);
+        }
+        Ok(Tagged::new(found, tags))
+    }
+
+    /// A page of the comment threads of the public article at `slug`, as JSON.
+    pub async fn comments_json(&self, slug: &Slug, page: &PageRequest) -> Result<Tagged<JsonPage>> {
+        let (article, threads) = documents::comments_on(self.db(), self.now(), slug, page).await?;
+        Ok(Tagged::new(threads, CacheTags::article(article)))
+    }
+}
+
+/// Reads for pages and lists.
+impl Reader {
     /// Rows of public articles, for faces that load the rest piece by piece.
     pub async fn article_rows(
         &self,
@@ -71,13 +130,6 @@ impl Reader {
         Ok(Tagged::new(n, CacheTags::article_lists()))
     }
 
-    /// One public article, whole.
-    pub async fn article(&self, slug: &Slug) -> Result<Tagged<Article>> {
-        let article = articles::get_article(self.db(), self.now(), slug).await?;
-        let tags = CacheTags::article_page(&article);
-        Ok(Tagged::new(article, tags))
-    }
-
     /// One public article's row.
     pub async fn article_row(&self, slug: &Slug) -> Result<Tagged<ArticleRow>> {
         let row = articles::find_article_row(self.db(), self.now(), slug).await?;
@@ -92,16 +144,6 @@ impl Reader {
     ) -> Result<Tagged<Page<Comment>>> {
         let threads = comments::threads(self.db(), article_id.0, page).await?;
         Ok(Tagged::new(threads, CacheTags::article(article_id)))
-    }
-
-    /// A page of the comment threads of the public article at `slug`.
-    pub async fn comments_on(
-        &self,
-        slug: &Slug,
-        page: &PageRequest,
-    ) -> Result<Tagged<Page<Comment>>> {
-        let article = articles::public_id(self.db(), self.now(), slug).await?;
-        self.threads(article, page).await
     }
 
     /// A page of the direct replies to a public comment, each with the first
@@ -200,36 +242,6 @@ impl Reader {
             sections::all_sections(self.db()).await?,
             taxonomy(),
         ))
-    }
-
-    /// A page of the public articles of a section and its subsections.
-    pub async fn section_articles(
-        &self,
-        slug: &Slug,
-        page: &PageRequest,
-    ) -> Result<Tagged<Page<ArticleSummary>>> {
-        let page = sections::section_articles(self.db(), self.now(), slug, page).await?;
-        Ok(Tagged::new(page, CacheTags::article_lists()))
-    }
-
-    /// An author and a page of their public articles.
-    pub async fn author_with_articles(
-        &self,
-        slug: &Slug,
-        page: &PageRequest,
-    ) -> Result<Tagged<(Author, Page<ArticleSummary>)>> {
-        let found = authors::get_author(self.db(), self.now(), slug, page).await?;
-        Ok(Tagged::new(found, CacheTags::article_lists()))
-    }
-
-    /// A tag and a page of its public articles.
-    pub async fn tag_with_articles(
-        &self,
-        slug: &Slug,
-        page: &PageRequest,
-    ) -> Result<Tagged<(Tag, Page<ArticleSummary>)>> {
-        let found = tags::get_tag(self.db(), self.now(), slug, page).await?;
-        Ok(Tagged::new(found, CacheTags::article_lists()))
     }
 
     /// One author.

@@ -59,13 +59,14 @@ struct LinkRow {
 
 /// Links whose owning article is public, leaving out links to articles the
 /// public cannot see.
-fn public_links(now: DateTime<Utc>) -> SelectStatement {
+pub(crate) fn public_links(now: DateTime<Utc>) -> SelectStatement {
     let (owner, target) = (Alias::new("owner"), Alias::new("target"));
     Query::select()
         .column((related_links::Entity, related_links::Column::Id))
         .column((related_links::Entity, related_links::Column::ArticleId))
         .column((related_links::Entity, related_links::Column::Url))
         .column((related_links::Entity, related_links::Column::Title))
+        .column((related_links::Entity, related_links::Column::Position))
         .expr_as(
             Expr::col((target.clone(), articles::Column::Id)),
             "target_id",

@@ -1,15 +1,12 @@
 //! Sections: the site's menu tree, and the articles filed under each.
 
 use crate::domain::ids::SectionId;
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
 
-use super::articles::{self, ArticleRow, Scope};
 use super::batch::{self, SectionRef};
 use super::ids::Slug;
-use super::page::{Page, PageRequest};
 use crate::db::entities::sections;
 use crate::error::{Error, Resource, Result};
 
@@ -127,31 +124,6 @@ pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Resul
         next += 1;
     }
     Ok(ids)
-}
-
-/// The public articles of a section and its subsections, newest first.
-pub async fn section_articles(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-    page: &PageRequest,
-) -> Result<Page<articles::ArticleSummary>> {
-    let rows = section_article_rows(db, now, slug, page).await?;
-    batch::summarize_page(db, rows).await
-}
-
-/// The same list as rows, for faces that load the rest themselves.
-pub async fn section_article_rows(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-    page: &PageRequest,
-) -> Result<Page<ArticleRow>> {
-    let scope = Scope {
-        section_ids: Some(subtree_ids(db, slug).await?),
-        ..Scope::default()
-    };
-    articles::list_in_scope(db, now, &scope, page).await
 }
 
 /// One section by slug.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::articles::{self, ArticleRow, ArticleSummary, Scope};
+use super::articles::{self, ArticleRow, Scope};
 use super::batch;
 use super::ids::Slug;
 use super::page::{Page, PageRequest};
@@ -62,16 +62,4 @@ pub async fn tag_article_rows(
         ..Scope::default()
     };
     articles::list_in_scope(db, now, &scope, page).await
-}
-
-/// A tag and a page of its public articles, newest first.
-pub async fn get_tag(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-    page: &PageRequest,
-) -> Result<(Tag, Page<ArticleSummary>)> {
-    let tag = find_tag(db, slug).await?;
-    let rows = tag_article_rows(db, now, tag.id.0, page).await?;
-    Ok((tag, batch::summarize_page(db, rows).await?))
 }

@@ -2,12 +2,11 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::envelopes::{DataResponse, ListResponse, PageParams};
+use super::envelopes::{DataResponse, PageParams, RawJson, list_json, with_list};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::wire::{self, ArticleJson, CommentJson, TeaserJson};
-use crate::domain::Tagged;
+use super::wire::{self, TeaserJson};
 use crate::domain::articles::ListArticles;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
@@ -26,7 +25,7 @@ pub struct ListParams {
 pub async fn list_articles(
     Reading(reader): Reading,
     AppQuery(params): AppQuery<ListParams>,
-) -> Result<(CacheTags, Json<ListResponse<TeaserJson>>)> {
+) -> Result<(CacheTags, RawJson)> {
     let query = ListArticles::from_input(
         params.section.as_deref(),
         params.tag.as_deref(),
@@ -37,8 +36,8 @@ pub async fn list_articles(
             params.cursor.as_deref(),
         ),
     )?;
-    let page = reader.articles(&query).await?;
-    Ok((page.tags, Json(ListResponse::of(page.value))))
+    let list = reader.article_list_json(&query.filter, &query.page).await?;
+    Ok((list.tags, RawJson(list_json(&list.value.page))))
 }
 
 #[derive(Deserialize)]
@@ -46,24 +45,16 @@ pub struct ArticleParams {
     include: Option<String>,
 }
 
-/// An article, with its first page of comments when asked.
-#[derive(Serialize)]
-pub struct ArticleResponse {
-    #[serde(flatten)]
-    article: ArticleJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    comments: Option<ListResponse<CommentJson>>,
-}
-
-/// `GET /api/v1/articles/{slug}`
+/// `GET /api/v1/articles/{slug}`: the article, and with `include=comments`
+/// the first page of its comment threads under `comments`.
 pub async fn get_article(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<ArticleParams>,
-) -> Result<(CacheTags, Json<ArticleResponse>)> {
-    let with_comments = match params.include.as_deref() {
-        None => false,
-        Some("comments") => true,
+) -> Result<(CacheTags, RawJson)> {
+    let comments = match params.include.as_deref() {
+        None => None,
+        Some("comments") => Some(PageRequest::first(Limit::of(DEFAULT_LIMIT))),
         Some(_) => {
             return Err(Error::invalid(
                 "include",
@@ -72,20 +63,12 @@ pub async fn get_article(
         }
     };
     let slug = path_slug(&slug, Resource::Article)?;
-    let Tagged {
-        value: article,
-        mut tags,
-    } = reader.article(&slug).await?;
-    let comments = if with_comments {
-        let first = PageRequest::first(Limit::of(DEFAULT_LIMIT));
-        let threads = reader.threads(article.summary.id, &first).await?;
-        tags.extend(threads.tags);
-        Some(ListResponse::of(threads.value))
-    } else {
-        None
+    let found = reader.article_json(&slug, comments.as_ref()).await?;
+    let body = match &found.value.comments {
+        Some(threads) => with_list(&found.value.article, "comments", threads),
+        None => found.value.article,
     };
-    let article = article.into();
-    Ok((tags, Json(ArticleResponse { article, comments })))
+    Ok((found.tags, RawJson(body)))
 }
 
 /// `GET /api/v1/articles/{slug}/comments`
@@ -93,15 +76,15 @@ pub async fn list_article_comments(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<ListResponse<CommentJson>>)> {
+) -> Result<(CacheTags, RawJson)> {
     let page = PageRequest::parse(
         CursorKind::Comments,
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
     let slug = path_slug(&slug, Resource::Article)?;
-    let threads = reader.comments_on(&slug, &page).await?;
-    Ok((threads.tags, Json(ListResponse::of(threads.value))))
+    let threads = reader.comments_json(&slug, &page).await?;
+    Ok((threads.tags, RawJson(list_json(&threads.value))))
 }
 
 #[derive(Deserialize)]

@@ -2,9 +2,10 @@
 
 use axum::Json;
 
-use super::envelopes::{DataResponse, ListResponse, PageParams};
+use super::envelopes::{DataResponse, PageParams, RawJson, list_json};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::wire::{self, SectionJson, SectionNodeJson, TeaserJson};
+use super::wire::{self, SectionJson, SectionNodeJson};
+use crate::domain::articles::ArticleFilter;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{CursorKind, PageRequest};
 use crate::error::{Resource, Result};
@@ -37,13 +38,16 @@ pub async fn list_section_articles(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<ListResponse<TeaserJson>>)> {
+) -> Result<(CacheTags, RawJson)> {
     let page = PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
-    let slug = path_slug(&slug, Resource::Section)?;
-    let page = reader.section_articles(&slug, &page).await?;
-    Ok((page.tags, Json(ListResponse::of(page.value))))
+    let filter = ArticleFilter {
+        section: Some(path_slug(&slug, Resource::Section)?),
+        ..ArticleFilter::default()
+    };
+    let list = reader.article_list_json(&filter, &page).await?;
+    Ok((list.tags, RawJson(list_json(&list.value.page))))
 }

@@ -6,67 +6,48 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::RestState;
-use super::envelopes::{ListResponse, PageParams};
+use super::envelopes::{PageParams, RawJson, with_list};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, Reading, path_slug};
-use super::wire::{AuthorJson, SectionInfoJson, TagJson, TeaserJson};
-use crate::domain::articles::ArticleSummary;
+use super::wire::{AuthorJson, SectionInfoJson, TagJson};
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::ids::{AuthorId, SectionId, TagId};
-use crate::domain::page::{CursorKind, Page, PageRequest};
+use crate::domain::page::{CursorKind, PageRequest};
 use crate::domain::sections::SectionInfo;
 use crate::domain::taxonomy::{self, AuthorFields, SectionFields, TagFields};
 use crate::error::{Resource, Result};
 
-/// A resource with a page of its articles.
-#[derive(Serialize)]
-pub struct WithArticles<J> {
-    #[serde(flatten)]
-    item: J,
-    articles: ListResponse<TeaserJson>,
-}
-
-impl<J> WithArticles<J> {
-    fn of<A>((item, articles): (A, Page<ArticleSummary>)) -> Self
-    where
-        J: From<A>,
-    {
-        WithArticles {
-            item: item.into(),
-            articles: ListResponse::of(articles),
-        }
-    }
-}
-
-/// `GET /api/v1/authors/{slug}`
+/// `GET /api/v1/authors/{slug}`: the author with a page of their articles.
 pub async fn get_author(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<WithArticles<AuthorJson>>)> {
-    let page = PageRequest::parse(
-        CursorKind::Articles,
-        params.limit.as_deref(),
-        params.cursor.as_deref(),
-    )?;
+) -> Result<(CacheTags, RawJson)> {
+    let page = articles_page(&params)?;
     let slug = path_slug(&slug, Resource::Author)?;
-    let found = reader.author_with_articles(&slug, &page).await?;
-    Ok((found.tags, Json(WithArticles::of(found.value))))
+    let found = reader.author_json(&slug, &page).await?;
+    let (author, articles) = &found.value;
+    Ok((found.tags, RawJson(with_list(author, "articles", articles))))
 }
 
-/// `GET /api/v1/tags/{slug}`
+/// `GET /api/v1/tags/{slug}`: the tag with a page of its articles.
 pub async fn get_tag(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<PageParams>,
-) -> Result<(CacheTags, Json<WithArticles<TagJson>>)> {
-    let page = PageRequest::parse(
+) -> Result<(CacheTags, RawJson)> {
+    let page = articles_page(&params)?;
+    let slug = path_slug(&slug, Resource::Tag)?;
+    let found = reader.tag_json(&slug, &page).await?;
+    let (tag, articles) = &found.value;
+    Ok((found.tags, RawJson(with_list(tag, "articles", articles))))
+}
+
+fn articles_page(params: &PageParams) -> Result<PageRequest> {
+    PageRequest::parse(
         CursorKind::Articles,
         params.limit.as_deref(),
         params.cursor.as_deref(),
-    )?;
-    let slug = path_slug(&slug, Resource::Tag)?;
-    let found = reader.tag_with_articles(&slug, &page).await?;
-    Ok((found.tags, Json(WithArticles::of(found.value))))
+    )
 }
 
 /// A section, author or tag as the newsroom edits it: with its id.

@@ -23,6 +23,7 @@ mod graphql_pagination;
 mod graphql_visibility;
 mod http_caching;
 mod migrations;
+mod one_statement_reads;
 mod ops;
 mod pagination;
 mod replies;

@@ -8,10 +8,10 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
-use super::{ArticleFilter, ArticleRow, ArticleSummary, ListArticles, public_row_select};
+use super::{ArticleFilter, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
 use crate::db::fetch_all;
-use crate::domain::batch;
+use crate::db::sql::Dialect;
 use crate::domain::ids::Slug;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::sections;
@@ -23,16 +23,6 @@ pub(crate) struct Scope {
     pub section_ids: Option<Vec<i64>>,
     pub tag_id: Option<i64>,
     pub author_id: Option<i64>,
-}
-
-/// Lists published articles as summaries, newest first.
-pub async fn list_articles(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    query: &ListArticles,
-) -> Result<Page<ArticleSummary>> {
-    let page = list_article_rows(db, now, &query.filter, &query.page).await?;
-    batch::summarize_page(db, page).await
 }
 
 /// Lists published articles as rows, newest first, by keyset on (published_at, id).
@@ -142,11 +132,22 @@ pub(crate) async fn list_in_scope(
     scope: &Scope,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
+    let q = paged(scoped_select(scope, visible_until(now, page)), page);
+    let rows: Vec<ArticleRow> = fetch_all(db, &q).await?;
+    Ok(Page::from_overfetch(rows, page.limit, ArticleRow::cursor))
+}
+
+/// The latest publication time a page of a list can show.
+pub(crate) fn visible_until(now: DateTime<Utc>, page: &PageRequest) -> DateTime<Utc> {
     // Rows after a cursor were published no later than it, so its time is
     // the visibility bound too. Given two upper bounds on `published_at`,
     // SQLite seeks by the looser and scans the rest: page 500 read 10,000 rows.
-    let until = page.after.map_or(now, |after| Ord::min(after.at, now));
-    let mut q = scoped_select(scope, until);
+    page.after.map_or(now, |after| Ord::min(after.at, now))
+}
+
+/// A list's select, newest first, from `page`'s cursor on, with one row more
+/// than the page holds to tell whether another follows.
+pub(crate) fn paged(mut q: SelectStatement, page: &PageRequest) -> SelectStatement {
     if let Some(after) = page.after {
         q.and_where(after.before(
             Expr::col((articles::Entity, articles::Column::PublishedAt)),
@@ -159,8 +160,41 @@ pub(crate) async fn list_in_scope(
     )
     .order_by((articles::Entity, articles::Column::Id), Order::Desc)
     .limit(page.limit.get() + 1);
-    let rows: Vec<ArticleRow> = fetch_all(db, &q).await?;
-    Ok(Page::from_overfetch(rows, page.limit, ArticleRow::cursor))
+    q
+}
+
+/// The public articles `filter` names, each slug looked up inside the one
+/// select (a section with all its subsections, however deep).
+pub(crate) fn filtered_by_slug(
+    filter: &ArticleFilter,
+    until: DateTime<Utc>,
+    dialect: Dialect,
+) -> SelectStatement {
+    // A custom expression numbers its own parameters in PostgreSQL.
+    let slug = match dialect {
+        Dialect::Sqlite => "?",
+        Dialect::Postgres => "$1",
+    };
+    let mut q = public_row_select(until);
+    if let Some(section) = &filter.section {
+        q.and_where(Expr::cust_with_values(
+            format!(r#""articles"."section_id" IN (WITH RECURSIVE subtree(id) AS (SELECT id FROM sections WHERE slug = {slug} UNION ALL SELECT s.id FROM sections s JOIN subtree t ON s.parent_id = t.id) SELECT id FROM subtree)"#),
+            [section.as_str()],
+        ));
+    }
+    if let Some(tag) = &filter.tag {
+        q.and_where(Expr::cust_with_values(
+            format!(r#""articles"."id" IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE t.slug = {slug})"#),
+            [tag.as_str()],
+        ));
+    }
+    if let Some(author) = &filter.author {
+        q.and_where(Expr::cust_with_values(
+            format!(r#""articles"."id" IN (SELECT x.article_id FROM article_authors x JOIN authors t ON t.id = x.author_id WHERE t.slug = {slug})"#),
+            [author.as_str()],
+        ));
+    }
+    q
 }
 
 /// The public articles among `ids`, in the order of `ids`; others are left out.

@@ -3,8 +3,8 @@
 
 mod lists;
 
-pub(crate) use lists::{Scope, list_in_scope};
-pub use lists::{count_articles, list_article_rows, list_articles, rows_by_ids};
+pub(crate) use lists::{Scope, filtered_by_slug, list_in_scope, paged, visible_until};
+pub use lists::{count_articles, list_article_rows, rows_by_ids};
 
 use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};
@@ -15,7 +15,6 @@ use serde_json::value::RawValue;
 use super::batch::{self, SectionRef};
 use super::ids::Slug;
 use super::page::{Cursor, CursorKind, PageRequest};
-use super::related_links::RelatedLink;
 use super::tags::Tag;
 use super::visibility::public_articles;
 use crate::db::entities::articles;
@@ -103,14 +102,6 @@ pub struct ArticleBody {
     pub body_blocks: Box<RawValue>,
     pub seo: Seo,
     pub comments_open: bool,
-}
-
-/// A whole article, as its page shows it.
-#[derive(Clone, Debug)]
-pub struct Article {
-    pub summary: ArticleSummary,
-    pub body: ArticleBody,
-    pub related_links: Vec<RelatedLink>,
 }
 
 /// Which published articles a list holds. Slugs are trusted to be well formed
@@ -232,33 +223,4 @@ pub(crate) async fn public_id(
     slug: &Slug,
 ) -> Result<ArticleId> {
     Ok(find_article_row(db, now, slug).await?.id)
-}
-
-/// One public article with everything its page shows. A draft, a scheduled
-/// article before its time and an archived one are all simply not found.
-pub async fn get_article(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-) -> Result<Article> {
-    let row = find_article_row(db, now, slug).await?;
-    let id = row.id.0;
-    let ids = [id];
-    let (summary, mut bodies, mut links) = tokio::try_join!(
-        batch::summaries(db, vec![row]),
-        batch::bodies(db, &ids),
-        batch::related_links_for(db, now, &ids),
-    )?;
-    let summary = summary
-        .into_iter()
-        .next()
-        .expect("batch::summaries returns one summary per row");
-    let body = bodies
-        .remove(&id)
-        .ok_or(Error::NotFound(Resource::Article))?;
-    Ok(Article {
-        summary,
-        body,
-        related_links: links.remove(&id).unwrap_or_default(),
-    })
 }

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 mod newsroom;
 
@@ -14,13 +13,12 @@ pub use newsroom::{
     SubmittedJson,
 };
 
-use crate::domain::articles::{Article, ArticleSummary, FeaturedImage, Seo};
+use crate::domain::articles::{ArticleSummary, FeaturedImage};
 use crate::domain::authors::Author;
 use crate::domain::batch::{AuthorRef, SectionRef};
 use crate::domain::comments::Comment;
 use crate::domain::ids::CommentId;
 use crate::domain::popular::PopularArticle;
-use crate::domain::related_links::{LinkedArticle, RelatedLink};
 use crate::domain::replies::Replies;
 use crate::domain::sections::{Section, SectionNode};
 use crate::domain::tags::Tag;
@@ -87,79 +85,6 @@ impl From<ArticleSummary> for TeaserJson {
             tags: all(a.tags),
             featured_image: a.featured_image.map(ImageJson::from),
             reading_time_minutes: a.reading_time_minutes,
-        }
-    }
-}
-
-/// A whole article page: its teaser, its body in every form, further reading.
-#[derive(Serialize)]
-pub struct ArticleJson {
-    #[serde(flatten)]
-    teaser: TeaserJson,
-    updated_at: DateTime<Utc>,
-    body_markdown: String,
-    body_html: String,
-    body_blocks: Box<RawValue>,
-    seo: SeoJson,
-    comments_open: bool,
-    related_links: Vec<RelatedLinkJson>,
-}
-
-impl From<Article> for ArticleJson {
-    fn from(a: Article) -> Self {
-        let body = a.body;
-        ArticleJson {
-            teaser: a.summary.into(),
-            updated_at: body.updated_at,
-            body_markdown: body.body_markdown,
-            body_html: body.body_html,
-            body_blocks: body.body_blocks,
-            seo: body.seo.into(),
-            comments_open: body.comments_open,
-            related_links: a.related_links.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct LinkedArticleJson {
-    slug: String,
-    title: String,
-    published_at: DateTime<Utc>,
-}
-
-impl From<LinkedArticle> for LinkedArticleJson {
-    fn from(a: LinkedArticle) -> Self {
-        LinkedArticleJson {
-            slug: a.slug,
-            title: a.title,
-            published_at: a.published_at,
-        }
-    }
-}
-
-/// One entry of the further-reading list, by kind.
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RelatedLinkJson {
-    Article {
-        title: String,
-        article: LinkedArticleJson,
-    },
-    External {
-        title: String,
-        url: String,
-    },
-}
-
-impl From<RelatedLink> for RelatedLinkJson {
-    fn from(link: RelatedLink) -> Self {
-        match link {
-            RelatedLink::Article { title, article, .. } => RelatedLinkJson::Article {
-                title,
-                article: article.into(),
-            },
-            RelatedLink::External { title, url, .. } => RelatedLinkJson::External { title, url },
         }
     }
 }
@@ -255,23 +180,6 @@ impl From<FeaturedImage> for ImageJson {
             alt: i.alt,
             caption: i.caption,
             credit: i.credit,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct SeoJson {
-    title: String,
-    description: String,
-    canonical_url: Option<String>,
-}
-
-impl From<Seo> for SeoJson {
-    fn from(s: Seo) -> Self {
-        SeoJson {
-            title: s.title,
-            description: s.description,
-            canonical_url: s.canonical_url,
         }
     }
 }

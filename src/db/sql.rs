@@ -1,0 +1,214 @@
+//! Hand-written statements for either database: text and parameters written
+//! together (with sea-query selects embedded where one already exists), and
+//! the JSON functions each dialect spells differently, so one statement can
+//! return a finished JSON document.
+
+use sea_orm::sea_query::{
+    PostgresQueryBuilder, QueryBuilder, SelectStatement, SqlWriter, SqlWriterValues,
+    SqliteQueryBuilder, Value,
+};
+use sea_orm::{DbBackend, Statement};
+
+/// The SQL dialects Newsdesk speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect of a connection. Newsdesk connects to nothing else: the
+    /// configuration refuses other URLs.
+    pub fn of(backend: DbBackend) -> Dialect {
+        match backend {
+            DbBackend::Postgres => Dialect::Postgres,
+            _ => Dialect::Sqlite,
+        }
+    }
+
+    fn backend(self) -> DbBackend {
+        match self {
+            Dialect::Sqlite => DbBackend::Sqlite,
+            Dialect::Postgres => DbBackend::Postgres,
+        }
+    }
+
+    /// A JSON object with these keys, in this order.
+    pub fn object(self, fields: &[(&str, String)]) -> String {
+        let mut out = String::from(match self {
+            Dialect::Sqlite => "json_object(",
+            Dialect::Postgres => "json_build_object(",
+        });
+        for (i, (key, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push('\'');
+            out.push_str(key);
+            out.push_str("', ");
+            out.push_str(value);
+        }
+        out.push(')');
+        out
+    }
+
+    /// JSON text coming from a subquery (written without its parentheses) or
+    /// a column, embedded as JSON rather
+    /// than as a string. SQLite forgets that a value is JSON once it leaves
+    /// the function that made it; PostgreSQL's `json` type remembers.
+    pub fn nested(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json(({expr}))"),
+            Dialect::Postgres => format!("(({expr}))::json"),
+        }
+    }
+
+    /// The aggregate JSON array of `value` over the rows, in `order`, only of
+    /// those `filter` keeps when given; `[]` when no row is kept.
+    pub fn array(self, value: &str, order: &str, filter: Option<&str>) -> String {
+        let filter = filter.map_or(String::new(), |f| format!(" FILTER (WHERE {f})"));
+        match self {
+            Dialect::Sqlite => {
+                format!("coalesce(json_group_array({value} ORDER BY {order}){filter}, '[]')")
+            }
+            Dialect::Postgres => {
+                format!("coalesce(json_agg({value} ORDER BY {order}){filter}, '[]'::json)")
+            }
+        }
+    }
+
+    /// A JSON value as the text a client receives, for reading out of a row.
+    pub fn as_text(self, expr: &str) -> String {
+        format!("{}{expr}{}", self.as_text_open(), self.as_text_close())
+    }
+
+    /// What [`Dialect::as_text`] writes before an expression written in parts.
+    pub fn as_text_open(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "(",
+        }
+    }
+
+    /// What [`Dialect::as_text`] writes after it.
+    pub fn as_text_close(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => ")::text",
+        }
+    }
+
+    /// A boolean column as JSON `true`/`false` (SQLite stores 1 and 0).
+    pub fn boolean(self, column: &str) -> String {
+        match self {
+            Dialect::Sqlite => {
+                format!("json(CASE WHEN {column} THEN 'true' ELSE 'false' END)")
+            }
+            Dialect::Postgres => column.to_owned(),
+        }
+    }
+
+    /// A timestamp column as RFC 3339 in UTC, exactly as the rest of the API
+    /// writes one: seconds, then 3, 6 or 9 fraction digits only when there is
+    /// a fraction, then `Z`. SQLite holds it as such text with `+00:00`.
+    pub fn timestamp(self, column: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("replace({column}, '+00:00', 'Z')"),
+            Dialect::Postgres => {
+                let utc = format!("({column} AT TIME ZONE 'UTC')");
+                let us = format!("(extract(microseconds FROM {column})::bigint % 1000000)");
+                format!(
+                    "(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN {us} = 0 THEN '' \
+                     WHEN {us} % 1000 = 0 THEN to_char({utc}, '.MS') \
+                     ELSE to_char({utc}, '.US') END || 'Z')"
+                )
+            }
+        }
+    }
+
+    /// A timestamp column as whole microseconds since the Unix epoch.
+    pub fn micros(self, column: &str) -> String {
+        match self {
+            // `2026-12-01T10:00:00.25+00:00`: whole seconds, plus the fraction
+            // padded to six digits (trailing zeros and the offset trimmed first).
+            Dialect::Sqlite => format!(
+                "(unixepoch(substr({column}, 1, 19)) * 1000000 + CASE WHEN substr({column}, 20, 1) = '.' \
+                 THEN CAST(substr(rtrim(substr({column}, 21), '+-:0Z') || '000000', 1, 6) AS INTEGER) \
+                 ELSE 0 END)"
+            ),
+            Dialect::Postgres => format!("(extract(epoch FROM {column}) * 1000000)::bigint"),
+        }
+    }
+
+    /// An integer expression as text.
+    pub fn text(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("CAST({expr} AS TEXT)"),
+            Dialect::Postgres => format!("({expr})::text"),
+        }
+    }
+
+    /// A non-negative integer expression in lowercase hexadecimal.
+    pub fn hex(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("printf('%x', {expr})"),
+            Dialect::Postgres => format!("to_hex({expr})"),
+        }
+    }
+}
+
+/// A statement being written: its text and its parameters, in order.
+pub struct Sql {
+    dialect: Dialect,
+    writer: SqlWriterValues,
+}
+
+impl Sql {
+    pub fn new(dialect: Dialect) -> Sql {
+        let writer = match dialect {
+            Dialect::Sqlite => SqlWriterValues::new("?", false),
+            Dialect::Postgres => SqlWriterValues::new("$", true),
+        };
+        Sql { dialect, writer }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Appends SQL text.
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = self.writer.write_str(text);
+        self
+    }
+
+    /// Appends a parameter's placeholder and binds the value to it.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Sql {
+        match self.dialect {
+            Dialect::Sqlite => self.writer.push_param(value.into(), &SqliteQueryBuilder),
+            Dialect::Postgres => self.writer.push_param(value.into(), &PostgresQueryBuilder),
+        }
+        self
+    }
+
+    /// Appends a select built with sea-query, its parameters numbered on
+    /// from those already bound.
+    pub fn select(&mut self, select: &SelectStatement) -> &mut Sql {
+        match self.dialect {
+            Dialect::Sqlite => write_select(select, SqliteQueryBuilder, &mut self.writer),
+            Dialect::Postgres => write_select(select, PostgresQueryBuilder, &mut self.writer),
+        }
+        self
+    }
+
+    pub fn statement(self) -> Statement {
+        let (text, values) = self.writer.into_parts();
+        Statement::from_sql_and_values(self.dialect.backend(), text, values)
+    }
+}
+
+fn write_select(select: &SelectStatement, builder: impl QueryBuilder, out: &mut SqlWriterValues) {
+    select.build_collect_into(builder, out);
+}

@@ -1,0 +1,297 @@
+//! Public reads answered as finished JSON. Each is one statement that returns
+//! one row, its JSON written by the database ([`shapes`]), so a response
+//! costs one trip to the database and back and no parsing on the way out.
+//! On SQLite every statement and every row crosses to the driver's own
+//! thread and back; that hand-off, not the SQL, was the cost of a read.
+//!
+//! What the public may see is decided by the same selects the other reads
+//! use (`public_row_select`, `public_links`), embedded in these statements.
+
+mod shapes;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use super::articles::{self, ArticleFilter};
+use super::ids::{ArticleId, Slug};
+use super::page::{Cursor, CursorKind, PageRequest};
+use super::related_links::public_links;
+use super::visibility::PUBLIC_COMMENT_STATUS;
+use crate::db::entities::{articles as article_table, comments};
+use crate::db::sql::{Dialect, Sql};
+use crate::error::{Error, Resource, Result};
+
+/// A page of a list, as JSON: the items' array and where the next page
+/// starts (`None` on the last page).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonPage {
+    pub data: String,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of articles, with what its filter's slugs name, as JSON.
+#[derive(Clone, Debug)]
+pub struct ArticleListJson {
+    pub page: JsonPage,
+    /// The tag the list is filtered by, as `{slug, name}`.
+    pub tag: Option<String>,
+    /// The author the list is filtered by, as `{slug, name, bio, avatar_url}`.
+    pub author: Option<String>,
+}
+
+/// One public article as JSON, and what else its page depends on.
+#[derive(Clone, Debug)]
+pub struct ArticleJson {
+    pub id: ArticleId,
+    pub article: String,
+    /// Whether it links to other articles, whose titles and visibility the
+    /// page shows.
+    pub links_articles: bool,
+    /// The first page of its comment threads, when asked for.
+    pub comments: Option<JsonPage>,
+}
+
+fn dialect(db: &impl ConnectionTrait) -> Dialect {
+    Dialect::of(db.get_database_backend())
+}
+
+/// A page of public articles, newest first, filtered by section (with its
+/// subsections), tag and author. A slug that names nothing is not found.
+pub async fn article_list(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> Result<ArticleListJson> {
+    let d = dialect(db);
+    let mut sql = Sql::new(d);
+    sql.push("SELECT ");
+    let named = [
+        (&filter.section, "sections", &["slug", "name"][..]),
+        (&filter.tag, "tags", &["slug", "name"][..]),
+        (
+            &filter.author,
+            "authors",
+            &["slug", "name", "bio", "avatar_url"][..],
+        ),
+    ];
+    for (slug, table, columns) in named {
+        let Some(slug) = slug else {
+            sql.push("NULL, ");
+            continue;
+        };
+        let fields: Vec<(&str, String)> = columns.iter().map(|&c| (c, format!("n.{c}"))).collect();
+        sql.push(d.as_text_open())
+            .push(&format!(
+                "(SELECT {} FROM {table} n WHERE n.slug = ",
+                d.object(&fields)
+            ))
+            .bind(slug.as_str())
+            .push(")")
+            .push(d.as_text_close())
+            .push(", ");
+    }
+    let next = Cursor::sql(d, CursorKind::Articles, "p.published_at", "p.id");
+    sql.push(&format!(
+        "{}, max(CASE WHEN p.n = p.lim AND p.total > p.lim THEN {next} END) \
+         FROM (SELECT q.*, row_number() OVER (ORDER BY q.published_at DESC, q.id DESC) AS n, \
+         count(*) OVER () AS total, CAST(",
+        d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", Some("p.n <= p.lim")))
+    ))
+    .bind(page.limit.get() as i64)
+    .push(" AS BIGINT) AS lim FROM (");
+    let until = articles::visible_until(now, page);
+    sql.select(&articles::paged(
+        articles::filtered_by_slug(filter, until, d),
+        page,
+    ));
+    sql.push(") q) p");
+    let row = one_row(db, sql).await?;
+    let found = |i: usize| -> Result<Option<String>> { Ok(row.try_get_by_index(i)?) };
+    let (section, tag, author) = (found(0)?, found(1)?, found(2)?);
+    for (asked, found, missing) in [
+        (
+            filter.section.is_some(),
+            section.is_some(),
+            Resource::Section,
+        ),
+        (filter.tag.is_some(), tag.is_some(), Resource::Tag),
+        (filter.author.is_some(), author.is_some(), Resource::Author),
+    ] {
+        if asked && !found {
+            return Err(Error::NotFound(missing));
+        }
+    }
+    Ok(ArticleListJson {
+        page: JsonPage {
+            data: row.try_get_by_index(3)?,
+            next_cursor: row.try_get_by_index(4)?,
+        },
+        tag,
+        author,
+    })
+}
+
+/// The public article at `slug`, whole, with the first page of its comment
+/// threads when `comments` gives its size.
+pub async fn article(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+    comments: Option<&PageRequest>,
+) -> Result<ArticleJson> {
+    use article_table::Column as A;
+    let d = dialect(db);
+    let mut sql = Sql::new(d);
+    let mut art = articles::public_row_select(now);
+    art.columns([
+        A::UpdatedAt,
+        A::BodyMarkdown,
+        A::BodyHtml,
+        A::BodyBlocks,
+        A::SeoTitle,
+        A::SeoDescription,
+        A::CanonicalUrl,
+        A::CommentsOpen,
+    ])
+    .and_where(Expr::col((article_table::Entity, A::Slug)).eq(slug.as_str()));
+    sql.push("WITH art AS (").select(&art).push("), links AS (");
+    let links = public_links(now)
+        .and_where(
+            Expr::col((
+                crate::db::entities::related_links::Entity,
+                crate::db::entities::related_links::Column::ArticleId,
+            ))
+            .in_subquery(
+                Query::select()
+                    .column(Alias::new("id"))
+                    .from(Alias::new("art"))
+                    .to_owned(),
+            ),
+        )
+        .to_owned();
+    sql.select(&links).push(")");
+    if let Some(page) = comments {
+        threads(&mut sql, page);
+    }
+    sql.push(&format!(
+        " SELECT art.id, {}, EXISTS (SELECT 1 FROM related_links x WHERE x.article_id = art.id \
+         AND x.target_article_id IS NOT NULL)",
+        d.as_text(&shapes::article(d, "art", "links"))
+    ));
+    if comments.is_some() {
+        sql.push(&format!(", {}", thread_columns(d)));
+    }
+    sql.push(" FROM art");
+    let row = db
+        .query_one_raw(sql.statement())
+        .await?
+        .ok_or(Error::NotFound(Resource::Article))?;
+    Ok(ArticleJson {
+        id: ArticleId(row.try_get_by_index(0)?),
+        article: row.try_get_by_index(1)?,
+        links_articles: row.try_get_by_index(2)?,
+        comments: match comments {
+            Some(_) => Some(JsonPage {
+                data: row.try_get_by_index(3)?,
+                next_cursor: row.try_get_by_index(4)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+/// A page of the comment threads of the public article at `slug`, and the
+/// article's id.
+pub async fn comments_on(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+    page: &PageRequest,
+) -> Result<(ArticleId, JsonPage)> {
+    let d = dialect(db);
+    let mut sql = Sql::new(d);
+    let mut art = Query::select();
+    art.column((article_table::Entity, article_table::Column::Id))
+        .from(article_table::Entity)
+        .cond_where(super::visibility::public_articles(
+            article_table::Entity,
+            now,
+        ))
+        .and_where(
+            Expr::col((article_table::Entity, article_table::Column::Slug)).eq(slug.as_str()),
+        );
+    sql.push("WITH art AS (").select(&art).push(")");
+    threads(&mut sql, page);
+    sql.push(&format!(" SELECT art.id, {} FROM art", thread_columns(d)));
+    let row = db
+        .query_one_raw(sql.statement())
+        .await?
+        .ok_or(Error::NotFound(Resource::Article))?;
+    Ok((
+        ArticleId(row.try_get_by_index(0)?),
+        JsonPage {
+            data: row.try_get_by_index(1)?,
+            next_cursor: row.try_get_by_index(2)?,
+        },
+    ))
+}
+
+/// The common table expressions of a page of the threads of the article in
+/// `art`: its approved first comments, oldest first, from the page's cursor
+/// on, and the replies shown under them.
+fn threads(sql: &mut Sql, page: &PageRequest) {
+    use comments::Column as C;
+    let mut first = Query::select();
+    first
+        .columns([C::Id, C::ParentId, C::AuthorName, C::Body, C::CreatedAt])
+        .from(comments::Entity)
+        .and_where(
+            Expr::col(C::ArticleId).in_subquery(
+                Query::select()
+                    .column(Alias::new("id"))
+                    .from(Alias::new("art"))
+                    .to_owned(),
+            ),
+        )
+        // A thread's first comment has no root; asking by `root_id` rather
+        // than `parent_id` lets one index answer in order, no sort.
+        .and_where(Expr::col(C::RootId).is_null())
+        .and_where(Expr::col(C::Status).eq(PUBLIC_COMMENT_STATUS));
+    if let Some(after) = page.after {
+        first.and_where(after.after(Expr::col(C::CreatedAt), Expr::col(C::Id)));
+    }
+    first
+        .order_by(C::CreatedAt, Order::Asc)
+        .order_by(C::Id, Order::Asc)
+        .limit(page.limit.get() + 1);
+    sql.push(
+        ", page_comments AS MATERIALIZED (SELECT q.*, \
+         row_number() OVER (ORDER BY q.created_at, q.id) AS n, count(*) OVER () AS total, CAST(",
+    )
+    .bind(page.limit.get() as i64)
+    .push(" AS BIGINT) AS lim FROM (")
+    .select(&first)
+    .push(") q)");
+    sql.push(&shapes::reply_ctes("page_comments"));
+}
+
+/// The JSON array of a page of threads and the cursor of the next page.
+fn thread_columns(d: Dialect) -> String {
+    let next = Cursor::sql(d, CursorKind::Comments, "c.created_at", "c.id");
+    format!(
+        "{}, (SELECT {next} FROM page_comments c WHERE c.n = c.lim AND c.total > c.lim)",
+        d.as_text(&format!(
+            "(SELECT {} FROM page_comments c)",
+            d.array(&shapes::comment(d, "c", 0), "c.n", Some("c.n <= c.lim"))
+        ))
+    )
+}
+
+/// The one row an aggregate statement returns.
+async fn one_row(db: &impl ConnectionTrait, sql: Sql) -> Result<QueryResult> {
+    db.query_one_raw(sql.statement())
+        .await?
+        .ok_or_else(|| Error::Internal("an aggregate read returned no row".into()))
+}

@@ -1,0 +1,207 @@
+//! The public JSON of articles and comments, written as SQL expressions over
+//! a row, so the database hands back the finished text. The shapes are those
+//! of `openapi.yaml`; the contract tests read every one of them.
+
+use crate::db::sql::Dialect;
+use crate::domain::page::{Cursor, CursorKind};
+use crate::domain::replies::REPLIES_SHOWN;
+use crate::domain::visibility::PUBLIC_COMMENT_STATUS;
+
+/// A teaser: what a list shows of the article row `a`.
+pub fn teaser(d: Dialect, a: &str) -> String {
+    d.object(&teaser_fields(d, a))
+}
+
+fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
+    let named = d.object(&[("slug", "n.slug".into()), ("name", "n.name".into())]);
+    vec![
+        ("slug", format!("{a}.slug")),
+        ("title", format!("{a}.title")),
+        ("subtitle", format!("{a}.subtitle")),
+        ("excerpt", format!("{a}.excerpt")),
+        ("published_at", d.timestamp(&format!("{a}.published_at"))),
+        (
+            "section",
+            d.nested(&format!(
+                "SELECT {named} FROM sections n WHERE n.id = {a}.section_id"
+            )),
+        ),
+        (
+            "authors",
+            d.nested(&format!(
+                "SELECT {} FROM article_authors x JOIN authors n ON n.id = x.author_id \
+                 WHERE x.article_id = {a}.id",
+                d.array(&named, "x.position", None)
+            )),
+        ),
+        (
+            "tags",
+            d.nested(&format!(
+                "SELECT {} FROM article_tags x JOIN tags n ON n.id = x.tag_id \
+                 WHERE x.article_id = {a}.id",
+                d.array(&named, "n.name", None)
+            )),
+        ),
+        (
+            "featured_image",
+            d.nested(&format!(
+                "CASE WHEN {a}.featured_image_url IS NULL THEN NULL ELSE {} END",
+                d.object(&[
+                    ("url", format!("{a}.featured_image_url")),
+                    ("alt", format!("{a}.featured_image_alt")),
+                    ("caption", format!("{a}.featured_image_caption")),
+                    ("credit", format!("{a}.featured_image_credit")),
+                ])
+            )),
+        ),
+        ("reading_time_minutes", format!("{a}.reading_time_minutes")),
+    ]
+}
+
+/// A whole article: its teaser, its body in every form and its further
+/// reading, for the article row `a` (with its body columns). `links` names
+/// a table of the article's public related links, with their `position`.
+pub fn article(d: Dialect, a: &str, links: &str) -> String {
+    let mut fields = teaser_fields(d, a);
+    let linked = d.object(&[
+        ("slug", "l.target_slug".into()),
+        ("title", "l.target_title".into()),
+        ("published_at", d.timestamp("l.target_published_at")),
+    ]);
+    let to_article = d.object(&[
+        ("kind", "'article'".into()),
+        ("title", "coalesce(l.title, l.target_title)".into()),
+        ("article", linked),
+    ]);
+    let to_elsewhere = d.object(&[
+        ("kind", "'external'".into()),
+        ("title", "coalesce(l.title, l.url)".into()),
+        ("url", "l.url".into()),
+    ]);
+    let link = d.nested(&format!(
+        "CASE WHEN l.target_id IS NOT NULL THEN {to_article} ELSE {to_elsewhere} END"
+    ));
+    fields.extend([
+        ("updated_at", d.timestamp(&format!("{a}.updated_at"))),
+        ("body_markdown", format!("{a}.body_markdown")),
+        ("body_html", format!("{a}.body_html")),
+        ("body_blocks", d.nested(&format!("{a}.body_blocks"))),
+        (
+            "seo",
+            d.object(&[
+                ("title", format!("coalesce({a}.seo_title, {a}.title)")),
+                (
+                    "description",
+                    format!("coalesce({a}.seo_description, {a}.excerpt)"),
+                ),
+                ("canonical_url", format!("{a}.canonical_url")),
+            ]),
+        ),
+        ("comments_open", d.boolean(&format!("{a}.comments_open"))),
+        (
+            "related_links",
+            d.nested(&format!(
+                "SELECT {} FROM {links} l \
+                 WHERE l.target_id IS NOT NULL OR l.url IS NOT NULL",
+                d.array(&link, "l.position", None)
+            )),
+        ),
+    ]);
+    d.object(&fields)
+}
+
+/// The common table expressions under a page of comments: the first
+/// replies to the page's comments, then theirs, each numbered by `position`
+/// among all its `siblings`; and the count of replies below the last level.
+const LEVELS: [&str; 2] = ["shown_replies", "shown_replies_of_replies"];
+const DEEPER: &str = "deeper_replies";
+
+/// The `WITH` clauses that read the replies shown under the comments of
+/// `page` (a common table expression with `id` and `n <= lim` for the
+/// comments on the page): up to [`REPLIES_SHOWN`] per comment, two levels,
+/// one more fetched to tell whether more follow, and the count below.
+pub fn reply_ctes(page: &str) -> String {
+    let shown = REPLIES_SHOWN;
+    let mut parents = format!("SELECT id FROM {page} WHERE n <= lim");
+    let mut out = String::new();
+    for level in LEVELS {
+        out.push_str(&format!(
+            ", {level} AS MATERIALIZED (SELECT * FROM (SELECT c.id, c.parent_id, c.author_name, \
+             c.body, c.created_at, \
+             row_number() OVER (PARTITION BY c.parent_id ORDER BY c.created_at, c.id) AS position, \
+             count(*) OVER (PARTITION BY c.parent_id) AS siblings \
+             FROM comments c WHERE c.parent_id IN ({parents}) AND c.status = '{PUBLIC_COMMENT_STATUS}') \
+             numbered WHERE position <= {})",
+            shown + 1
+        ));
+        parents = format!("SELECT id FROM {level} WHERE position <= {shown}");
+    }
+    out.push_str(&format!(
+        ", {DEEPER} AS MATERIALIZED (SELECT parent_id, count(*) AS siblings FROM comments \
+         WHERE parent_id IN ({parents}) AND status = '{PUBLIC_COMMENT_STATUS}' GROUP BY parent_id)"
+    ));
+    out
+}
+
+/// A public comment of the row `c`, with the replies [`reply_ctes`] read
+/// for it at `level` (0 for a page's own comments).
+pub fn comment(d: Dialect, c: &str, level: usize) -> String {
+    let shown = REPLIES_SHOWN;
+    let mut fields = vec![
+        ("id", format!("{c}.id")),
+        ("parent_id", format!("{c}.parent_id")),
+        ("author_name", format!("{c}.author_name")),
+        ("body", format!("{c}.body")),
+        ("created_at", d.timestamp(&format!("{c}.created_at"))),
+    ];
+    match LEVELS.get(level) {
+        Some(replies) => {
+            let r = format!("r{level}");
+            let reply = comment(d, &r, level + 1);
+            let next = Cursor::sql(
+                d,
+                CursorKind::Replies,
+                &format!("{r}.created_at"),
+                &format!("{r}.id"),
+            );
+            fields.extend([
+                (
+                    "replies",
+                    d.nested(&format!(
+                        "SELECT {} FROM {replies} {r} WHERE {r}.parent_id = {c}.id",
+                        d.array(
+                            &reply,
+                            &format!("{r}.position"),
+                            Some(&format!("{r}.position <= {shown}"))
+                        )
+                    )),
+                ),
+                (
+                    "reply_count",
+                    format!(
+                        "coalesce((SELECT max({r}.siblings) FROM {replies} {r} \
+                         WHERE {r}.parent_id = {c}.id), 0)"
+                    ),
+                ),
+                (
+                    "replies_next_cursor",
+                    format!(
+                        "(SELECT {next} FROM {replies} {r} WHERE {r}.parent_id = {c}.id \
+                         AND {r}.position = {shown} AND {r}.siblings > {shown})"
+                    ),
+                ),
+            ]);
+        }
+        None => fields.extend([
+            ("replies", d.nested("'[]'")),
+            (
+                "reply_count",
+                format!(
+                    "coalesce((SELECT x.siblings FROM {DEEPER} x WHERE x.parent_id = {c}.id), 0)"
+                ),
+            ),
+            ("replies_next_cursor", "NULL".into()),
+        ]),
+    }
+    d.object(&fields)
+}

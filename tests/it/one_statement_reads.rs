@@ -1,0 +1,137 @@
+//! Every public REST read of an article, a list or a page of comments is one
+//! SQL statement, whatever the page holds: the database writes the JSON, and
+//! the cursors inside it, exactly as the rest of the API writes them.
+
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::json;
+
+use crate::support::TestApp;
+
+/// A newsroom with one of everything a page shows: a nested section, an
+/// author, a tag, further reading, and a thread with more replies than shown.
+async fn full_newsroom() -> TestApp {
+    let app = TestApp::builder()
+        .http(|http| http.cache.capacity_bytes = 0)
+        .build()
+        .await;
+    let world = app.section("world").create().await;
+    app.section("europe").parent(world).create().await;
+    let ada = app.author("ada").await;
+    let trade = app.tag("trade").await;
+    let earlier = app
+        .article("earlier")
+        .hours_ago(30)
+        .authors(&[ada])
+        .tags(&[trade])
+        .create()
+        .await;
+    for i in 0..3 {
+        app.article(&format!("filler-{i}"))
+            .hours_ago(20 + i)
+            .create()
+            .await;
+    }
+    let story = app
+        .article("story")
+        .hours_ago(1)
+        .authors(&[ada])
+        .tags(&[trade])
+        .related_article(earlier)
+        .related_url("https://example.com/report", "The report")
+        .image("https://example.com/a.jpg")
+        .create()
+        .await;
+    let t = Utc::now() - Duration::hours(1);
+    let top = app.comment(story).at(t).create().await;
+    for i in 0..7 {
+        let reply = app
+            .comment(story)
+            .reply_to(top)
+            .at(t + Duration::minutes(i + 1))
+            .create()
+            .await;
+        app.comment(story)
+            .reply_to(reply)
+            .at(t + Duration::minutes(i + 30))
+            .create()
+            .await;
+    }
+    app
+}
+
+#[tokio::test]
+async fn each_public_read_costs_one_statement() {
+    let app = full_newsroom().await;
+    let next = app.get("/api/v1/articles?limit=2").await.json()["page"]["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_owned();
+    for uri in [
+        "/api/v1/articles".to_owned(),
+        format!("/api/v1/articles?limit=2&cursor={next}"),
+        "/api/v1/articles?section=world&tag=trade&author=ada".to_owned(),
+        "/api/v1/articles/story".to_owned(),
+        "/api/v1/articles/story?include=comments".to_owned(),
+        "/api/v1/articles/story/comments".to_owned(),
+        "/api/v1/sections/world/articles".to_owned(),
+        "/api/v1/authors/ada".to_owned(),
+        "/api/v1/tags/trade".to_owned(),
+    ] {
+        let before = app.statements();
+        let res = app.get(&uri).await;
+        assert_eq!(res.status, 200, "{uri}: {}", res.text());
+        assert_eq!(app.statements() - before, 1, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_page_is_one_statement_too() {
+    let app = full_newsroom().await;
+    // The first request reads where the change feed stands; later ones do not.
+    app.get("/api/v1/articles").await;
+    for (uri, status) in [
+        ("/api/v1/articles/nothing-here", 404),
+        ("/api/v1/articles?tag=no-such-tag", 404),
+        ("/api/v1/authors/nobody", 404),
+    ] {
+        let before = app.statements();
+        assert_eq!(app.get(uri).await.status, status, "{uri}");
+        assert_eq!(app.statements() - before, 1, "{uri}");
+    }
+}
+
+/// The database writes REST's cursors; Rust writes GraphQL's. Both must be
+/// the same cursor for the same place in the list, with or without a
+/// fraction of a second in the time.
+#[tokio::test]
+async fn the_database_writes_the_cursors_rust_writes() {
+    let app = TestApp::new().await;
+    let whole_second = Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 0).unwrap();
+    app.article("a").published_at(whole_second).create().await;
+    app.article("b")
+        .published_at(whole_second - Duration::milliseconds(250))
+        .create()
+        .await;
+    app.article("c")
+        .published_at(whole_second - Duration::microseconds(1_000_001))
+        .create()
+        .await;
+    app.article("d").hours_ago(2_000).create().await;
+
+    for limit in 1..=3 {
+        let rest = app
+            .get(&format!("/api/v1/articles?limit={limit}"))
+            .await
+            .json();
+        let graphql = app
+            .graphql_data(
+                "query($n: Int) { articles(first: $n) { pageInfo { endCursor } } }",
+                json!({ "n": limit }),
+            )
+            .await;
+        assert_eq!(
+            rest["page"]["next_cursor"], graphql["articles"]["pageInfo"]["endCursor"],
+            "limit {limit}"
+        );
+    }
+}
