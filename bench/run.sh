@@ -139,6 +139,24 @@ warm_up() { # fills caches and pools before the measured run
   WRK_BODY_FILE="${3:-}" wrk -t2 -c"$2" -d1s -s bench/report.lua "$1" >/dev/null
 }
 
+# A benchmark of error responses measures nothing: each kind must answer
+# 200 with data and no GraphQL errors before it is loaded.
+check_answer() { # $1 kind, $2 path, $3 POST body file or empty
+  if [ -n "$3" ]; then
+    curl -s -o "$WORK/answer.json" -w '%{http_code}' -X POST -H 'content-type: application/json' \
+      --data @"$3" "$BASE$2" > "$WORK/answer.status"
+  else
+    curl -s -o "$WORK/answer.json" -w '%{http_code}' "$BASE$2" > "$WORK/answer.status"
+  fi
+  python3 - "$1" "$(cat "$WORK/answer.status")" "$WORK/answer.json" <<'PY' || exit 1
+import json, sys
+kind, status, path = sys.argv[1], sys.argv[2], sys.argv[3]
+answer = json.load(open(path))
+if status != "200" or "errors" in answer or answer.get("data") is None and "slug" not in answer:
+    sys.exit(f"bench: ({kind}) answered {status}: {json.dumps(answer)[:300]}")
+PY
+}
+
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 for cache in off on; do
@@ -149,6 +167,7 @@ for cache in off on; do
   for kind in $KINDS; do
     path=$(kind_path "$kind")
     body=""; [ "$kind" = c ] && body="$WORK/page.json"
+    check_answer "$kind" "$path" "$body"
     for conns in $CONNECTIONS; do
       warm_up "$BASE$path" "$conns" "$body"
       line=$(load "$BASE$path" "$conns" "$body")
