@@ -2,11 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::articles::{self, ArticleRow, ArticleSummary};
-use super::batch;
+use super::articles::{self, ArticleRow};
 use super::page::Limit;
 use super::visibility::public_articles;
 use crate::db::entities::{article_views, articles as article_table};
@@ -47,43 +46,15 @@ impl Window {
     }
 }
 
-/// A popular article and how often it was viewed in the window.
-#[derive(Clone, Debug)]
-pub struct PopularArticle {
-    pub article: ArticleSummary,
-    pub views: i64,
-}
-
 #[derive(FromQueryResult)]
 struct ViewTotal {
     article_id: i64,
     views: i64,
 }
 
-/// The most viewed public articles in the window, as summaries.
-pub async fn popular(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    window: Window,
-    limit: Limit,
-) -> Result<Vec<PopularArticle>> {
-    let ranked = popular_rows(db, now, window, limit).await?;
-    let (rows, views): (Vec<ArticleRow>, Vec<i64>) = ranked.into_iter().unzip();
-    let summaries = batch::summaries(db, rows).await?;
-    Ok(summaries
-        .into_iter()
-        .zip(views)
-        .map(|(article, views)| PopularArticle { article, views })
-        .collect())
-}
-
-/// The most viewed public articles in the window with their view counts, most views first.
-pub async fn popular_rows(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    window: Window,
-    limit: Limit,
-) -> Result<Vec<(ArticleRow, i64)>> {
+/// The view totals of the most viewed public articles in the window, most
+/// views first: `article_id` and `views`.
+pub(crate) fn ranked_totals(now: DateTime<Utc>, window: Window, limit: Limit) -> SelectStatement {
     let total = Func::cast_as(
         Func::sum(Expr::col((
             article_views::Entity,
@@ -91,7 +62,7 @@ pub async fn popular_rows(
         ))),
         Alias::new("BIGINT"),
     );
-    let q = Query::select()
+    Query::select()
         .column((article_views::Entity, article_views::Column::ArticleId))
         .expr_as(total.clone(), "views")
         .from(article_views::Entity)
@@ -120,7 +91,17 @@ pub async fn popular_rows(
             Order::Desc,
         )
         .limit(limit.get())
-        .to_owned();
+        .to_owned()
+}
+
+/// The most viewed public articles in the window with their view counts, most views first.
+pub async fn popular_rows(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    window: Window,
+    limit: Limit,
+) -> Result<Vec<(ArticleRow, i64)>> {
+    let q = ranked_totals(now, window, limit);
     let totals: Vec<ViewTotal> = fetch_all(db, &q).await?;
     let ids: Vec<i64> = totals.iter().map(|t| t.article_id).collect();
     let views: std::collections::HashMap<i64, i64> =

@@ -15,7 +15,7 @@ use super::ids::{ArticleId, CommentId, Slug};
 use super::more_like_this;
 use super::newsdesk::Reader;
 use super::page::{Limit, Page, PageRequest};
-use super::popular::{self, PopularArticle, Window};
+use super::popular::{self, Window};
 use super::related_links::{self, RelatedLink};
 use super::replies::{self, Replies};
 use super::sections::{self, Section, SectionInfo, SectionNode};
@@ -105,6 +105,12 @@ impl Reader {
         Ok(Tagged::new(found, tags))
     }
 
+    /// The most read public articles in a window, as a JSON array.
+    pub async fn popular_json(&self, window: Window, limit: Limit) -> Result<Tagged<String>> {
+        let ranked = documents::popular(self.db(), self.now(), window, limit).await?;
+        Ok(Tagged::new(ranked, ranked_by_views()))
+    }
+
     /// A page of the comment threads of the public article at `slug`, as JSON.
     pub async fn comments_json(&self, slug: &Slug, page: &PageRequest) -> Result<Tagged<JsonPage>> {
         let (article, threads) = documents::comments_on(self.db(), self.now(), slug, page).await?;
@@ -179,16 +185,6 @@ impl Reader {
         let similar =
             more_like_this::more_like_this_rows(self.db(), self.now(), article, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
-    }
-
-    /// The most read public articles in a window.
-    pub async fn popular(
-        &self,
-        window: Window,
-        limit: Limit,
-    ) -> Result<Tagged<Vec<PopularArticle>>> {
-        let ranked = popular::popular(self.db(), self.now(), window, limit).await?;
-        Ok(Tagged::new(ranked, ranked_by_views()))
     }
 
     /// The rows of the most read public articles, with their views.

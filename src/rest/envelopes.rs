@@ -90,6 +90,15 @@ fn push_list(out: &mut String, page: &JsonPage) {
     out.push_str("}}");
 }
 
+/// `{"data": [...]}` around an array the database wrote.
+pub fn data_json(array: &str) -> String {
+    let mut out = String::with_capacity(array.len() + 10);
+    out.push_str("{\"data\":");
+    out.push_str(array);
+    out.push('}');
+    out
+}
+
 /// A JSON object the database wrote with one more member, a page of a list:
 /// an article with its comments, an author with their articles.
 pub fn with_list(object: &str, key: &str, page: &JsonPage) -> String {

@@ -1,11 +1,9 @@
 //! `/api/v1/popular`: the most viewed articles.
 
-use axum::Json;
 use serde::Deserialize;
 
-use super::envelopes::DataResponse;
+use super::envelopes::{RawJson, data_json};
 use super::extract::{AppQuery, Reading};
-use super::wire::{self, PopularJson};
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{BOX_LIMIT, Limit};
 use crate::domain::popular::Window;
@@ -21,14 +19,9 @@ pub struct PopularParams {
 pub async fn list_popular(
     Reading(reader): Reading,
     AppQuery(params): AppQuery<PopularParams>,
-) -> Result<(CacheTags, Json<DataResponse<Vec<PopularJson>>>)> {
+) -> Result<(CacheTags, RawJson)> {
     let window = Window::parse("window", params.window.as_deref().unwrap_or("7d"))?;
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
-    let ranked = reader.popular(window, limit).await?;
-    Ok((
-        ranked.tags,
-        Json(DataResponse {
-            data: wire::all(ranked.value),
-        }),
-    ))
+    let ranked = reader.popular_json(window, limit).await?;
+    Ok((ranked.tags, RawJson(data_json(&ranked.value))))
 }

@@ -76,6 +76,7 @@ async fn each_public_read_costs_one_statement() {
         "/api/v1/sections/world/articles".to_owned(),
         "/api/v1/authors/ada".to_owned(),
         "/api/v1/tags/trade".to_owned(),
+        "/api/v1/popular?window=30d".to_owned(),
     ] {
         let before = app.statements();
         let res = app.get(&uri).await;

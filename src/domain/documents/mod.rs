@@ -15,7 +15,8 @@ use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::articles::{self, ArticleFilter};
 use super::ids::{ArticleId, Slug};
-use super::page::{Cursor, CursorKind, PageRequest};
+use super::page::{Cursor, CursorKind, Limit, PageRequest};
+use super::popular::{Window, ranked_totals};
 use super::related_links::public_links;
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::{articles as article_table, comments};
@@ -131,6 +132,26 @@ pub async fn article_list(
         tag,
         author,
     })
+}
+
+/// The most viewed public articles in the window, most views first, as the
+/// JSON array of their teasers with their views.
+pub async fn popular(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    window: Window,
+    limit: Limit,
+) -> Result<String> {
+    let d = dialect(db);
+    let mut sql = Sql::new(d);
+    sql.push(&format!(
+        "SELECT {} FROM (SELECT a.*, t.views, \
+         row_number() OVER (ORDER BY t.views DESC, t.article_id DESC) AS n FROM (",
+        d.as_text(&d.array(&shapes::popular(d, "p"), "p.n", None))
+    ))
+    .select(&ranked_totals(now, window, limit))
+    .push(") t JOIN articles a ON a.id = t.article_id) p");
+    Ok(one_row(db, sql).await?.try_get_by_index(0)?)
 }
 
 /// The public article at `slug`, whole, with the first page of its comment

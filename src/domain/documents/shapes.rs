@@ -12,6 +12,13 @@ pub fn teaser(d: Dialect, a: &str) -> String {
     d.object(&teaser_fields(d, a))
 }
 
+/// A popular article: its teaser and its `views` in the window.
+pub fn popular(d: Dialect, a: &str) -> String {
+    let mut fields = teaser_fields(d, a);
+    fields.push(("views", format!("{a}.views")));
+    d.object(&fields)
+}
+
 fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
     let named = d.object(&[("slug", "n.slug".into()), ("name", "n.name".into())]);
     vec![

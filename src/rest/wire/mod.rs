@@ -18,7 +18,6 @@ use crate::domain::authors::Author;
 use crate::domain::batch::{AuthorRef, SectionRef};
 use crate::domain::comments::Comment;
 use crate::domain::ids::CommentId;
-use crate::domain::popular::PopularArticle;
 use crate::domain::replies::Replies;
 use crate::domain::sections::{Section, SectionNode};
 use crate::domain::tags::Tag;
@@ -85,22 +84,6 @@ impl From<ArticleSummary> for TeaserJson {
             tags: all(a.tags),
             featured_image: a.featured_image.map(ImageJson::from),
             reading_time_minutes: a.reading_time_minutes,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct PopularJson {
-    #[serde(flatten)]
-    article: TeaserJson,
-    views: i64,
-}
-
-impl From<PopularArticle> for PopularJson {
-    fn from(p: PopularArticle) -> Self {
-        PopularJson {
-            article: p.article.into(),
-            views: p.views,
         }
     }
 }
