@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::value::RawValue;
 
-use super::articles::{ArticleBody, ArticleRow, ArticleSummary, Seo};
+use super::articles::{ArticleBody, Seo};
 use super::authors::Author;
 use super::sections::SectionInfo;
 use super::tags::Tag;
@@ -23,13 +23,6 @@ pub use super::related_links::for_articles as related_links_for;
 /// A section as other resources point to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SectionRef {
-    pub slug: String,
-    pub name: String,
-}
-
-/// An author as a list credits them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthorRef {
     pub slug: String,
     pub name: String,
 }
@@ -224,57 +217,6 @@ pub async fn bodies(
                 comments_open: r.comments_open,
             };
             Ok((r.id, body))
-        })
-        .collect()
-}
-
-/// Turns article rows into summaries with three more statements in all,
-/// whatever the number of rows. Keeps the rows' order.
-pub async fn summaries(
-    db: &impl ConnectionTrait,
-    rows: Vec<ArticleRow>,
-) -> Result<Vec<ArticleSummary>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-    let section_ids: Vec<i64> = rows.iter().map(|r| r.section_id).collect();
-    let (sections, mut authors, mut tags) = tokio::try_join!(
-        sections_by_id(db, &section_ids),
-        authors_for(db, &ids),
-        tags_for(db, &ids),
-    )?;
-    rows.into_iter()
-        .map(|r| {
-            // The foreign key guarantees the section; its absence means the
-            // database is not what the migrations made.
-            let section = sections.get(&r.section_id).ok_or_else(|| {
-                sea_orm::DbErr::RecordNotFound(format!(
-                    "section {} of article {}",
-                    r.section_id, r.id
-                ))
-            })?;
-            Ok(ArticleSummary {
-                section: SectionRef {
-                    slug: section.slug.clone(),
-                    name: section.name.clone(),
-                },
-                authors: authors
-                    .remove(&r.id.0)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| AuthorRef {
-                        slug: a.slug,
-                        name: a.name,
-                    })
-                    .collect(),
-                tags: tags.remove(&r.id.0).unwrap_or_default(),
-                featured_image: r.featured_image(),
-                id: r.id,
-                slug: r.slug,
-                title: r.title,
-                subtitle: r.subtitle,
-                excerpt: r.excerpt,
-                published_at: r.published_at,
-                reading_time_minutes: r.reading_time_minutes,
-            })
         })
         .collect()
 }

@@ -2,50 +2,57 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, IdenStatic};
 
-use super::articles::{self, ArticleRow, ArticleSummary, public_row_select};
-use super::batch;
-use super::ids::Slug;
+use super::articles::{ArticleRow, ROW_COLUMNS, public_row_select};
 use super::page::Limit;
 use crate::db::entities::{article_tags, articles as article_table};
-use crate::db::fetch_all;
+use crate::db::sql::{Dialect, Sql};
 use crate::error::Result;
-
-/// Articles like the public article `slug`, as summaries.
-pub async fn more_like_this(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    slug: &Slug,
-    limit: Limit,
-) -> Result<Vec<ArticleSummary>> {
-    let article = articles::find_article_row(db, now, slug).await?;
-    let rows = more_like_this_rows(db, now, &article, limit).await?;
-    batch::summaries(db, rows).await
-}
 
 /// Public articles sharing tags or the section with `article`: most shared tags
 /// first (the same section counts as one more), then newest. Never the article itself.
-///
-/// Bounded whatever the archive's size: tag-sharing candidates are the
-/// articles created around the same time (`NEARBY`), scored exactly; a tag on
-/// 15,000 of a million articles made the unbounded query read 45,000 rows
-/// (0.5 s on PostgreSQL). An article
-/// sharing no tag scores 1 from its section alone, so any that belongs in
-/// the answer is among the section's newest `limit`, the second statement.
 pub async fn more_like_this_rows(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     article: &ArticleRow,
     limit: Limit,
 ) -> Result<Vec<ArticleRow>> {
+    let mut sql = Sql::new(Dialect::of(db.get_database_backend()));
+    ranked(
+        &mut sql,
+        now,
+        Expr::val(article.id.0),
+        Expr::val(article.section_id),
+        limit,
+    );
+    let rows = db.query_all_raw(sql.statement()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| ArticleRow::from_query_result(row, ""))
+        .collect::<std::result::Result<_, DbErr>>()?)
+}
+
+/// Writes the select of the articles like the one whose id and section are
+/// `id` and `section` (values, or references to a table the statement
+/// defines): every article row column and the `score`, best first, at most
+/// `limit`.
+///
+/// Bounded whatever the archive's size: tag-sharing candidates are the
+/// articles created around the same time (`NEARBY`), scored exactly; a tag on
+/// 15,000 of a million articles made the unbounded query read 45,000 rows
+/// (0.5 s on PostgreSQL). An article sharing no tag scores 1 from its section
+/// alone, so any that belongs in the answer is among the section's newest
+/// `limit`. Both sets are read in the one statement and the best score of
+/// each article wins.
+pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr, limit: Limit) {
     let my_tags = Query::select()
         .column(article_tags::Column::TagId)
         .from(article_tags::Entity)
-        .and_where(Expr::col(article_tags::Column::ArticleId).eq(article.id))
+        .and_where(Expr::col(article_tags::Column::ArticleId).eq(id.clone()))
         .to_owned();
     let same_section = Expr::case(
-        Expr::col((article_table::Entity, article_table::Column::SectionId)).eq(article.section_id),
+        Expr::col((article_table::Entity, article_table::Column::SectionId)).eq(section.clone()),
         1,
     )
     .finally(0);
@@ -63,42 +70,44 @@ pub async fn more_like_this_rows(
                     .equals((article_table::Entity, article_table::Column::Id)),
             )
             .and_where(
-                Expr::col((article_tags::Entity, article_tags::Column::TagId))
-                    .in_subquery(my_tags.clone()),
+                Expr::col((article_tags::Entity, article_tags::Column::TagId)).in_subquery(my_tags),
             )
             .and_where(
-                Expr::col((article_tags::Entity, article_tags::Column::ArticleId))
-                    .between(article.id.0 - NEARBY, article.id.0 + NEARBY),
+                Expr::col((article_tags::Entity, article_tags::Column::ArticleId)).between(
+                    id.clone().sub(Expr::val(NEARBY)),
+                    id.clone().add(Expr::val(NEARBY)),
+                ),
             )
-            .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id))
+            .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(id.clone()))
             .group_by_col((article_table::Entity, article_table::Column::Id))
             .order_by_expr(score, Order::Desc),
         limit,
     );
     let in_section = newest_first(
         public_row_select(now)
+            .expr_as(Expr::val(1), Alias::new(SCORE))
             .and_where(
-                Expr::col((article_table::Entity, article_table::Column::SectionId))
-                    .eq(article.section_id),
+                Expr::col((article_table::Entity, article_table::Column::SectionId)).eq(section),
             )
-            .and_where(
-                Expr::col((article_table::Entity, article_table::Column::Id)).ne(article.id),
-            ),
+            .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(id)),
         limit,
     );
-    let scored: Vec<Scored> = fetch_all(db, &sharing_tags).await?;
-    let section: Vec<ArticleRow> = fetch_all(db, &in_section).await?;
-    let mut best: Vec<Scored> = scored;
-    for row in section {
-        if !best.iter().any(|s| s.row.id == row.id) {
-            best.push(Scored { row, score: 1 });
-        }
-    }
-    best.sort_by(|a, b| {
-        (b.score, b.row.published_at, b.row.id).cmp(&(a.score, a.row.published_at, a.row.id))
-    });
-    best.truncate(limit.get() as usize);
-    Ok(best.into_iter().map(|s| s.row).collect())
+    let columns = ROW_COLUMNS
+        .iter()
+        .map(|c| format!("a.{}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push(&format!(
+        "SELECT {columns}, best.{SCORE} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
+    ))
+    .select(&sharing_tags)
+    .push(") t UNION ALL SELECT * FROM (")
+    .select(&in_section)
+    .push(&format!(
+        ") s) c GROUP BY c.id) best JOIN articles a ON a.id = best.id \
+         ORDER BY best.{SCORE} DESC, a.published_at DESC, a.id DESC LIMIT "
+    ))
+    .bind(limit.get() as i64);
 }
 
 const SCORE: &str = "score";
@@ -120,19 +129,4 @@ fn newest_first(q: &mut SelectStatement, limit: Limit) -> SelectStatement {
     )
     .limit(limit.get())
     .to_owned()
-}
-
-/// A candidate and how much it has in common with the article.
-struct Scored {
-    row: ArticleRow,
-    score: i64,
-}
-
-impl FromQueryResult for Scored {
-    fn from_query_result(res: &QueryResult, pre: &str) -> std::result::Result<Self, DbErr> {
-        Ok(Scored {
-            row: ArticleRow::from_query_result(res, pre)?,
-            score: res.try_get(pre, SCORE)?,
-        })
-    }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::articles::{self, ArticleBody, ArticleFilter, ArticleRow, ArticleSummary};
+use super::articles::{self, ArticleBody, ArticleFilter, ArticleRow};
 use super::authors::{self, Author};
 use super::batch;
 use super::cache_tags::{CacheTag, CacheTags};
@@ -105,6 +105,12 @@ impl Reader {
         Ok(Tagged::new(found, tags))
     }
 
+    /// Public articles like the one at `slug`, as a JSON array.
+    pub async fn more_like_this_json(&self, slug: &Slug, limit: Limit) -> Result<Tagged<String>> {
+        let similar = documents::more_like_this(self.db(), self.now(), slug, limit).await?;
+        Ok(Tagged::new(similar, CacheTags::article_lists()))
+    }
+
     /// The most read public articles in a window, as a JSON array.
     pub async fn popular_json(&self, window: Window, limit: Limit) -> Result<Tagged<String>> {
         let ranked = documents::popular(self.db(), self.now(), window, limit).await?;
@@ -164,16 +170,6 @@ impl Reader {
         }
         let replies = replies::page_of(self.db(), comment_id.0, page).await?;
         Ok(Tagged::new(replies, CacheTags::of([CacheTag::Comments])))
-    }
-
-    /// Public articles like the one at `slug`.
-    pub async fn more_like_this(
-        &self,
-        slug: &Slug,
-        limit: Limit,
-    ) -> Result<Tagged<Vec<ArticleSummary>>> {
-        let similar = more_like_this::more_like_this(self.db(), self.now(), slug, limit).await?;
-        Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
     /// Rows of public articles like `article`.

@@ -1,12 +1,10 @@
 //! `/api/v1/articles`: lists, one article, its comments, "more like this", views.
 
-use axum::Json;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::envelopes::{DataResponse, PageParams, RawJson, list_json, with_list};
+use super::envelopes::{PageParams, RawJson, data_json, list_json, with_list};
 use super::extract::{AppPath, AppQuery, Reading, path_slug};
-use super::wire::{self, TeaserJson};
 use crate::domain::articles::ListArticles;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::page::{BOX_LIMIT, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
@@ -97,16 +95,11 @@ pub async fn more_like_this(
     Reading(reader): Reading,
     AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<LimitParams>,
-) -> Result<(CacheTags, Json<DataResponse<Vec<TeaserJson>>>)> {
+) -> Result<(CacheTags, RawJson)> {
     let limit = Limit::parse("limit", params.limit.as_deref(), BOX_LIMIT)?;
     let slug = path_slug(&slug, Resource::Article)?;
-    let similar = reader.more_like_this(&slug, limit).await?;
-    Ok((
-        similar.tags,
-        Json(DataResponse {
-            data: wire::all(similar.value),
-        }),
-    ))
+    let similar = reader.more_like_this_json(&slug, limit).await?;
+    Ok((similar.tags, RawJson(data_json(&similar.value))))
 }
 
 /// `POST /api/v1/articles/{slug}/views`

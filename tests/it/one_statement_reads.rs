@@ -77,6 +77,7 @@ async fn each_public_read_costs_one_statement() {
         "/api/v1/authors/ada".to_owned(),
         "/api/v1/tags/trade".to_owned(),
         "/api/v1/popular?window=30d".to_owned(),
+        "/api/v1/articles/story/more-like-this".to_owned(),
     ] {
         let before = app.statements();
         let res = app.get(&uri).await;
@@ -94,6 +95,7 @@ async fn a_missing_page_is_one_statement_too() {
         ("/api/v1/articles/nothing-here", 404),
         ("/api/v1/articles?tag=no-such-tag", 404),
         ("/api/v1/authors/nobody", 404),
+        ("/api/v1/articles/nothing-here/more-like-this", 404),
     ] {
         let before = app.statements();
         assert_eq!(app.get(uri).await.status, status, "{uri}");

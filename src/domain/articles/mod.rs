@@ -12,10 +12,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::value::RawValue;
 
-use super::batch::{self, SectionRef};
 use super::ids::Slug;
 use super::page::{Cursor, CursorKind, PageRequest};
-use super::tags::Tag;
 use super::visibility::public_articles;
 use crate::db::entities::articles;
 use crate::db::fetch_all;
@@ -66,22 +64,6 @@ impl ArticleRow {
             id: self.id.0,
         }
     }
-}
-
-/// What a list shows of an article.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ArticleSummary {
-    pub id: ArticleId,
-    pub slug: String,
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub excerpt: String,
-    pub published_at: DateTime<Utc>,
-    pub section: SectionRef,
-    pub authors: Vec<batch::AuthorRef>,
-    pub tags: Vec<Tag>,
-    pub featured_image: Option<FeaturedImage>,
-    pub reading_time_minutes: i32,
 }
 
 /// Search-engine metadata; absent fields fall back to title and excerpt.
@@ -154,7 +136,8 @@ impl ListArticles {
     }
 }
 
-const ROW_COLUMNS: [articles::Column; 12] = [
+/// The columns of an [`ArticleRow`].
+pub(crate) const ROW_COLUMNS: [articles::Column; 12] = [
     articles::Column::Id,
     articles::Column::Slug,
     articles::Column::Title,

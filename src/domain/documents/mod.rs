@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::articles::{self, ArticleFilter};
 use super::ids::{ArticleId, Slug};
+use super::more_like_this::ranked;
 use super::page::{Cursor, CursorKind, Limit, PageRequest};
 use super::popular::{Window, ranked_totals};
 use super::related_links::public_links;
@@ -152,6 +153,47 @@ pub async fn popular(
     .select(&ranked_totals(now, window, limit))
     .push(") t JOIN articles a ON a.id = t.article_id) p");
     Ok(one_row(db, sql).await?.try_get_by_index(0)?)
+}
+
+/// The public articles like the one at `slug`, best first, as the JSON
+/// array of their teasers.
+pub async fn more_like_this(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    slug: &Slug,
+    limit: Limit,
+) -> Result<String> {
+    let d = dialect(db);
+    let mut sql = Sql::new(d);
+    let mut art = Query::select();
+    art.columns([
+        (article_table::Entity, article_table::Column::Id),
+        (article_table::Entity, article_table::Column::SectionId),
+    ])
+    .from(article_table::Entity)
+    .cond_where(super::visibility::public_articles(
+        article_table::Entity,
+        now,
+    ))
+    .and_where(Expr::col((article_table::Entity, article_table::Column::Slug)).eq(slug.as_str()));
+    sql.push("WITH art AS (").select(&art).push(&format!(
+        ") SELECT (SELECT count(*) FROM art), {} FROM (SELECT m.*, \
+         row_number() OVER (ORDER BY m.score DESC, m.published_at DESC, m.id DESC) AS n FROM (",
+        d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", None))
+    ));
+    ranked(
+        &mut sql,
+        now,
+        Expr::cust("(SELECT id FROM art)"),
+        Expr::cust("(SELECT section_id FROM art)"),
+        limit,
+    );
+    sql.push(") m) p");
+    let row = one_row(db, sql).await?;
+    if row.try_get_by_index::<i64>(0)? == 0 {
+        return Err(Error::NotFound(Resource::Article));
+    }
+    Ok(row.try_get_by_index(1)?)
 }
 
 /// The public article at `slug`, whole, with the first page of its comment

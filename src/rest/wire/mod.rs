@@ -13,9 +13,9 @@ pub use newsroom::{
     SubmittedJson,
 };
 
-use crate::domain::articles::{ArticleSummary, FeaturedImage};
+use crate::domain::articles::FeaturedImage;
 use crate::domain::authors::Author;
-use crate::domain::batch::{AuthorRef, SectionRef};
+use crate::domain::batch::SectionRef;
 use crate::domain::comments::Comment;
 use crate::domain::ids::CommentId;
 use crate::domain::replies::Replies;
@@ -52,38 +52,6 @@ impl From<Author> for AuthorJson {
             name: a.name,
             bio: a.bio,
             avatar_url: a.avatar_url,
-        }
-    }
-}
-
-/// What a list shows of an article.
-#[derive(Serialize)]
-pub struct TeaserJson {
-    slug: String,
-    title: String,
-    subtitle: Option<String>,
-    excerpt: String,
-    published_at: DateTime<Utc>,
-    section: RefJson,
-    authors: Vec<RefJson>,
-    tags: Vec<TagJson>,
-    featured_image: Option<ImageJson>,
-    reading_time_minutes: i32,
-}
-
-impl From<ArticleSummary> for TeaserJson {
-    fn from(a: ArticleSummary) -> Self {
-        TeaserJson {
-            slug: a.slug,
-            title: a.title,
-            subtitle: a.subtitle,
-            excerpt: a.excerpt,
-            published_at: a.published_at,
-            section: a.section.into(),
-            authors: all(a.authors),
-            tags: all(a.tags),
-            featured_image: a.featured_image.map(ImageJson::from),
-            reading_time_minutes: a.reading_time_minutes,
         }
     }
 }
@@ -132,15 +100,6 @@ pub struct RefJson {
 
 impl From<SectionRef> for RefJson {
     fn from(r: SectionRef) -> Self {
-        RefJson {
-            slug: r.slug,
-            name: r.name,
-        }
-    }
-}
-
-impl From<AuthorRef> for RefJson {
-    fn from(r: AuthorRef) -> Self {
         RefJson {
             slug: r.slug,
             name: r.name,
