@@ -4,7 +4,7 @@
 
 use crate::db::sql::Dialect;
 use crate::domain::page::{Cursor, CursorKind};
-use crate::domain::replies::REPLIES_SHOWN;
+use crate::domain::replies::{NESTED_LEVELS, REPLIES_SHOWN};
 use crate::domain::visibility::PUBLIC_COMMENT_STATUS;
 
 /// A teaser: what a list shows of the article row `a`.
@@ -120,7 +120,9 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
 /// The common table expressions under a page of comments: the first
 /// replies to the page's comments, then theirs, each numbered by `position`
 /// among all its `siblings`; and the count of replies below the last level.
-const LEVELS: [&str; 2] = ["shown_replies", "shown_replies_of_replies"];
+/// Sized by `NESTED_LEVELS`, so REST's threads nest as deep as
+/// `replies::shown_under` nests GraphQL's.
+const LEVELS: [&str; NESTED_LEVELS] = ["shown_replies", "shown_replies_of_replies"];
 const DEEPER: &str = "deeper_replies";
 
 /// The `WITH` clauses that read the replies shown under the comments of
