@@ -78,6 +78,8 @@ async fn each_public_read_costs_one_statement() {
         "/api/v1/tags/trade".to_owned(),
         "/api/v1/popular?window=30d".to_owned(),
         "/api/v1/articles/story/more-like-this".to_owned(),
+        "/api/v1/sections".to_owned(),
+        "/api/v1/sections/world".to_owned(),
     ] {
         let before = app.statements();
         let res = app.get(&uri).await;
