@@ -8,6 +8,7 @@ use sea_orm::sea_query::{
     SqliteQueryBuilder, Value,
 };
 use sea_orm::{DbBackend, Statement};
+use std::sync::OnceLock;
 
 /// The SQL dialects Newsdesk speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +155,38 @@ impl Dialect {
             Dialect::Sqlite => format!("printf('%x', {expr})"),
             Dialect::Postgres => format!("to_hex({expr})"),
         }
+    }
+}
+
+/// SQL text that depends only on the dialect, written the first time it is
+/// asked for and kept: the JSON shapes are long, and writing them again for
+/// every request would cost more than the database's answer.
+pub struct PerDialect {
+    sqlite: OnceLock<String>,
+    postgres: OnceLock<String>,
+}
+
+impl PerDialect {
+    pub const fn new() -> PerDialect {
+        PerDialect {
+            sqlite: OnceLock::new(),
+            postgres: OnceLock::new(),
+        }
+    }
+
+    /// The text for `dialect`, written by `write` the first time.
+    pub fn get(&self, dialect: Dialect, write: impl FnOnce(Dialect) -> String) -> &str {
+        let slot = match dialect {
+            Dialect::Sqlite => &self.sqlite,
+            Dialect::Postgres => &self.postgres,
+        };
+        slot.get_or_init(|| write(dialect))
+    }
+}
+
+impl Default for PerDialect {
+    fn default() -> Self {
+        PerDialect::new()
     }
 }
 

@@ -67,12 +67,8 @@ impl Reader {
             author: Some(slug.clone()),
             ..ArticleFilter::default()
         };
-        let found = self.article_list_json(&filter, page).await?;
-        let author = found
-            .value
-            .author
-            .ok_or(Error::NotFound(Resource::Author))?;
-        Ok(Tagged::new((author, found.value.page), found.tags))
+        self.named_with_articles(&filter, page, |list| list.author.take())
+            .await
     }
 
     /// A tag as JSON, with a page of its public articles.
@@ -85,9 +81,22 @@ impl Reader {
             tag: Some(slug.clone()),
             ..ArticleFilter::default()
         };
-        let found = self.article_list_json(&filter, page).await?;
-        let tag = found.value.tag.ok_or(Error::NotFound(Resource::Tag))?;
-        Ok(Tagged::new((tag, found.value.page), found.tags))
+        self.named_with_articles(&filter, page, |list| list.tag.take())
+            .await
+    }
+
+    /// What `filter` names, picked out of its list of articles; the list
+    /// has already refused a slug that names nothing.
+    async fn named_with_articles(
+        &self,
+        filter: &ArticleFilter,
+        page: &PageRequest,
+        named: impl FnOnce(&mut ArticleListJson) -> Option<String>,
+    ) -> Result<Tagged<(String, JsonPage)>> {
+        let Tagged { mut value, tags } = self.article_list_json(filter, page).await?;
+        let item = named(&mut value)
+            .ok_or_else(|| Error::Internal("a list by slug came without what it names".into()))?;
+        Ok(Tagged::new((item, value.page), tags))
     }
 
     /// One public article as JSON, with a first page of its comment threads

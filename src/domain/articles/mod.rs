@@ -163,17 +163,22 @@ pub(crate) fn public_row_select(now: DateTime<Utc>) -> SelectStatement {
     q
 }
 
+/// `SELECT <row columns> FROM articles WHERE <public> AND slug = <slug>`.
+pub(crate) fn public_by_slug(now: DateTime<Utc>, slug: &Slug) -> SelectStatement {
+    public_row_select(now)
+        .and_where(
+            Expr::col((articles::Entity, articles::Column::Slug)).eq(slug.as_str().to_owned()),
+        )
+        .to_owned()
+}
+
 /// The public article with this slug, as a row.
 pub async fn find_article_row(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     slug: &Slug,
 ) -> Result<ArticleRow> {
-    let q = public_row_select(now)
-        .and_where(
-            Expr::col((articles::Entity, articles::Column::Slug)).eq(slug.as_str().to_owned()),
-        )
-        .to_owned();
+    let q = public_by_slug(now, slug);
     fetch_all::<ArticleRow>(db, &q)
         .await?
         .into_iter()

@@ -10,7 +10,7 @@
 mod shapes;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::articles::{self, ArticleFilter};
@@ -21,7 +21,7 @@ use super::popular::{Window, ranked_totals};
 use super::related_links::public_links;
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::{articles as article_table, comments};
-use crate::db::sql::{Dialect, Sql};
+use crate::db::sql::{Dialect, PerDialect, Sql};
 use crate::error::{Error, Resource, Result};
 
 /// A page of a list, as JSON: the items' array and where the next page
@@ -94,13 +94,16 @@ pub async fn article_list(
             .push(d.as_text_close())
             .push(", ");
     }
-    let next = Cursor::sql(d, CursorKind::Articles, "p.published_at", "p.id");
-    sql.push(&format!(
-        "{}, max(CASE WHEN p.n = p.lim AND p.total > p.lim THEN {next} END) \
-         FROM (SELECT q.*, row_number() OVER (ORDER BY q.published_at DESC, q.id DESC) AS n, \
-         count(*) OVER () AS total, CAST(",
-        d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", Some("p.n <= p.lim")))
-    ))
+    static PAGE_OF_TEASERS: PerDialect = PerDialect::new();
+    sql.push(PAGE_OF_TEASERS.get(d, |d| {
+        let next = Cursor::sql(d, CursorKind::Articles, "p.published_at", "p.id");
+        format!(
+            "{}, max(CASE WHEN p.n = p.lim AND p.total > p.lim THEN {next} END) \
+             FROM (SELECT q.*, row_number() OVER (ORDER BY q.published_at DESC, q.id DESC) AS n, \
+             count(*) OVER () AS total, CAST(",
+            d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", Some("p.n <= p.lim")))
+        )
+    }))
     .bind(page.limit.get() as i64)
     .push(" AS BIGINT) AS lim FROM (");
     let until = articles::visible_until(now, page);
@@ -145,11 +148,14 @@ pub async fn popular(
 ) -> Result<String> {
     let d = dialect(db);
     let mut sql = Sql::new(d);
-    sql.push(&format!(
-        "SELECT {} FROM (SELECT a.*, t.views, \
-         row_number() OVER (ORDER BY t.views DESC, t.article_id DESC) AS n FROM (",
-        d.as_text(&d.array(&shapes::popular(d, "p"), "p.n", None))
-    ))
+    static POPULAR: PerDialect = PerDialect::new();
+    sql.push(POPULAR.get(d, |d| {
+        format!(
+            "SELECT {} FROM (SELECT a.*, t.views, \
+             row_number() OVER (ORDER BY t.views DESC, t.article_id DESC) AS n FROM (",
+            d.as_text(&d.array(&shapes::popular(d, "p"), "p.n", None))
+        )
+    }))
     .select(&ranked_totals(now, window, limit))
     .push(") t JOIN articles a ON a.id = t.article_id) p");
     Ok(one_row(db, sql).await?.try_get_by_index(0)?)
@@ -165,22 +171,17 @@ pub async fn more_like_this(
 ) -> Result<String> {
     let d = dialect(db);
     let mut sql = Sql::new(d);
-    let mut art = Query::select();
-    art.columns([
-        (article_table::Entity, article_table::Column::Id),
-        (article_table::Entity, article_table::Column::SectionId),
-    ])
-    .from(article_table::Entity)
-    .cond_where(super::visibility::public_articles(
-        article_table::Entity,
-        now,
-    ))
-    .and_where(Expr::col((article_table::Entity, article_table::Column::Slug)).eq(slug.as_str()));
-    sql.push("WITH art AS (").select(&art).push(&format!(
-        ") SELECT (SELECT count(*) FROM art), {} FROM (SELECT m.*, \
-         row_number() OVER (ORDER BY m.score DESC, m.published_at DESC, m.id DESC) AS n FROM (",
-        d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", None))
-    ));
+    static SIMILAR: PerDialect = PerDialect::new();
+    sql.push("WITH art AS (")
+        .select(&articles::public_by_slug(now, slug))
+        .push(SIMILAR.get(d, |d| {
+            format!(
+                ") SELECT (SELECT count(*) FROM art), {} FROM (SELECT m.*, \
+                 row_number() OVER (ORDER BY m.score DESC, m.published_at DESC, m.id DESC) AS n \
+                 FROM (",
+                d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", None))
+            )
+        }));
     ranked(
         &mut sql,
         now,
@@ -207,7 +208,7 @@ pub async fn article(
     use article_table::Column as A;
     let d = dialect(db);
     let mut sql = Sql::new(d);
-    let mut art = articles::public_row_select(now);
+    let mut art = articles::public_by_slug(now, slug);
     art.columns([
         A::UpdatedAt,
         A::BodyMarkdown,
@@ -217,8 +218,7 @@ pub async fn article(
         A::SeoDescription,
         A::CanonicalUrl,
         A::CommentsOpen,
-    ])
-    .and_where(Expr::col((article_table::Entity, A::Slug)).eq(slug.as_str()));
+    ]);
     sql.push("WITH art AS (").select(&art).push("), links AS (");
     let links = public_links(now)
         .and_where(
@@ -226,25 +226,23 @@ pub async fn article(
                 crate::db::entities::related_links::Entity,
                 crate::db::entities::related_links::Column::ArticleId,
             ))
-            .in_subquery(
-                Query::select()
-                    .column(Alias::new("id"))
-                    .from(Alias::new("art"))
-                    .to_owned(),
-            ),
+            .in_subquery(art_ids()),
         )
         .to_owned();
     sql.select(&links).push(")");
     if let Some(page) = comments {
         threads(&mut sql, page);
     }
-    sql.push(&format!(
-        " SELECT art.id, {}, EXISTS (SELECT 1 FROM related_links x WHERE x.article_id = art.id \
-         AND x.target_article_id IS NOT NULL)",
-        d.as_text(&shapes::article(d, "art", "links"))
-    ));
+    static ARTICLE: PerDialect = PerDialect::new();
+    sql.push(ARTICLE.get(d, |d| {
+        format!(
+            " SELECT art.id, {}, EXISTS (SELECT 1 FROM related_links x \
+             WHERE x.article_id = art.id AND x.target_article_id IS NOT NULL)",
+            d.as_text(&shapes::article(d, "art", "links"))
+        )
+    }));
     if comments.is_some() {
-        sql.push(&format!(", {}", thread_columns(d)));
+        sql.push(", ").push(thread_columns(d));
     }
     sql.push(" FROM art");
     let row = db
@@ -275,19 +273,13 @@ pub async fn comments_on(
 ) -> Result<(ArticleId, JsonPage)> {
     let d = dialect(db);
     let mut sql = Sql::new(d);
-    let mut art = Query::select();
-    art.column((article_table::Entity, article_table::Column::Id))
-        .from(article_table::Entity)
-        .cond_where(super::visibility::public_articles(
-            article_table::Entity,
-            now,
-        ))
-        .and_where(
-            Expr::col((article_table::Entity, article_table::Column::Slug)).eq(slug.as_str()),
-        );
-    sql.push("WITH art AS (").select(&art).push(")");
+    sql.push("WITH art AS (")
+        .select(&articles::public_by_slug(now, slug))
+        .push(")");
     threads(&mut sql, page);
-    sql.push(&format!(" SELECT art.id, {} FROM art", thread_columns(d)));
+    sql.push(" SELECT art.id, ")
+        .push(thread_columns(d))
+        .push(" FROM art");
     let row = db
         .query_one_raw(sql.statement())
         .await?
@@ -310,14 +302,7 @@ fn threads(sql: &mut Sql, page: &PageRequest) {
     first
         .columns([C::Id, C::ParentId, C::AuthorName, C::Body, C::CreatedAt])
         .from(comments::Entity)
-        .and_where(
-            Expr::col(C::ArticleId).in_subquery(
-                Query::select()
-                    .column(Alias::new("id"))
-                    .from(Alias::new("art"))
-                    .to_owned(),
-            ),
-        )
+        .and_where(Expr::col(C::ArticleId).in_subquery(art_ids()))
         // A thread's first comment has no root; asking by `root_id` rather
         // than `parent_id` lets one index answer in order, no sort.
         .and_where(Expr::col(C::RootId).is_null())
@@ -337,19 +322,31 @@ fn threads(sql: &mut Sql, page: &PageRequest) {
     .push(" AS BIGINT) AS lim FROM (")
     .select(&first)
     .push(") q)");
-    sql.push(&shapes::reply_ctes("page_comments"));
+    static REPLIES: PerDialect = PerDialect::new();
+    sql.push(REPLIES.get(sql.dialect(), |_| shapes::reply_ctes("page_comments")));
+}
+
+/// `SELECT id FROM art`: the article a statement's `art` table found.
+fn art_ids() -> SelectStatement {
+    Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("art"))
+        .to_owned()
 }
 
 /// The JSON array of a page of threads and the cursor of the next page.
-fn thread_columns(d: Dialect) -> String {
-    let next = Cursor::sql(d, CursorKind::Comments, "c.created_at", "c.id");
-    format!(
-        "{}, (SELECT {next} FROM page_comments c WHERE c.n = c.lim AND c.total > c.lim)",
-        d.as_text(&format!(
-            "(SELECT {} FROM page_comments c)",
-            d.array(&shapes::comment(d, "c", 0), "c.n", Some("c.n <= c.lim"))
-        ))
-    )
+fn thread_columns(d: Dialect) -> &'static str {
+    static THREADS: PerDialect = PerDialect::new();
+    THREADS.get(d, |d| {
+        let next = Cursor::sql(d, CursorKind::Comments, "c.created_at", "c.id");
+        format!(
+            "{}, (SELECT {next} FROM page_comments c WHERE c.n = c.lim AND c.total > c.lim)",
+            d.as_text(&format!(
+                "(SELECT {} FROM page_comments c)",
+                d.array(&shapes::comment(d, "c", 0), "c.n", Some("c.n <= c.lim"))
+            ))
+        )
+    })
 }
 
 /// The one row an aggregate statement returns.
