@@ -15,6 +15,7 @@ use crate::auth::{self, Auth, jwt::JwtKeys};
 use crate::config::{CorsOrigins, HttpConfig, Secret};
 use crate::crypto::token::SecretToken;
 use crate::domain::comments::CommentPolicy;
+use crate::domain::revisions::Retention;
 use crate::domain::time::{Clock, SystemClock};
 use crate::domain::{self, Newsdesk};
 use crate::graphql::{self, GraphqlState};
@@ -80,6 +81,13 @@ pub fn domain_settings(http: &HttpConfig, clock: Arc<dyn Clock>) -> domain::Sett
             per_minute: http.comments_per_minute,
         },
         clock,
+        workflow: domain::Workflow {
+            revisions: http
+                .revisions_kept
+                .map_or(Retention::All, Retention::Newest),
+            preview_ttl: http.preview_ttl,
+            preview_url_template: http.preview_url_template.clone(),
+        },
     }
 }
 

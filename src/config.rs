@@ -120,6 +120,16 @@ pub struct HttpArgs {
     /// `stale-while-revalidate` of public responses.
     #[arg(long, env = "NEWSDESK_CACHE_STALE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=31_536_000))]
     pub cache_stale_secs: u64,
+    /// Minutes a draft's preview link works.
+    #[arg(long, env = "NEWSDESK_PREVIEW_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    pub preview_minutes: u64,
+    /// The frontend's preview page, with `{token}` where the token goes
+    /// (e.g. `https://www.example.com/preview?token={token}`).
+    #[arg(long, env = "NEWSDESK_PREVIEW_URL_TEMPLATE")]
+    pub preview_url_template: Option<String>,
+    /// Revisions kept per article, newest first; 0 keeps every one.
+    #[arg(long, env = "NEWSDESK_REVISIONS_KEPT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub revisions_kept: u32,
 }
 
 /// Browser origins allowed by CORS.
@@ -145,6 +155,10 @@ pub struct HttpConfig {
     pub auto_approve_comments: bool,
     pub comments_per_minute: u32,
     pub cache: CacheConfig,
+    pub preview_ttl: Duration,
+    pub preview_url_template: Option<String>,
+    /// Revisions kept per article; `None` keeps every one.
+    pub revisions_kept: Option<u32>,
 }
 
 impl Default for HttpConfig {
@@ -222,6 +236,24 @@ impl HttpArgs {
                     stale_while_revalidate: Duration::from_secs(self.cache_stale_secs),
                 },
             },
+            preview_ttl: Duration::from_secs(self.preview_minutes * 60),
+            preview_url_template: match self.preview_url_template.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(template)
+                    if template.contains("{token}")
+                        && (template.starts_with("https://")
+                            || template.starts_with("http://")) =>
+                {
+                    Some(template.to_owned())
+                }
+                Some(_) => {
+                    return Err(ConfigError {
+                        setting: "NEWSDESK_PREVIEW_URL_TEMPLATE (--preview-url-template)",
+                        message: "must be an http(s) URL holding {token}".into(),
+                    });
+                }
+            },
+            revisions_kept: (self.revisions_kept > 0).then_some(self.revisions_kept),
         })
     }
 }

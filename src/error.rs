@@ -110,6 +110,10 @@ pub enum Resource {
     Comment,
     User,
     Token,
+    Revision,
+    LiveEntry,
+    /// A working preview link: a made-up, expired or revoked one is missing.
+    PreviewLink,
 }
 
 impl fmt::Display for Resource {
@@ -122,6 +126,9 @@ impl fmt::Display for Resource {
             Resource::Comment => "comment",
             Resource::User => "user",
             Resource::Token => "token",
+            Resource::Revision => "revision",
+            Resource::LiveEntry => "live entry",
+            Resource::PreviewLink => "preview link (it may have expired or been revoked)",
         })
     }
 }

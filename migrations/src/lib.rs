@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_content;
 mod m20261128_000002_create_accounts_and_audit;
 mod m20261128_000003_tune_read_indexes;
+mod m20261202_000004_create_newsroom_workflow;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_content::Migration),
             Box::new(m20261128_000002_create_accounts_and_audit::Migration),
             Box::new(m20261128_000003_tune_read_indexes::Migration),
+            Box::new(m20261202_000004_create_newsroom_workflow::Migration),
         ]
     }
 }

@@ -26,6 +26,8 @@ pub enum AuditAction {
     Update,
     Delete,
     SetRelatedLinks,
+    /// An article's fields were put back as an earlier revision left them.
+    Restore,
     /// A reader's comment came in; the detail says in which status.
     Submit,
     Revoke,
@@ -44,6 +46,7 @@ impl AuditAction {
             AuditAction::Update => "update",
             AuditAction::Delete => "delete",
             AuditAction::SetRelatedLinks => "set_related_links",
+            AuditAction::Restore => "restore",
             AuditAction::Submit => "submit",
             AuditAction::Revoke => "revoke",
             AuditAction::Seed => "seed",
@@ -59,6 +62,7 @@ impl AuditAction {
             Update,
             Delete,
             SetRelatedLinks,
+            Restore,
             Submit,
             Revoke,
             Seed,
@@ -94,10 +98,15 @@ pub enum Audited {
     User,
     Token,
     Newsroom,
+    /// The preview links of the article the entry names.
+    PreviewLink,
+    /// The live coverage of the article the entry names; the detail is the
+    /// entry's id.
+    LiveEntry,
 }
 
 impl Audited {
-    const ALL: [Audited; 8] = [
+    const ALL: [Audited; 10] = [
         Audited::Article,
         Audited::Comment,
         Audited::Section,
@@ -106,6 +115,8 @@ impl Audited {
         Audited::User,
         Audited::Token,
         Audited::Newsroom,
+        Audited::PreviewLink,
+        Audited::LiveEntry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +129,8 @@ impl Audited {
             Audited::User => "user",
             Audited::Token => "token",
             Audited::Newsroom => "newsroom",
+            Audited::PreviewLink => "preview_link",
+            Audited::LiveEntry => "live_entry",
         }
     }
 

@@ -15,10 +15,11 @@ use crate::error::Result;
 
 /// Article actions that cannot change what the public sees while the article
 /// is neither published nor scheduled.
-const EDITS: [AuditAction; 3] = [
+const EDITS: [AuditAction; 4] = [
     AuditAction::Create,
     AuditAction::Update,
     AuditAction::SetRelatedLinks,
+    AuditAction::Restore,
 ];
 
 /// One stretch of the change feed.
@@ -71,6 +72,9 @@ impl Newsdesk {
         let mut tags = Vec::new();
         let articles = ids(entries, Audited::Article, |_| true);
         tags.extend(articles.iter().map(|&id| CacheTag::Article(ArticleId(id))));
+        // Live entries show on their article's own pages only.
+        let covered = ids(entries, Audited::LiveEntry, |_| true);
+        tags.extend(covered.iter().map(|&id| CacheTag::Article(ArticleId(id))));
         let edited = ids(entries, Audited::Article, |e| EDITS.contains(&e.action));
         let moved =
             articles.len() > edited.len() || !visibility::live_among(db, &edited).await?.is_empty();

@@ -11,8 +11,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use super::accounts::{Presented, User};
 use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
+use super::events::EventHub;
 use super::ids::{ArticleId, TokenId, UserId};
 use super::rate_limit::RateLimiter;
+use super::revisions::Retention;
 use super::time::Clock;
 use super::token_usage::TokenUsage;
 use super::views::ViewCounter;
@@ -28,6 +30,20 @@ pub struct Settings {
     pub comments: CommentPolicy,
     /// Where the time comes from: what is public, and since when, depends on it.
     pub clock: Arc<dyn Clock>,
+    /// How revisions are kept and previews handed out.
+    pub workflow: Workflow,
+}
+
+/// The newsroom workflow's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Workflow {
+    /// How many revisions of each article are kept.
+    pub revisions: Retention,
+    /// How long a preview link works.
+    pub preview_ttl: std::time::Duration,
+    /// The frontend's preview page, with `{token}` where the token goes;
+    /// without one, preview links point at the REST preview read.
+    pub preview_url_template: Option<String>,
 }
 
 /// The handle to everything Newsdesk knows. Cloning it is cheap.
@@ -41,9 +57,11 @@ struct Shared {
     clock: Arc<dyn Clock>,
     read_policy: ReadPolicy,
     comment_policy: CommentPolicy,
+    workflow: Workflow,
     comment_limits: RateLimiter,
     views: ViewCounter,
     usage: TokenUsage,
+    events: EventHub,
 }
 
 /// How often one client may post comments is counted over this window.
@@ -59,9 +77,11 @@ impl Newsdesk {
                     public_reads: settings.public_reads,
                 },
                 comment_policy: settings.comments,
+                workflow: settings.workflow,
                 comment_limits: RateLimiter::new(COMMENT_WINDOW),
                 views: ViewCounter::default(),
                 usage: TokenUsage::default(),
+                events: EventHub::default(),
             }),
         }
     }
@@ -91,8 +111,20 @@ impl Newsdesk {
         self.shared.comment_policy
     }
 
+    pub(in crate::domain) fn revisions_kept(&self) -> Retention {
+        self.shared.workflow.revisions
+    }
+
+    pub(in crate::domain) fn workflow(&self) -> &Workflow {
+        &self.shared.workflow
+    }
+
     pub(in crate::domain) fn comment_limits(&self) -> &RateLimiter {
         &self.shared.comment_limits
+    }
+
+    pub(in crate::domain) fn events(&self) -> &EventHub {
+        &self.shared.events
     }
 
     pub(in crate::domain) fn views(&self) -> &ViewCounter {

@@ -68,6 +68,10 @@ pub enum CursorKind {
     Newsroom,
     /// The direct replies to a comment, oldest first.
     Replies,
+    /// An article's saved versions, newest first.
+    Revisions,
+    /// A live article's entries, newest first.
+    LiveEntries,
 }
 
 impl CursorKind {
@@ -77,6 +81,8 @@ impl CursorKind {
             CursorKind::Comments => "c",
             CursorKind::Newsroom => "n",
             CursorKind::Replies => "r",
+            CursorKind::Revisions => "v",
+            CursorKind::LiveEntries => "l",
         }
     }
 }

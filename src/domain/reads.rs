@@ -106,7 +106,13 @@ impl Reader {
         slug: &Slug,
         comments: Option<&PageRequest>,
     ) -> Result<Tagged<ArticleJson>> {
-        let found = documents::article(self.db(), self.now(), slug, comments).await?;
+        let found = documents::article(
+            self.db(),
+            self.now(),
+            documents::WhichArticle::Public(slug),
+            comments,
+        )
+        .await?;
         let mut tags = CacheTags::article(found.id);
         if found.links_articles {
             tags.insert(CacheTag::Articles);

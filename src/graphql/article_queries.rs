@@ -85,6 +85,19 @@ impl ArticleQuery {
         Ok(Some(Article(row)))
     }
 
+    /// The article a preview link opens: its latest saved version in any
+    /// status, in the public shape; a draft reads as if published now. Never
+    /// cached. Null with NOT_FOUND for a made-up, expired or revoked link.
+    async fn preview(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+    ) -> async_graphql::Result<Option<Article>> {
+        ctx.keep_private();
+        let row = ctx.desk().preview_row(&token).await.gql()?;
+        Ok(Some(Article(row)))
+    }
+
     /// The most viewed published articles in the window.
     #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
     async fn popular(

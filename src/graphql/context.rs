@@ -2,6 +2,7 @@
 //! caller, the right to read (with this request's loaders), and the tags of
 //! what the response shows.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::Context;
@@ -14,22 +15,35 @@ use crate::domain::{Newsdesk, Reader, Tagged};
 use crate::error::Error;
 
 /// Tags gathered while a query runs: every read adds what it depends on.
+/// A read only its caller may see (a preview) makes the whole response private.
 #[derive(Clone, Debug, Default)]
-pub struct TagCollector(Arc<Mutex<CacheTags>>);
+pub struct TagCollector {
+    tags: Arc<Mutex<CacheTags>>,
+    private: Arc<AtomicBool>,
+}
 
 impl TagCollector {
     pub fn add_all(&self, tags: &CacheTags) {
-        let mut shown = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut shown = self.tags.lock().unwrap_or_else(PoisonError::into_inner);
         for tag in tags.iter() {
             shown.insert(tag);
         }
     }
 
     pub fn tags(&self) -> CacheTags {
-        self.0
+        self.tags
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Marks the response as meant for this caller alone: no cache keeps it.
+    pub fn keep_private(&self) {
+        self.private.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_private(&self) -> bool {
+        self.private.load(Ordering::Relaxed)
     }
 }
 
@@ -51,6 +65,8 @@ pub trait ContextExt {
     fn loader(&self) -> async_graphql::Result<&RequestLoader>;
     /// A read's value; what it depends on joins the response's tags.
     fn shown<T>(&self, read: Tagged<T>) -> T;
+    /// Marks the response as meant for this caller alone.
+    fn keep_private(&self);
 }
 
 impl ContextExt for Context<'_> {
@@ -79,5 +95,9 @@ impl ContextExt for Context<'_> {
     fn shown<T>(&self, read: Tagged<T>) -> T {
         self.data_unchecked::<TagCollector>().add_all(&read.tags);
         read.value
+    }
+
+    fn keep_private(&self) {
+        self.data_unchecked::<TagCollector>().keep_private();
     }
 }

@@ -201,10 +201,16 @@ pub(super) async fn execute(
         return respond(rejected_status(media), media, None, &errors);
     }
     let data = in_query_order(response.data, &document, request.operation_name.as_deref());
-    let cacheable = errors.is_empty() && matches!(operation, Some(OperationType::Query));
+    let cacheable =
+        errors.is_empty() && matches!(operation, Some(OperationType::Query)) && !shown.is_private();
     let mut response = respond(StatusCode::OK, media, Some(&data), &errors);
     if cacheable {
         response.extensions_mut().insert(shown.tags());
+    } else if shown.is_private() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     response
 }

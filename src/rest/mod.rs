@@ -7,10 +7,13 @@ pub mod auth;
 pub mod comments;
 pub mod envelopes;
 pub mod extract;
+pub mod live;
 pub mod moderation;
 pub mod ops;
 pub mod popular;
+pub mod previews;
 pub mod publishing;
+pub mod revisions;
 pub mod sections;
 pub mod taxonomy;
 pub mod wire;
@@ -142,6 +145,8 @@ pub fn router() -> Routes {
             articles::more_like_this,
         )
         .post("/api/v1/articles/{slug}/views", articles::record_view)
+        .get("/api/v1/articles/{slug}/live", live::list_live_entries)
+        .get("/api/v1/preview/{token}", previews::get_preview)
         .get("/api/v1/comments/{id}/replies", comments::list_replies)
         .get("/api/v1/sections", sections::list_sections)
         .get("/api/v1/sections/{slug}", sections::get_section)
@@ -213,6 +218,60 @@ pub fn router() -> Routes {
             "/api/v1/manage/articles/{id}/related-links",
             EDITING,
             publishing::set_related_links,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/articles/{id}/preview-links",
+            EDITING,
+            previews::create_preview_link,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/articles/{id}/preview-links",
+            EDITING,
+            previews::revoke_preview_links,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/articles/{id}/revisions",
+            EDITING,
+            revisions::list_revisions,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/articles/{id}/revisions/diff",
+            EDITING,
+            revisions::diff_revisions,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/articles/{id}/revisions/{revision}",
+            EDITING,
+            revisions::get_revision,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/articles/{id}/revisions/{revision}/restore",
+            EDITING,
+            revisions::restore_revision,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/articles/{id}/live-entries",
+            EDITING,
+            live::add_live_entry,
+        )
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/articles/{id}/live-entries/{entry}",
+            EDITING,
+            live::update_live_entry,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/articles/{id}/live-entries/{entry}",
+            EDITING,
+            live::delete_live_entry,
         )
         .post("/api/v1/articles/{slug}/comments", moderation::add_comment)
         .manage(

@@ -89,7 +89,7 @@ impl From<ArticleBody> for ArticleFields {
 /// that is not an entity tag at all. `*` (RFC 9110: "any current version")
 /// would overwrite whatever another editor saved meanwhile, so it is refused
 /// like a missing header: 428, asking for the version read.
-fn expected_version(headers: &HeaderMap, id: ArticleId) -> Result<Option<i32>> {
+pub(super) fn expected_version(headers: &HeaderMap, id: ArticleId) -> Result<Option<i32>> {
     let Some(raw) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -112,7 +112,7 @@ fn expected_version(headers: &HeaderMap, id: ArticleId) -> Result<Option<i32>> {
 /// A version no article ever has.
 const NO_VERSION: i32 = -1;
 
-fn with_etag(status: StatusCode, article: ManagedArticle) -> Response {
+pub(super) fn with_etag(status: StatusCode, article: ManagedArticle) -> Response {
     let etag = publishing::etag(article.id, article.version);
     let location = format!("/api/v1/manage/articles/{}", article.id);
     let mut response = (status, Json(ManagedArticleJson::from(article))).into_response();

@@ -26,6 +26,7 @@ mod migrations;
 mod one_statement_reads;
 mod ops;
 mod pagination;
+mod previews;
 mod replies;
 mod response_cache;
 mod rest_articles;

@@ -2,12 +2,15 @@
 
 pub mod api_tokens;
 pub mod article_authors;
+pub mod article_revisions;
 pub mod article_tags;
 pub mod article_views;
 pub mod articles;
 pub mod audit_log;
 pub mod authors;
 pub mod comments;
+pub mod live_entries;
+pub mod preview_links;
 pub mod refresh_tokens;
 pub mod related_links;
 pub mod sections;

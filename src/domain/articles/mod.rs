@@ -163,6 +163,39 @@ pub(crate) fn public_row_select(now: DateTime<Utc>) -> SelectStatement {
     q
 }
 
+/// `SELECT <row columns> FROM articles WHERE id = <id>`, whatever the
+/// article's status, for a preview: an article not yet dated reads as if
+/// published at `now`, the moment the preview is read.
+pub(crate) fn preview_by_id(now: DateTime<Utc>, id: ArticleId) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(articles::Entity);
+    for column in ROW_COLUMNS {
+        if matches!(column, articles::Column::PublishedAt) {
+            q.expr_as(
+                Expr::col((articles::Entity, column)).if_null(now),
+                articles::Column::PublishedAt,
+            );
+        } else {
+            q.column((articles::Entity, column));
+        }
+    }
+    q.and_where(Expr::col((articles::Entity, articles::Column::Id)).eq(id.0))
+        .to_owned()
+}
+
+/// A preview's article as a row.
+pub(crate) async fn preview_row(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    id: ArticleId,
+) -> Result<ArticleRow> {
+    fetch_all::<ArticleRow>(db, &preview_by_id(now, id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound(Resource::Article))
+}
+
 /// `SELECT <row columns> FROM articles WHERE <public> AND slug = <slug>`.
 pub(crate) fn public_by_slug(now: DateTime<Utc>, slug: &Slug) -> SelectStatement {
     public_row_select(now)

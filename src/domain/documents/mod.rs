@@ -54,6 +54,15 @@ pub struct ArticleJson {
     pub comments: Option<JsonPage>,
 }
 
+/// Which article a document shows.
+#[derive(Clone, Copy, Debug)]
+pub enum WhichArticle<'a> {
+    /// The public article with this slug.
+    Public(&'a Slug),
+    /// This article in whatever status, as its preview link shows it.
+    Preview(ArticleId),
+}
+
 fn dialect(db: &impl ConnectionTrait) -> Dialect {
     Dialect::of(db.get_database_backend())
 }
@@ -202,13 +211,16 @@ pub async fn more_like_this(
 pub async fn article(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    slug: &Slug,
+    which: WhichArticle<'_>,
     comments: Option<&PageRequest>,
 ) -> Result<ArticleJson> {
     use article_table::Column as A;
     let d = dialect(db);
     let mut sql = Sql::new(d);
-    let mut art = articles::public_by_slug(now, slug);
+    let mut art = match which {
+        WhichArticle::Public(slug) => articles::public_by_slug(now, slug),
+        WhichArticle::Preview(id) => articles::preview_by_id(now, id),
+    };
     art.columns([
         A::UpdatedAt,
         A::BodyMarkdown,

@@ -16,6 +16,7 @@ use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, free_slug, taken_by_another_write};
 use crate::domain::editing::{self, NewArticle};
 use crate::domain::ids::Slug;
+use crate::domain::revisions;
 use crate::domain::time;
 use crate::domain::visibility::ArticleStatus;
 use crate::error::{Error, Resource, Result};
@@ -84,6 +85,7 @@ pub async fn create(
     };
     let txn = db.begin().await?;
     let id = editing::insert_article(&txn, new).await?;
+    revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
     audit::record(
         &txn,
         actor,
@@ -119,7 +121,7 @@ async fn resolve_section(
 
 /// Claims version `expected` of the article for this write: bumps it, or fails
 /// as stale (412) or missing (404), leaving everything as it was.
-pub(super) async fn claim_version(
+pub(crate) async fn claim_version(
     txn: &impl ConnectionTrait,
     id: i64,
     expected: i32,
@@ -157,9 +159,36 @@ pub async fn update(
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();
-    validate(&fields, false, &mut checks);
-    let section = resolve_section(db, fields.section.as_deref(), &mut checks).await?;
-    let author_ids = match &fields.authors {
+    let edit = prepare_edit(db, id, fields, &mut checks).await?;
+    checks.finish()?;
+    let txn = db.begin().await?;
+    claim_version(&txn, id, expected_version).await?;
+    apply_edit(&txn, id, edit).await?;
+    revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
+    super::record_change(txn, actor, AuditAction::Update, id, expected_version).await?;
+    load(db, id).await
+}
+
+/// An edit checked against the database, ready to write: the fields with
+/// the sections, authors and tags they name resolved to ids.
+pub(crate) struct Edit {
+    fields: ArticleFields,
+    section: Option<i64>,
+    authors: Option<Vec<i64>>,
+    tags: Option<Vec<i64>>,
+    slug: Option<String>,
+}
+
+/// Checks an edit of article `id`, noting each problem in `checks`.
+pub(crate) async fn prepare_edit(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: ArticleFields,
+    checks: &mut Checks,
+) -> Result<Edit> {
+    validate(&fields, false, checks);
+    let section = resolve_section(db, fields.section.as_deref(), checks).await?;
+    let authors = match &fields.authors {
         Some(slugs) => Some(
             ids_of::<authors::Entity>(
                 db,
@@ -167,13 +196,13 @@ pub async fn update(
                 |a| (a.id, a.slug.clone()),
                 "authors",
                 slugs,
-                &mut checks,
+                checks,
             )
             .await?,
         ),
         None => None,
     };
-    let tag_ids = match &fields.tags {
+    let tags = match &fields.tags {
         Some(slugs) => Some(
             ids_of::<tags::Entity>(
                 db,
@@ -181,7 +210,7 @@ pub async fn update(
                 |t| (t.id, t.slug.clone()),
                 "tags",
                 slugs,
-                &mut checks,
+                checks,
             )
             .await?,
         ),
@@ -189,19 +218,34 @@ pub async fn update(
     };
     let slug = match fields.slug.as_deref().filter(|s| !s.is_empty()) {
         Some(given) => {
-            free_slug(Some(given), "", "article", &mut checks, |s| async move {
+            free_slug(Some(given), "", "article", checks, |s| async move {
                 slug_taken(db, &s, Some(id)).await
             })
             .await?
         }
         None => None,
     };
-    checks.finish()?;
+    Ok(Edit {
+        fields,
+        section,
+        authors,
+        tags,
+        slug,
+    })
+}
 
-    let txn = db.begin().await?;
-    claim_version(&txn, id, expected_version).await?;
+/// Writes a prepared edit inside the caller's transaction, after the
+/// version was claimed.
+pub(crate) async fn apply_edit(txn: &impl ConnectionTrait, id: i64, edit: Edit) -> Result<()> {
+    let Edit {
+        fields,
+        section,
+        authors: author_ids,
+        tags: tag_ids,
+        slug,
+    } = edit;
     let current = articles::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(Error::NotFound(Resource::Article))?;
     let mut model = current.into_active_model();
@@ -245,22 +289,21 @@ pub async fn update(
     if let Some(open) = fields.comments_open {
         model.comments_open = Set(open);
     }
-    sea_orm::ActiveModelTrait::update(model, &txn)
+    sea_orm::ActiveModelTrait::update(model, txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
     if author_ids.is_some() || tag_ids.is_some() {
-        let keep_authors = current_ids(&txn, id, true).await?;
-        let keep_tags = current_ids(&txn, id, false).await?;
+        let keep_authors = current_ids(txn, id, true).await?;
+        let keep_tags = current_ids(txn, id, false).await?;
         editing::replace_credits(
-            &txn,
+            txn,
             id,
             author_ids.as_deref().unwrap_or(&keep_authors),
             tag_ids.as_deref().unwrap_or(&keep_tags),
         )
         .await?;
     }
-    super::record_change(txn, actor, AuditAction::Update, id, expected_version).await?;
-    load(db, id).await
+    Ok(())
 }
 
 async fn current_ids(txn: &impl ConnectionTrait, article: i64, authors: bool) -> Result<Vec<i64>> {

@@ -4,7 +4,8 @@
 use crate::domain::Newsdesk;
 use crate::domain::ids::ArticleId;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
 };
 
 use super::fields::empty_to_none;
@@ -14,6 +15,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, taken_by_another_write};
 use crate::domain::editing::{self, NewRelatedLink};
+use crate::domain::revisions;
 use crate::domain::time;
 use crate::domain::visibility::ArticleStatus;
 use crate::error::{Error, Resource, Result};
@@ -90,6 +92,31 @@ pub async fn set_related_links(
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
     let mut checks = Checks::new();
+    let resolved = resolve_links(db, id, links, &mut checks).await?;
+    checks.finish()?;
+    let txn = db.begin().await?;
+    claim_version(&txn, id, expected_version).await?;
+    editing::replace_related_links(&txn, id, resolved).await?;
+    revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
+    super::record_change(
+        txn,
+        actor,
+        AuditAction::SetRelatedLinks,
+        id,
+        expected_version,
+    )
+    .await?;
+    load(db, id).await
+}
+
+/// Checks a further-reading list for article `id`, resolving the articles
+/// it names, and notes each problem in `checks`.
+pub(crate) async fn resolve_links(
+    db: &impl ConnectionTrait,
+    id: i64,
+    links: Vec<RelatedLinkInput>,
+    checks: &mut Checks,
+) -> Result<Vec<NewRelatedLink>> {
     checks.require(links.len() <= 50, "links", "at most 50");
     let mut resolved = Vec::new();
     for (i, link) in links.into_iter().enumerate() {
@@ -132,19 +159,7 @@ pub async fn set_related_links(
             }
         }
     }
-    checks.finish()?;
-    let txn = db.begin().await?;
-    claim_version(&txn, id, expected_version).await?;
-    editing::replace_related_links(&txn, id, resolved).await?;
-    super::record_change(
-        txn,
-        actor,
-        AuditAction::SetRelatedLinks,
-        id,
-        expected_version,
-    )
-    .await?;
-    load(db, id).await
+    Ok(resolved)
 }
 
 /// Deletes an article for good, if `expected_version` is still current.

@@ -6,7 +6,9 @@ mod commands;
 mod fields;
 mod lifecycle;
 
+pub(in crate::domain) use commands::{apply_edit, claim_version, prepare_edit};
 pub use commands::{create, update};
+pub(in crate::domain) use lifecycle::resolve_links;
 pub use lifecycle::{delete, set_related_links, transition};
 
 use crate::domain::Newsdesk;
@@ -196,7 +198,7 @@ pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: ArticleId) -> Resul
     load(db, id).await
 }
 
-pub(super) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedArticle> {
+pub(in crate::domain) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedArticle> {
     let model = articles::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -253,13 +255,13 @@ pub(super) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedAr
 
 /// What every write to an existing article checks first: the caller may
 /// write, and names the version it read.
-fn may_change(actor: &Actor, expected_version: Option<i32>) -> Result<i32> {
+pub(in crate::domain) fn may_change(actor: &Actor, expected_version: Option<i32>) -> Result<i32> {
     actor.require(SCOPE)?;
     expected_version.ok_or(Error::VersionRequired)
 }
 
 /// Records a write that replaced version `from` of an article, and commits it.
-async fn record_change(
+pub(in crate::domain) async fn record_change(
     txn: sea_orm::DatabaseTransaction,
     actor: &Actor,
     action: audit::AuditAction,

@@ -7,10 +7,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 mod newsroom;
+mod workflow;
 
 pub use newsroom::{
     AuditEntryJson, ManagedArticleJson, ManagedSummaryJson, ModeratedCommentJson, SectionInfoJson,
     SubmittedJson,
+};
+pub use workflow::{
+    LiveEntryJson, PreviewLinkJson, RevisionDiffJson, RevisionJson, RevisionSummaryJson,
+    RevokedJson,
 };
 
 use crate::domain::articles::FeaturedImage;

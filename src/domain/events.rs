@@ -1,0 +1,172 @@
+//! Public changes as they happen, for subscribers: a live entry added, a
+//! comment approved, an article updated. The source is the audit log, which
+//! every write fills inside its own transaction: it is complete, ordered and
+//! shared by every node over one database, so an event written on one node
+//! reaches subscribers on all of them, and none is invented by a write that
+//! rolled back. While anyone subscribes, each node reads the log's new
+//! entries every [`POLL`] and fans them out in memory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use tokio::sync::{Mutex, broadcast};
+
+use super::audit::{self, AuditAction, AuditEntry, Audited};
+use super::ids::ArticleId;
+use super::newsdesk::Newsdesk;
+use super::visibility::{ArticleStatus, CommentStatus, PUBLIC_COMMENT_STATUS};
+use crate::db::entities::comments;
+use crate::error::Result;
+
+/// How often the log is read while someone listens.
+pub const POLL: Duration = Duration::from_millis(100);
+/// Events a slow subscriber may fall behind by before it hears it lagged.
+const BACKLOG: usize = 1024;
+/// Entries read per statement.
+const BATCH: u64 = 500;
+
+/// A change the public may hear of. Subscribers read what it names through
+/// the read policy, so an event about something not public shows nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicEvent {
+    LiveEntryAdded { article: ArticleId, entry: i64 },
+    CommentApproved { article: ArticleId, comment: i64 },
+    ArticleUpdated { article: ArticleId },
+}
+
+impl PublicEvent {
+    pub fn article(&self) -> ArticleId {
+        match *self {
+            PublicEvent::LiveEntryAdded { article, .. }
+            | PublicEvent::CommentApproved { article, .. }
+            | PublicEvent::ArticleUpdated { article } => article,
+        }
+    }
+}
+
+/// The fan-out of one node.
+pub(crate) struct EventHub {
+    sender: broadcast::Sender<PublicEvent>,
+    /// The last log entry fanned out; `None` while nobody listens.
+    position: Arc<Mutex<Option<i64>>>,
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        EventHub {
+            sender: broadcast::channel(BACKLOG).0,
+            position: Arc::new(Mutex::new(None)),
+        }
+    }
+}
+
+impl Newsdesk {
+    /// Starts listening: every public change committed from now on, on any
+    /// node, arrives on the receiver.
+    pub async fn subscribe_events(&self) -> Result<broadcast::Receiver<PublicEvent>> {
+        let hub = self.events();
+        let receiver = hub.sender.subscribe();
+        let mut position = hub.position.lock().await;
+        if position.is_none() {
+            *position = Some(audit::latest_id(self.db()).await?);
+            let desk = self.clone();
+            tokio::spawn(async move { desk.fan_out().await });
+        }
+        Ok(receiver)
+    }
+
+    /// Reads the log and sends what it says until nobody listens.
+    async fn fan_out(self) {
+        let mut tick = tokio::time::interval(POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let hub = self.events();
+            let mut position = hub.position.lock().await;
+            if hub.sender.receiver_count() == 0 {
+                *position = None;
+                return;
+            }
+            let Some(after) = *position else { return };
+            match self.events_after(after).await {
+                Ok((last, events)) => {
+                    *position = Some(last);
+                    for event in events {
+                        // No receiver left is not an error: the next tick ends the loop.
+                        let _ = hub.sender.send(event);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the change feed for subscribers; retrying")
+                }
+            }
+        }
+    }
+
+    /// The public events among the log entries after `after`, and the new position.
+    async fn events_after(&self, after: i64) -> Result<(i64, Vec<PublicEvent>)> {
+        let entries = audit::since(self.db(), after, BATCH).await?;
+        let last = entries.last().map_or(after, |e| e.id);
+        let approved: Vec<i64> = entries
+            .iter()
+            .filter(|e| is_approval(e))
+            .filter_map(|e| e.resource_id)
+            .collect();
+        let on: Vec<(i64, i64)> = if approved.is_empty() {
+            Vec::new()
+        } else {
+            comments::Entity::find()
+                .select_only()
+                .columns([comments::Column::Id, comments::Column::ArticleId])
+                .filter(comments::Column::Id.is_in(approved))
+                .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
+                .into_tuple()
+                .all(self.db())
+                .await?
+        };
+        let events = entries.iter().filter_map(|e| event_of(e, &on)).collect();
+        Ok((last, events))
+    }
+}
+
+fn is_approval(e: &AuditEntry) -> bool {
+    e.resource == Audited::Comment
+        && (e.action == AuditAction::Moderated(CommentStatus::Approved)
+            || (e.action == AuditAction::Submit && e.detail == PUBLIC_COMMENT_STATUS))
+}
+
+/// What one log entry tells subscribers, if anything. `on` maps approved
+/// comments to their articles.
+fn event_of(e: &AuditEntry, on: &[(i64, i64)]) -> Option<PublicEvent> {
+    let id = e.resource_id?;
+    match e.resource {
+        Audited::LiveEntry if e.action == AuditAction::Create => {
+            Some(PublicEvent::LiveEntryAdded {
+                article: ArticleId(id),
+                entry: e.detail.parse().ok()?,
+            })
+        }
+        Audited::Comment if is_approval(e) => {
+            let (comment, article) = on.iter().find(|(comment, _)| *comment == id)?;
+            Some(PublicEvent::CommentApproved {
+                article: ArticleId(*article),
+                comment: *comment,
+            })
+        }
+        Audited::Article
+            if matches!(
+                e.action,
+                AuditAction::Update
+                    | AuditAction::SetRelatedLinks
+                    | AuditAction::Restore
+                    | AuditAction::Moved(ArticleStatus::Published)
+            ) =>
+        {
+            Some(PublicEvent::ArticleUpdated {
+                article: ArticleId(id),
+            })
+        }
+        _ => None,
+    }
+}
