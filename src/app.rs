@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method, header};
 use sea_orm::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{self, Auth, jwt::JwtKeys};
@@ -119,7 +119,14 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             http_caching,
         ))
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
-        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
+        .layer(
+            // An event stream is written as events happen; compressing it
+            // would hold them back until the encoder's buffer fills.
+            CompressionLayer::new().compress_when(
+                SizeAbove::new(COMPRESS_ABOVE_BYTES)
+                    .and(NotForContentType::const_new("text/event-stream")),
+            ),
+        )
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(
             request::RequestLimits {

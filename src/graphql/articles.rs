@@ -9,14 +9,17 @@ use super::blocks::Block;
 use super::comments::CommentConnection;
 use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
+use super::live::LiveEntryConnection;
 use super::loaders::{
     ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, SectionKey, TagsOf, prefetch,
 };
 use super::node::{Kind, global_id};
 use super::related_links::RelatedLink;
+use super::revisions::RevisionConnection;
 use super::sections::Section;
 use super::taxonomy::{Author, Tag};
 use crate::domain::articles::{ArticleBody, ArticleRow};
+use crate::domain::live::EntryPage;
 use crate::domain::markdown;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
 use crate::domain::related_links;
@@ -210,6 +213,50 @@ impl Article {
         );
         prefetch(ctx, &rows, ctx.look_ahead()).await?;
         Ok(rows.into_iter().map(Article).collect())
+    }
+
+    /// The live coverage, newest first.
+    #[graphql(complexity = "list_complexity(first, 20, child_complexity)")]
+    async fn live_entries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<LiveEntryConnection> {
+        let page = PageRequest::forward(
+            CursorKind::LiveEntries,
+            first.map(i64::from),
+            after.as_deref(),
+        )
+        .gql()?;
+        let page = EntryPage {
+            limit: page.limit,
+            after: page.after,
+            since: None,
+        };
+        let entries = ctx.shown(
+            ctx.reader()?
+                .live_entries_of(self.0.id, &page)
+                .await
+                .gql()?,
+        );
+        Ok(LiveEntryConnection(entries))
+    }
+
+    /// Every saved version, newest first: editors only (content:write).
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<RevisionConnection> {
+        let page = PageRequest::forward(
+            CursorKind::Revisions,
+            first.map(i64::from),
+            after.as_deref(),
+        )
+        .gql()?;
+        super::revisions::of_article(ctx, self.0.id, &page).await
     }
 
     /// Approved comment threads, oldest first, each with its approved replies.

@@ -80,7 +80,7 @@ pub(super) fn rejected_status(media: MediaType) -> StatusCode {
 
 /// A request refused before execution because of who sent it: the status
 /// and headers a REST problem would have, the body a GraphQL error.
-fn refused(media: MediaType, error: &Error) -> Response {
+pub(super) fn refused(media: MediaType, error: &Error) -> Response {
     let gql = to_graphql(error);
     let mut server_error = ServerError::new(gql.message, None);
     server_error.extensions = gql.extensions;

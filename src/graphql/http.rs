@@ -6,6 +6,8 @@
 use async_graphql::Variables;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -17,6 +19,7 @@ use super::error::code;
 use super::execution::{execute, rejected_status, request_error};
 use super::media::{MediaType, negotiate};
 use super::persisted::PersistedQueryError;
+use super::streaming;
 use crate::auth::{AuthOutcome, ClientIp};
 
 /// The path of the endpoint.
@@ -65,9 +68,13 @@ async fn graphql_get(
     State(state): State<GraphqlState>,
     Extension(auth): Extension<AuthOutcome>,
     Extension(ip): Extension<ClientIp>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    if let Ok(upgrade) = upgrade {
+        return streaming::serve_websocket(state, (auth, ip), upgrade).await;
+    }
     let media = negotiate(&headers).unwrap_or(MediaType::Json);
     let Ok(Query(params)) = params else {
         return request_error(
@@ -135,7 +142,8 @@ async fn graphql_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(media) = negotiate(&headers) else {
+    let streamed = accepts_event_stream(&headers);
+    let Some(media) = negotiate(&headers).or(streamed.then_some(MediaType::GraphqlResponse)) else {
         return not_acceptable();
     };
     let content_type = headers
@@ -210,9 +218,18 @@ async fn graphql_post(
         extensions: body.extensions,
     };
     match build_request(&state, asked) {
+        Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request).await,
         Ok(request) => execute(&state, (auth, ip), media, request, false).await,
         Err(refusal) => refusal.respond(media),
     }
+}
+
+/// Whether the client asks for Server-Sent Events (the `graphql-sse` protocol).
+fn accepts_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/event-stream"))
 }
 
 /// The parameters of a request, from the URL or the body.

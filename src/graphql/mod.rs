@@ -12,6 +12,7 @@ pub mod error;
 pub mod execution;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod loaders;
 pub mod media;
 pub mod mutations;
@@ -19,12 +20,15 @@ pub mod node;
 pub mod persisted;
 pub mod related_links;
 pub mod response_order;
+pub mod revisions;
 pub mod sections;
+pub mod streaming;
+pub mod subscriptions;
 pub mod taxonomy;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::domain::Newsdesk;
 use persisted::PersistedQueries;
@@ -37,6 +41,8 @@ pub struct GraphqlState {
     /// Whether `GET /graphql` from a browser shows GraphiQL.
     pub graphiql: bool,
     pub persisted_queries: Arc<PersistedQueries>,
+    /// The WebSocket and event-stream connections open now.
+    pub connections: Arc<streaming::OpenConnections>,
 }
 
 impl GraphqlState {
@@ -46,6 +52,7 @@ impl GraphqlState {
             schema: schema(introspection),
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
+            connections: Arc::new(streaming::OpenConnections::default()),
         }
     }
 }
@@ -59,14 +66,14 @@ pub struct Query(
     node::NodeQuery,
 );
 
-pub type NewsdeskSchema = Schema<Query, mutations::Mutation, EmptySubscription>;
+pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subscription>;
 
 /// Builds the schema with its limits; introspection can be switched off.
 pub fn schema(introspection: bool) -> NewsdeskSchema {
     let builder = Schema::build(
         Query::default(),
         mutations::Mutation::default(),
-        EmptySubscription,
+        subscriptions::Subscription,
     )
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)

@@ -35,6 +35,7 @@ mod rest_errors;
 mod rest_popular;
 mod rest_sections;
 mod rest_taxonomy;
+mod revisions;
 mod visibility;
 mod write_articles;
 mod write_taxonomy;

@@ -4,6 +4,7 @@
 mod articles;
 mod comments;
 mod taxonomy;
+mod workflow;
 
 use async_graphql::{ID, MergedObject};
 
@@ -19,6 +20,7 @@ pub struct Mutation(
     articles::ArticleMutations,
     taxonomy::TaxonomyMutations,
     comments::CommentMutations,
+    workflow::WorkflowMutations,
 );
 
 /// The database id behind a global id of the expected kind.
