@@ -76,6 +76,11 @@ impl Newsdesk {
         Ok(receiver)
     }
 
+    /// How many subscriptions this node is serving now.
+    pub fn event_subscribers(&self) -> usize {
+        self.events().sender.receiver_count()
+    }
+
     /// Reads the log and sends what it says until nobody listens.
     async fn fan_out(self) {
         let mut tick = tokio::time::interval(POLL);

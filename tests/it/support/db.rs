@@ -15,8 +15,9 @@ pub enum TestDb {
 }
 
 impl TestDb {
-    /// Creates the database, runs the real migrations and returns a pool on it.
-    pub async fn create() -> (TestDb, DatabaseConnection) {
+    /// Creates the database, runs the real migrations and returns a pool on
+    /// it, and its URL for more pools.
+    pub async fn create() -> (TestDb, DatabaseConnection, String) {
         let (test_db, url) = match std::env::var(POSTGRES_ENV) {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = unique_name();
@@ -37,17 +38,22 @@ impl TestDb {
                 (TestDb::Sqlite { _dir: dir }, url)
             }
         };
-        let conn = db::connect(&DbSettings {
-            url: Secret::new(url),
-            max_connections: 4,
-        })
-        .await
-        .expect("connect to the test database");
+        let conn = connect(&url).await;
         db::migrate(&conn)
             .await
             .expect("migrations apply to a fresh database");
-        (test_db, conn)
+        (test_db, conn, url)
     }
+}
+
+/// A pool of its own on a test database.
+pub async fn connect(url: &str) -> DatabaseConnection {
+    db::connect(&DbSettings {
+        url: Secret::new(url),
+        max_connections: 4,
+    })
+    .await
+    .expect("connect to the test database")
 }
 
 impl Drop for TestDb {

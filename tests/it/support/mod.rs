@@ -4,6 +4,7 @@
 pub mod contract;
 pub mod db;
 pub mod fixtures;
+pub mod streams;
 
 use axum::Router;
 use axum::body::Body;
@@ -26,6 +27,9 @@ pub struct TestApp {
     db: DatabaseConnection,
     /// SQL statements executed on the app's pool since it was built.
     statements: Arc<AtomicUsize>,
+    /// Where the database is, for other nodes over it.
+    db_url: String,
+    http: HttpConfig,
     // Dropped last: the database outlives the pool that uses it.
     _db: db::TestDb,
 }
@@ -50,7 +54,7 @@ impl TestAppBuilder {
     }
 
     pub async fn build(self) -> TestApp {
-        let (test_db, mut conn) = db::TestDb::create().await;
+        let (test_db, mut conn, db_url) = db::TestDb::create().await;
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         conn.set_metric_callback(move |_| {
@@ -65,6 +69,8 @@ impl TestAppBuilder {
             router: app::build(state.clone(), &self.http),
             state,
             statements,
+            db_url,
+            http: self.http,
             _db: test_db,
         }
     }
@@ -111,7 +117,24 @@ pub fn slugs(items: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Another Newsdesk node over a test app's database, with a pool, caches
+/// and subscribers of its own: what a second machine would be.
+pub struct Node {
+    pub router: Router,
+    pub state: AppState,
+}
+
 impl TestApp {
+    /// A second node over this app's database.
+    pub async fn another_node(&self) -> Node {
+        let conn = db::connect(&self.db_url).await;
+        let state = AppState::new(conn, &self.http);
+        Node {
+            router: app::build(state.clone(), &self.http),
+            state,
+        }
+    }
+
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder::default()
     }
