@@ -111,6 +111,7 @@ pub enum Resource {
     User,
     Token,
     Revision,
+    Note,
     LiveEntry,
     /// A working preview link: a made-up, expired or revoked one is missing.
     PreviewLink,
@@ -127,6 +128,7 @@ impl fmt::Display for Resource {
             Resource::User => "user",
             Resource::Token => "token",
             Resource::Revision => "revision",
+            Resource::Note => "note",
             Resource::LiveEntry => "live entry",
             Resource::PreviewLink => "preview link (it may have expired or been revoked)",
         })

@@ -1,6 +1,7 @@
 //! The newsroom's workflow made visible: every saved version of an article
-//! (revisions), links that show a draft to whoever holds them (previews), and
-//! the timestamped entries of live coverage.
+//! (revisions), links that show a draft to whoever holds them (previews),
+//! public corrections, clarifications and updates (notes), and the
+//! timestamped entries of live coverage.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -41,6 +42,23 @@ enum PreviewLinks {
     CreatedAt,
     ExpiresAt,
     RevokedAt,
+}
+
+#[derive(DeriveIden)]
+enum ArticleNotes {
+    Table,
+    Id,
+    ArticleId,
+    /// `correction`, `clarification` or `update`.
+    Kind,
+    BodyMarkdown,
+    BodyHtml,
+    CreatedBy,
+    CreatedAt,
+    /// Set when an editor removes the note: it leaves the public article,
+    /// and stays for the newsroom's record.
+    RemovedBy,
+    RemovedAt,
 }
 
 #[derive(DeriveIden)]
@@ -133,6 +151,37 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(ArticleNotes::Table)
+                    .col(big_pk_auto(ArticleNotes::Id))
+                    .col(big_integer(ArticleNotes::ArticleId))
+                    .col(string_len(ArticleNotes::Kind, 16))
+                    .col(text(ArticleNotes::BodyMarkdown))
+                    .col(text(ArticleNotes::BodyHtml))
+                    .col(string(ArticleNotes::CreatedBy))
+                    .col(timestamp_with_time_zone(ArticleNotes::CreatedAt))
+                    .col(string_null(ArticleNotes::RemovedBy))
+                    .col(timestamp_with_time_zone_null(ArticleNotes::RemovedAt))
+                    .foreign_key(&mut article_key(
+                        "fk_article_notes_article",
+                        ArticleNotes::Table,
+                        ArticleNotes::ArticleId,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_article_notes_article")
+                    .table(ArticleNotes::Table)
+                    .col(ArticleNotes::ArticleId)
+                    .col(ArticleNotes::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(LiveEntries::Table)
                     .col(big_pk_auto(LiveEntries::Id))
                     .col(big_integer(LiveEntries::ArticleId))
@@ -174,6 +223,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             LiveEntries::Table.into_iden(),
+            ArticleNotes::Table.into_iden(),
             PreviewLinks::Table.into_iden(),
             ArticleRevisions::Table.into_iden(),
         ] {

@@ -28,6 +28,10 @@ pub enum AuditAction {
     SetRelatedLinks,
     /// An article's fields were put back as an earlier revision left them.
     Restore,
+    /// A public note (correction, clarification, update) went on an article.
+    Annotate,
+    /// A public note came off an article.
+    RemoveNote,
     /// A reader's comment came in; the detail says in which status.
     Submit,
     Revoke,
@@ -47,6 +51,8 @@ impl AuditAction {
             AuditAction::Delete => "delete",
             AuditAction::SetRelatedLinks => "set_related_links",
             AuditAction::Restore => "restore",
+            AuditAction::Annotate => "annotate",
+            AuditAction::RemoveNote => "remove_note",
             AuditAction::Submit => "submit",
             AuditAction::Revoke => "revoke",
             AuditAction::Seed => "seed",
@@ -63,6 +69,8 @@ impl AuditAction {
             Delete,
             SetRelatedLinks,
             Restore,
+            Annotate,
+            RemoveNote,
             Submit,
             Revoke,
             Seed,

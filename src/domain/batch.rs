@@ -183,7 +183,6 @@ pub async fn bodies(
             C::Id,
             C::Title,
             C::Excerpt,
-            C::UpdatedAt,
             C::BodyMarkdown,
             C::BodyHtml,
             C::BodyBlocks,
@@ -192,6 +191,11 @@ pub async fn bodies(
             C::CanonicalUrl,
             C::CommentsOpen,
         ])
+        // What the public is told changed: notes, not silent fixes.
+        .expr_as(
+            Expr::cust(super::notes::public_updated_at("articles")),
+            "updated_at",
+        )
         .from(articles::Entity)
         .and_where(Expr::col(C::Id).is_in(dedup(article_ids)))
         .to_owned();

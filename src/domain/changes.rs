@@ -15,11 +15,13 @@ use crate::error::Result;
 
 /// Article actions that cannot change what the public sees while the article
 /// is neither published nor scheduled.
-const EDITS: [AuditAction; 4] = [
+const EDITS: [AuditAction; 6] = [
     AuditAction::Create,
     AuditAction::Update,
     AuditAction::SetRelatedLinks,
     AuditAction::Restore,
+    AuditAction::Annotate,
+    AuditAction::RemoveNote,
 ];
 
 /// One stretch of the change feed.

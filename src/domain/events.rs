@@ -165,6 +165,8 @@ fn event_of(e: &AuditEntry, on: &[(i64, i64)]) -> Option<PublicEvent> {
                 AuditAction::Update
                     | AuditAction::SetRelatedLinks
                     | AuditAction::Restore
+                    | AuditAction::Annotate
+                    | AuditAction::RemoveNote
                     | AuditAction::Moved(ArticleStatus::Published)
             ) =>
         {

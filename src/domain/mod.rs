@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod moderation;
 pub mod more_like_this;
 pub mod newsdesk;
+pub mod notes;
 pub mod page;
 pub mod popular;
 pub mod previews;

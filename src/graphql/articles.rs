@@ -11,9 +11,10 @@ use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
 use super::live::LiveEntryConnection;
 use super::loaders::{
-    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, SectionKey, TagsOf, prefetch,
+    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, NotesOf, SectionKey, TagsOf, prefetch,
 };
 use super::node::{Kind, global_id};
+use super::notes::ArticleNote;
 use super::related_links::RelatedLink;
 use super::revisions::RevisionConnection;
 use super::sections::Section;
@@ -124,6 +125,18 @@ impl Article {
         Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
     }
 
+    /// Corrections, clarifications and updates, newest first.
+    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleNote>> {
+        let notes = ctx.loader()?.load_one(NotesOf(self.0.id.0)).await.gql()?;
+        Ok(notes
+            .unwrap_or_default()
+            .into_iter()
+            .map(ArticleNote)
+            .collect())
+    }
+
+    /// When the public was last told the article changed: its newest note,
+    /// else its publication. Silent fixes do not move it.
     async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
         Ok(self.body(ctx).await?.updated_at)
     }

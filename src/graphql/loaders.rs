@@ -9,6 +9,7 @@ use super::error::GqlResult;
 use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::authors::Author;
 use crate::domain::comments::Comment;
+use crate::domain::notes::Note;
 use crate::domain::related_links::RelatedLink;
 use crate::domain::sections::SectionInfo;
 use crate::domain::tags::Tag;
@@ -64,6 +65,8 @@ keys! {
     AuthorsOf,
     /// An article's tags.
     TagsOf,
+    /// An article's public notes.
+    NotesOf,
     /// An article's body and SEO fields.
     BodyOf,
     /// An article's related links.
@@ -152,6 +155,18 @@ impl Loader<TagsOf> for DomainLoader {
             keys,
             self.shown(self.reader.tags_of(&ids(keys, |k| k.0)).await?),
             TagsOf,
+        ))
+    }
+}
+
+impl Loader<NotesOf> for DomainLoader {
+    type Value = Vec<Note>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[NotesOf]) -> Loaded<NotesOf, Vec<Note>> {
+        Ok(rekey_all(
+            keys,
+            self.shown(self.reader.notes_of(&ids(keys, |k| k.0)).await?),
+            NotesOf,
         ))
     }
 }

@@ -17,6 +17,7 @@ pub mod loaders;
 pub mod media;
 pub mod mutations;
 pub mod node;
+pub mod notes;
 pub mod persisted;
 pub mod related_links;
 pub mod response_order;

@@ -9,6 +9,7 @@ pub mod envelopes;
 pub mod extract;
 pub mod live;
 pub mod moderation;
+pub mod notes;
 pub mod ops;
 pub mod popular;
 pub mod previews;
@@ -254,6 +255,24 @@ pub fn router() -> Routes {
             "/api/v1/manage/articles/{id}/revisions/{revision}/restore",
             EDITING,
             revisions::restore_revision,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/articles/{id}/notes",
+            EDITING,
+            notes::add_note,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/articles/{id}/notes",
+            EDITING,
+            notes::list_notes,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/articles/{id}/notes/{note}",
+            EDITING,
+            notes::remove_note,
         )
         .manage(
             Method::POST,

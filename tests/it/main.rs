@@ -24,6 +24,7 @@ mod graphql_visibility;
 mod http_caching;
 mod live_coverage;
 mod migrations;
+mod notes;
 mod one_statement_reads;
 mod ops;
 mod pagination;

@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod article_authors;
+pub mod article_notes;
 pub mod article_revisions;
 pub mod article_tags;
 pub mod article_views;

@@ -3,6 +3,7 @@
 //! of `openapi.yaml`; the contract tests read every one of them.
 
 use crate::db::sql::Dialect;
+use crate::domain::notes::public_updated_at;
 use crate::domain::page::{Cursor, CursorKind};
 use crate::domain::replies::{NESTED_LEVELS, REPLIES_SHOWN};
 use crate::domain::visibility::PUBLIC_COMMENT_STATUS;
@@ -89,7 +90,7 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
         "CASE WHEN l.target_id IS NOT NULL THEN {to_article} ELSE {to_elsewhere} END"
     ));
     fields.extend([
-        ("updated_at", d.timestamp(&format!("{a}.updated_at"))),
+        ("updated_at", d.timestamp(&public_updated_at(a))),
         ("body_markdown", format!("{a}.body_markdown")),
         ("body_html", format!("{a}.body_html")),
         ("body_blocks", d.nested(&format!("{a}.body_blocks"))),
@@ -105,6 +106,7 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
             ]),
         ),
         ("comments_open", d.boolean(&format!("{a}.comments_open"))),
+        ("notes", notes(d, a)),
         (
             "related_links",
             d.nested(&format!(
@@ -115,6 +117,20 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
         ),
     ]);
     d.object(&fields)
+}
+
+/// The public notes of the article row `a`, newest first.
+fn notes(d: Dialect, a: &str) -> String {
+    let note = d.object(&[
+        ("kind", "n.kind".into()),
+        ("body_markdown", "n.body_markdown".into()),
+        ("body_html", "n.body_html".into()),
+        ("created_at", d.timestamp("n.created_at")),
+    ]);
+    d.nested(&format!(
+        "SELECT {} FROM article_notes n WHERE n.article_id = {a}.id AND n.removed_at IS NULL",
+        d.array(&note, "n.created_at DESC, n.id DESC", None)
+    ))
 }
 
 /// The common table expressions under a page of comments: the first

@@ -8,11 +8,13 @@ use super::articles::ManagedArticle;
 use super::id_of;
 use crate::domain::ids::ArticleId;
 use crate::domain::live::EntryFields;
+use crate::domain::notes::{NoteFields, NoteKind as DomainKind};
 use crate::domain::revisions;
 use crate::graphql::context::ContextExt;
 use crate::graphql::error::{GqlResult, code, coded};
 use crate::graphql::live::LiveEntry;
 use crate::graphql::node::Kind;
+use crate::graphql::notes::{ArticleNote, NoteKind};
 use crate::graphql::revisions::revision_id;
 
 /// A freshly minted preview link; the token is shown this once.
@@ -92,6 +94,43 @@ impl WorkflowMutations {
             .await
             .gql()?;
         Ok(article.into())
+    }
+
+    /// Attaches a public correction, clarification or update to a published
+    /// article; it moves the article's `updatedAt`.
+    async fn add_article_note(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        kind: NoteKind,
+        body_markdown: String,
+    ) -> async_graphql::Result<ArticleNote> {
+        let id = ArticleId(id_of(Kind::Article, &id)?);
+        let fields = NoteFields {
+            kind: Some(DomainKind::from(kind).as_str().to_owned()),
+            body_markdown: Some(body_markdown),
+        };
+        let note = ctx.desk().add_note(ctx.actor(), id, fields).await.gql()?;
+        Ok(ArticleNote(note))
+    }
+
+    /// Takes a note off the public article; the newsroom keeps it.
+    async fn remove_article_note(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        note_id: ID,
+    ) -> async_graphql::Result<ArticleNote> {
+        let id = ArticleId(id_of(Kind::Article, &id)?);
+        let note_id = note_id
+            .parse::<i64>()
+            .map_err(|_| coded("not a note id", code::BAD_USER_INPUT))?;
+        let note = ctx
+            .desk()
+            .remove_note(ctx.actor(), id, note_id)
+            .await
+            .gql()?;
+        Ok(ArticleNote(note))
     }
 
     /// Appends an entry to the article's live coverage (content:write).

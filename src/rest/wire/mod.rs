@@ -14,7 +14,7 @@ pub use newsroom::{
     SubmittedJson,
 };
 pub use workflow::{
-    LiveEntryJson, PreviewLinkJson, RevisionDiffJson, RevisionJson, RevisionSummaryJson,
+    LiveEntryJson, NoteJson, PreviewLinkJson, RevisionDiffJson, RevisionJson, RevisionSummaryJson,
     RevokedJson,
 };
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::domain::live::{self, LiveEntry};
+use crate::domain::notes::Note;
 use crate::domain::previews::PreviewLink;
 use crate::domain::revisions::{
     FieldChange, Revision, RevisionDiff, RevisionFields, RevisionSummary,
@@ -124,6 +125,35 @@ impl From<LiveEntry> for LiveEntryJson {
             pinned: e.pinned,
             created_at: e.created_at,
             updated_at: e.updated_at,
+        }
+    }
+}
+
+/// A note as the newsroom sees it: who wrote it, and whether it was removed.
+#[derive(Serialize)]
+pub struct NoteJson {
+    id: i64,
+    kind: &'static str,
+    body_markdown: String,
+    body_html: String,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    removed_by: Option<String>,
+    removed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Note> for NoteJson {
+    fn from(n: Note) -> Self {
+        let (removed_by, removed_at) = n.removed.unzip();
+        NoteJson {
+            id: n.id,
+            kind: n.kind.as_str(),
+            body_markdown: n.body_markdown,
+            body_html: n.body_html,
+            created_at: n.created_at,
+            created_by: n.created_by,
+            removed_by,
+            removed_at,
         }
     }
 }
