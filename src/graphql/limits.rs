@@ -1,7 +1,11 @@
 //! What one GraphQL request may ask for. Depth and complexity are enforced by
 //! the schema; root fields and aliases are counted here, before execution.
 
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Variables};
 
 /// Deepest nesting of selections.
 pub const MAX_DEPTH: usize = 12;
@@ -15,6 +19,46 @@ pub const MAX_ROOT_FIELDS: usize = 20;
 pub const MAX_ALIASES: usize = 30;
 /// Directives on one field.
 pub const MAX_DIRECTIVES: usize = 5;
+
+/// [`check`] for every document the schema parses, whatever carried it:
+/// operations over a WebSocket never pass the HTTP handler's own check.
+pub struct DocumentLimits;
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DocumentLimits)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for DocumentLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        // Which operation will run is not known yet, so each must pass.
+        let names: Vec<Option<String>> = document
+            .operations
+            .iter()
+            .map(|(name, _)| name.map(|n| n.to_string()))
+            .collect();
+        names
+            .iter()
+            .try_for_each(|name| check(&document, name.as_deref()))
+            .map_err(|message| {
+                let mut error = ServerError::new(message, None);
+                let mut extensions = ErrorExtensionValues::default();
+                extensions.set("code", super::error::code::QUERY_TOO_COMPLEX);
+                error.extensions = Some(extensions);
+                error
+            })?;
+        Ok(document)
+    }
+}
 
 /// A limit the document breaks, in words for the client.
 pub fn check(document: &ExecutableDocument, operation: Option<&str>) -> Result<(), String> {

@@ -78,7 +78,8 @@ pub fn schema(introspection: bool) -> NewsdeskSchema {
     )
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
-    .limit_directives(limits::MAX_DIRECTIVES);
+    .limit_directives(limits::MAX_DIRECTIVES)
+    .extension(limits::DocumentLimits);
     if introspection {
         builder.finish()
     } else {

@@ -158,3 +158,33 @@ async fn completing_a_subscription_gives_its_place_back() {
     .await
     .expect("the subscription ends");
 }
+
+#[tokio::test]
+async fn a_subscription_is_held_to_the_same_document_limits_as_a_query() {
+    let (app, _) = newsroom().await;
+    app.article("storm").create().await;
+    let addr = serve(&app).await;
+    let mut socket = connect(addr).await;
+    let aliases: Vec<String> = (0..=newsdesk::graphql::limits::MAX_ALIASES)
+        .map(|n| format!("a{n}: liveEntryAdded(slug: \"storm\") {{ bodyMarkdown }}"))
+        .collect();
+
+    send(
+        &mut socket,
+        json!({
+            "id": "greedy",
+            "type": "subscribe",
+            "payload": { "query": format!("subscription {{ {} }}", aliases.join(" ")) }
+        }),
+    )
+    .await;
+
+    let refused = receive(&mut socket).await;
+    assert_eq!(refused["id"], "greedy");
+    assert_eq!(refused["type"], "next");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"],
+        "QUERY_TOO_COMPLEX"
+    );
+    assert_eq!(app.state.desk.event_subscribers(), 0);
+}
