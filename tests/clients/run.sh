@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the built newsdesk on a throwaway SQLite file and runs the stock-client
-# checks against it. Needs node and npm; `bash .ci/run` calls it after the tests.
+# checks against it: GraphQL over HTTP, paging, subscriptions over WebSocket
+# and SSE, previews. Needs node and npm; `bash .ci/run` calls it after the tests.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$here/../../target/debug/newsdesk"
@@ -27,5 +28,10 @@ for _ in $(seq 1 100); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
 
+# A token that may write (live entries, preview links), made the way an operator would.
+token="$(NEWSDESK_DATABASE_URL="sqlite://$work/check.db?mode=rwc" NEWSDESK_LOG=warn \
+  "$bin" token create --name "subscription check" --scopes content:write | tail -n 1)"
+
 node "$here/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql"
 node "$here/graphql-request-paging.mjs" "http://127.0.0.1:$port/graphql"
+node "$here/newsroom-workflow.mjs" "http://127.0.0.1:$port" "$token"
