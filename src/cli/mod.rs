@@ -310,6 +310,20 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
         tracing::info!("the database is empty: seeding the demo newsroom");
         seed::demo(&operator).await?;
     }
+    if !args.no_demo
+        && let Some(link) = seed::coverage::preview_link(&operator).await?
+    {
+        let url = if link.url.starts_with('/') {
+            format!("http://{}{}", args.http.bind, link.url)
+        } else {
+            link.url
+        };
+        tracing::info!(
+            "preview the demo draft {}: {url} (until {})",
+            seed::coverage::PREVIEW_DRAFT_SLUG,
+            link.expires_at.to_rfc3339()
+        );
+    }
     server::run(
         conn,
         args.http.bind,

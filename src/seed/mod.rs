@@ -4,6 +4,7 @@
 //! `newsdesk seed --demo` and on first start; `newsdesk seed --scale`
 //! generates a newsroom of any size for benchmarks, in bulk.
 
+pub mod coverage;
 mod newsroom;
 pub mod scale;
 

@@ -917,11 +917,11 @@ fn image(slug: &str, alt: &str) -> FeaturedImage {
 
 /// Who writes the demo: the operator, through the same commands as anyone,
 /// each checked and recorded in the audit log.
-const OPERATOR: &Actor = &Actor::Operator;
+pub(super) const OPERATOR: &Actor = &Actor::Operator;
 
 /// An article written through the newsroom's commands and published, dated
 /// as first published at `at`.
-async fn publish(
+pub(super) async fn publish(
     desk: &Newsdesk,
     fields: ArticleFields,
     at: DateTime<Utc>,
@@ -1052,6 +1052,7 @@ pub(super) async fn seed(desk: &Newsdesk) -> Result<()> {
     .await?;
 
     seed_unpublished(desk, now).await?;
+    super::coverage::seed(desk, now, published[0].id).await?;
     seed_comments(desk, &published).await?;
     seed_views(desk, flagship.id, &published, now).await?;
     Ok(())

@@ -148,3 +148,40 @@ async fn a_running_node_hears_of_the_seeding_and_retires_what_it_cached() {
     let after = app.get("/api/v1/sections").await.json();
     assert!(!after["data"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_demo_has_a_live_article_a_correction_and_a_draft_to_preview() {
+    let app = demo_app().await;
+
+    let live = app
+        .get(&format!(
+            "/api/v1/articles/{}/live",
+            newsdesk::seed::coverage::LIVE_SLUG
+        ))
+        .await
+        .json();
+    let mut corrections = 0;
+    for slug in app.get("/api/v1/articles?limit=100").await.slugs() {
+        let article = app.get(&format!("/api/v1/articles/{slug}")).await.json();
+        corrections += article["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "correction")
+            .count();
+    }
+    let link = newsdesk::seed::coverage::preview_link(&app.state.desk)
+        .await
+        .unwrap()
+        .expect("the demo has the draft");
+
+    assert_eq!(live["data"].as_array().unwrap().len(), 5);
+    assert_eq!(live["data"][0]["pinned"], true);
+    assert_eq!(corrections, 1);
+    let preview = app.get(&link.url).await;
+    assert_eq!(preview.status, 200);
+    assert_eq!(
+        preview.json()["slug"],
+        newsdesk::seed::coverage::PREVIEW_DRAFT_SLUG
+    );
+}

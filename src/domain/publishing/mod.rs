@@ -12,7 +12,7 @@ pub(in crate::domain) use lifecycle::resolve_links;
 pub use lifecycle::{delete, set_related_links, transition};
 
 use crate::domain::Newsdesk;
-use crate::domain::ids::ArticleId;
+use crate::domain::ids::{ArticleId, Slug};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
@@ -188,6 +188,17 @@ pub async fn list_managed(
             id: a.id.0,
         },
     ))
+}
+
+/// The id of the article with this slug, in any status, for the newsroom.
+pub async fn id_by_slug(desk: &Newsdesk, actor: &Actor, slug: &Slug) -> Result<Option<ArticleId>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    actor.require(SCOPE)?;
+    let found = articles::Entity::find()
+        .filter(articles::Column::Slug.eq(slug.as_str()))
+        .one(desk.db())
+        .await?;
+    Ok(found.map(|a| ArticleId(a.id)))
 }
 
 /// One article in any status, for the newsroom.
