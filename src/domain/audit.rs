@@ -184,7 +184,7 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    Ok(())
+    super::events::notify(db).await
 }
 
 /// The newest entries; admins only.

@@ -4,12 +4,20 @@
 //! shared by every node over one database, so an event written on one node
 //! reaches subscribers on all of them, and none is invented by a write that
 //! rolled back. While anyone subscribes, each node reads the log's new
-//! entries every [`POLL`] and fans them out in memory.
+//! entries and fans them out in memory: on PostgreSQL as soon as a write
+//! commits (every audited write sends `NOTIFY` on [`CHANNEL`] in its own
+//! transaction, so the wake-up arrives with the commit and never before it),
+//! with a read every [`FALLBACK`] in case a notification is lost; on SQLite,
+//! whose writers share one machine, every [`POLL`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 use tokio::sync::{Mutex, broadcast};
 
 use super::audit::{self, AuditAction, AuditEntry, Audited};
@@ -19,8 +27,15 @@ use super::visibility::{ArticleStatus, CommentStatus, PUBLIC_COMMENT_STATUS};
 use crate::db::entities::comments;
 use crate::error::Result;
 
-/// How often the log is read while someone listens.
+/// How often the log is read while someone listens, on SQLite.
 pub const POLL: Duration = Duration::from_millis(100);
+/// How often the log is read on PostgreSQL when no notification came: the
+/// safety net for one lost while the listener reconnects. Longer than the
+/// tests wait for an event, so the PostgreSQL run of the subscription tests
+/// fails if notifications stop working.
+pub const FALLBACK: Duration = Duration::from_secs(10);
+/// The PostgreSQL channel every audited write notifies.
+pub const CHANNEL: &str = "newsdesk_changes";
 /// Events a slow subscriber may fall behind by before it hears it lagged.
 const BACKLOG: usize = 1024;
 /// Entries read per statement.
@@ -69,9 +84,13 @@ impl Newsdesk {
         let receiver = hub.sender.subscribe();
         let mut position = hub.position.lock().await;
         if position.is_none() {
+            // Listen before noting where the log stands: a write that
+            // commits in between is then either before the position or
+            // notified, never lost.
+            let wake = Wake::start(self.db()).await;
             *position = Some(audit::latest_id(self.db()).await?);
             let desk = self.clone();
-            tokio::spawn(async move { desk.fan_out().await });
+            tokio::spawn(async move { desk.fan_out(wake).await });
         }
         Ok(receiver)
     }
@@ -82,11 +101,9 @@ impl Newsdesk {
     }
 
     /// Reads the log and sends what it says until nobody listens.
-    async fn fan_out(self) {
-        let mut tick = tokio::time::interval(POLL);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    async fn fan_out(self, mut wake: Wake) {
         loop {
-            tick.tick().await;
+            wake.wait().await;
             let hub = self.events();
             let mut position = hub.position.lock().await;
             if hub.sender.receiver_count() == 0 {
@@ -133,6 +150,59 @@ impl Newsdesk {
         let events = entries.iter().filter_map(|e| event_of(e, &on)).collect();
         Ok((last, events))
     }
+}
+
+/// What wakes the fan-out: a notification, or the clock.
+enum Wake {
+    Listen(PgListener),
+    Poll(tokio::time::Interval),
+}
+
+impl Wake {
+    /// Listens on PostgreSQL, on a connection of its own so that the pool
+    /// keeps every connection for requests; polls otherwise, or if listening fails.
+    async fn start(db: &DatabaseConnection) -> Wake {
+        if db.get_database_backend() == DbBackend::Postgres {
+            let pool = db.get_postgres_connection_pool();
+            let own = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with((*pool.connect_options()).clone());
+            match PgListener::connect_with(&own).await {
+                Ok(mut listener) => match listener.listen(CHANNEL).await {
+                    Ok(()) => return Wake::Listen(listener),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot LISTEN for changes; polling instead")
+                    }
+                },
+                Err(e) => tracing::warn!(error = %e, "cannot LISTEN for changes; polling instead"),
+            }
+        }
+        let mut tick = tokio::time::interval(POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Wake::Poll(tick)
+    }
+
+    async fn wait(&mut self) {
+        match self {
+            // A lost connection is reconnected by the listener; the fallback
+            // read covers whatever was written meanwhile.
+            Wake::Listen(listener) => {
+                let _ = tokio::time::timeout(FALLBACK, listener.recv()).await;
+            }
+            Wake::Poll(tick) => {
+                tick.tick().await;
+            }
+        }
+    }
+}
+
+/// Wakes every node's fan-out when the caller's transaction commits.
+pub(crate) async fn notify(db: &impl ConnectionTrait) -> Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!("SELECT pg_notify('{CHANNEL}', '')"))
+            .await?;
+    }
+    Ok(())
 }
 
 fn is_approval(e: &AuditEntry) -> bool {
