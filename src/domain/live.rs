@@ -294,7 +294,7 @@ impl Newsdesk {
         );
         let author = self.checked(&fields, &mut checks).await?;
         checks.finish()?;
-        exists(db, article).await?;
+        super::publishing::ensure_exists(db, article).await?;
         let (html, blocks, _) = editing::derive_body(fields.body_markdown.as_deref().unwrap_or(""));
         let now = time::truncate(self.now());
         let txn = db.begin().await?;
@@ -413,14 +413,6 @@ impl Newsdesk {
         );
         Ok(Some(found.map(|a| a.id)))
     }
-}
-
-async fn exists(db: &impl ConnectionTrait, article: ArticleId) -> Result<()> {
-    article_table::Entity::find_by_id(article.0)
-        .one(db)
-        .await?
-        .map(|_| ())
-        .ok_or(Error::NotFound(Resource::Article))
 }
 
 /// Records a write to an article's live coverage: the entry names the

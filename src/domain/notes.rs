@@ -249,13 +249,7 @@ impl Newsdesk {
     pub async fn managed_notes(&self, actor: &Actor, article: ArticleId) -> Result<Vec<Note>> {
         actor.require(SCOPE)?;
         let db = self.db();
-        if articles::Entity::find_by_id(article.0)
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Err(Error::NotFound(Resource::Article));
-        }
+        super::publishing::ensure_exists(db, article).await?;
         article_notes::Entity::find()
             .filter(article_notes::Column::ArticleId.eq(article.0))
             .order_by_desc(article_notes::Column::CreatedAt)

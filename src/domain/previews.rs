@@ -18,8 +18,9 @@ use super::audit::{self, AuditAction, Audited};
 use super::documents::{self, ArticleJson, WhichArticle};
 use super::ids::ArticleId;
 use super::newsdesk::Newsdesk;
+use super::publishing;
 use crate::crypto::token::{self, SecretToken};
-use crate::db::entities::{articles as article_table, preview_links};
+use crate::db::entities::preview_links;
 use crate::error::{Error, Resource, Result};
 
 /// What minting and revoking preview links needs.
@@ -50,13 +51,7 @@ impl Newsdesk {
     pub async fn mint_preview_link(&self, actor: &Actor, id: ArticleId) -> Result<PreviewLink> {
         actor.require(SCOPE)?;
         let db = self.db();
-        if article_table::Entity::find_by_id(id.0)
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Err(Error::NotFound(Resource::Article));
-        }
+        publishing::ensure_exists(db, id).await?;
         let token = SecretToken::generate(PREVIEW_TOKEN_PREFIX);
         let now = self.now();
         let ttl = chrono::Duration::from_std(self.workflow().preview_ttl)
@@ -99,13 +94,7 @@ impl Newsdesk {
     pub async fn revoke_preview_links(&self, actor: &Actor, id: ArticleId) -> Result<u64> {
         actor.require(SCOPE)?;
         let db = self.db();
-        if article_table::Entity::find_by_id(id.0)
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Err(Error::NotFound(Resource::Article));
-        }
+        publishing::ensure_exists(db, id).await?;
         let now = self.now();
         let txn = db.begin().await?;
         let revoked = preview_links::Entity::update_many()

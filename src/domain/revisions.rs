@@ -354,13 +354,7 @@ pub async fn list(
 ) -> Result<Page<RevisionSummary>> {
     actor.require(publishing::SCOPE)?;
     let db = desk.db();
-    if articles::Entity::find_by_id(article.0)
-        .one(db)
-        .await?
-        .is_none()
-    {
-        return Err(Error::NotFound(Resource::Article));
-    }
+    publishing::ensure_exists(db, article).await?;
     let mut query = article_revisions::Entity::find()
         .filter(article_revisions::Column::ArticleId.eq(article.0));
     if let Some(after) = page.after {

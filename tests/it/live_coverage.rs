@@ -187,13 +187,7 @@ async fn an_entry_needs_a_body_and_a_known_author() {
         .await;
 
     assert_eq!(res.status, 400);
-    let fields: Vec<_> = res.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(fields, ["body_markdown", "author"]);
+    assert_eq!(res.error_fields(), ["body_markdown", "author"]);
 }
 
 #[tokio::test]

@@ -5,19 +5,16 @@
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::{draft, newsroom};
+use crate::support::fixtures::{created_draft, newsroom};
 
 /// A published article made through the write API: (id, ETag).
 async fn published(app: &TestApp, token: &str) -> (i64, String) {
-    let created = app
-        .post_json("/api/v1/manage/articles", draft(), Some(token))
-        .await;
-    let id = created.json()["id"].as_i64().unwrap();
+    let (id, etag) = created_draft(app, token).await;
     let published = app
         .send_if_match(
             "POST",
             &format!("/api/v1/manage/articles/{id}/publish"),
-            created.header("etag").unwrap(),
+            &etag,
             None,
             token,
         )
@@ -138,12 +135,7 @@ async fn a_removed_note_leaves_the_public_article_but_stays_for_the_newsroom() {
 #[tokio::test]
 async fn a_draft_takes_no_notes() {
     let (app, token) = newsroom().await;
-    let id = app
-        .post_json("/api/v1/manage/articles", draft(), Some(&token))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let (id, _) = created_draft(&app, &token).await;
 
     let res = app
         .post_json(
@@ -170,13 +162,7 @@ async fn a_note_needs_a_known_kind_and_text() {
         .await;
 
     assert_eq!(res.status, 400);
-    let fields: Vec<_> = res.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(fields, ["kind", "body_markdown"]);
+    assert_eq!(res.error_fields(), ["kind", "body_markdown"]);
 }
 
 #[tokio::test]

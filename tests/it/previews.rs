@@ -6,17 +6,12 @@ use std::sync::Arc;
 use newsdesk::domain::time::ManualClock;
 use serde_json::{Value, json};
 
-use crate::support::fixtures::{draft, newsroom, newsroom_in};
+use crate::support::fixtures::{created_draft, newsroom, newsroom_in};
 use crate::support::{TestApp, slugs};
 
 /// A draft and a preview link to it: (article id, link).
 async fn previewed_draft(app: &TestApp, token: &str) -> (i64, Value) {
-    let id = app
-        .post_json("/api/v1/manage/articles", draft(), Some(token))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let (id, _) = created_draft(app, token).await;
     let minted = app
         .post_json(
             &format!("/api/v1/manage/articles/{id}/preview-links"),

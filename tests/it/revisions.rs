@@ -4,21 +4,16 @@
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::{draft, newsroom};
+use crate::support::fixtures::{created_draft, newsroom};
 
 /// Creates the draft and edits it once: (article id, current ETag).
 async fn edited_draft(app: &TestApp, token: &str) -> (i64, String) {
-    let id = app
-        .post_json("/api/v1/manage/articles", draft(), Some(token))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let (id, etag) = created_draft(app, token).await;
     let edited = app
         .send_if_match(
             "PATCH",
             &format!("/api/v1/manage/articles/{id}"),
-            &format!("\"a{id}v1\""),
+            &etag,
             Some(json!({
                 "title": "Port Talks Stall",
                 "body_markdown": "Negotiators walked out.\n\n## What next\n\n- a date\n"
@@ -123,13 +118,7 @@ async fn a_diff_needs_both_ends() {
         .await;
 
     assert_eq!(res.status, 400);
-    let fields: Vec<_> = res.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(fields, ["from", "to"]);
+    assert_eq!(res.error_fields(), ["from", "to"]);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::newsroom;
+use crate::support::fixtures::{created_draft, newsroom};
 use crate::support::streams::{subscribe, wait_for_subscribers};
 
 const LIVE: &str = "subscription($slug: String!) { liveEntryAdded(slug: $slug) { bodyMarkdown bodyHtml author { slug } } }";
@@ -131,19 +131,12 @@ async fn an_approved_comment_reaches_subscribers_but_a_held_one_does_not() {
 #[tokio::test]
 async fn an_edit_of_a_published_article_reaches_article_updated_subscribers() {
     let (app, token) = newsroom().await;
-    let created = app
-        .post_json(
-            "/api/v1/manage/articles",
-            crate::support::fixtures::draft(),
-            Some(&token),
-        )
-        .await;
-    let id = created.json()["id"].as_i64().unwrap();
+    let (id, etag) = created_draft(&app, &token).await;
     let published = app
         .send_if_match(
             "POST",
             &format!("/api/v1/manage/articles/{id}/publish"),
-            created.header("etag").unwrap(),
+            &etag,
             None,
             &token,
         )

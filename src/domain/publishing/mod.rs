@@ -201,6 +201,19 @@ pub async fn id_by_slug(desk: &Newsdesk, actor: &Actor, slug: &Slug) -> Result<O
     Ok(found.map(|a| ArticleId(a.id)))
 }
 
+/// Whether article `id` exists, in any status; 404 otherwise. For the
+/// newsroom's commands on what belongs to an article.
+pub(in crate::domain) async fn ensure_exists(
+    db: &impl ConnectionTrait,
+    id: ArticleId,
+) -> Result<()> {
+    articles::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(|_| ())
+        .ok_or(Error::NotFound(Resource::Article))
+}
+
 /// One article in any status, for the newsroom.
 pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: ArticleId) -> Result<ManagedArticle> {
     let id = id.0;

@@ -380,6 +380,17 @@ pub async fn newsroom_in(app: TestApp) -> (TestApp, String) {
     (app, token)
 }
 
+/// Creates [`draft`] through the write API as `token`: its id and ETag.
+pub async fn created_draft(app: &TestApp, token: &str) -> (i64, String) {
+    let created = app
+        .post_json("/api/v1/manage/articles", draft(), Some(token))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("articles have ids");
+    let etag = created.header("etag").expect("writes answer an ETag");
+    (id, etag.to_owned())
+}
+
 /// A new article as the write API takes it, in that newsroom; its slug is
 /// `port-talks-resume`.
 pub fn draft() -> Value {

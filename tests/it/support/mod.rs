@@ -101,6 +101,16 @@ impl TestResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The `field` of each entry of a problem's `errors`, in order.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected a problem with errors: {}", self.text()))
+            .iter()
+            .map(|e| e["field"].as_str().expect("errors name fields").to_owned())
+            .collect()
+    }
+
     /// The slugs of a list response's `data`.
     pub fn slugs(&self) -> Vec<String> {
         slugs(&self.json()["data"])
