@@ -21,6 +21,7 @@ mod graphql_node;
 mod graphql_page;
 mod graphql_pagination;
 mod graphql_visibility;
+mod graphql_workflow;
 mod http_caching;
 mod live_coverage;
 mod migrations;

@@ -210,3 +210,45 @@ async fn a_query_sent_as_an_event_stream_answers_once_and_completes() {
     );
     assert_eq!(events.next().await.0, "complete");
 }
+
+#[tokio::test]
+async fn once_an_article_is_unpublished_its_subscribers_hear_nothing_more() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = created_draft(&app, &token).await;
+    let published = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/publish"),
+            &etag,
+            None,
+            &token,
+        )
+        .await;
+    let mut events = subscribe(
+        &app.router,
+        LIVE,
+        json!({ "slug": "port-talks-resume" }),
+        None,
+    )
+    .await;
+    wait_for_subscribers(&app.state.desk, 1).await;
+    add_entry(&app, &token, id, "while public").await;
+    assert_eq!(
+        events.next_result().await["data"]["liveEntryAdded"]["bodyMarkdown"],
+        "while public"
+    );
+
+    let unpublished = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/unpublish"),
+            published.header("etag").unwrap(),
+            None,
+            &token,
+        )
+        .await;
+    assert_eq!(unpublished.status, 200);
+    add_entry(&app, &token, id, "behind the scenes").await;
+
+    assert!(events.quiet_for(Duration::from_millis(600)).await);
+}
