@@ -50,13 +50,19 @@ impl AppState {
             );
             Secret::new(SecretToken::generate("jwt_").expose())
         });
+        let auth = Arc::new(Auth::new(
+            desk.clone(),
+            JwtKeys::new(&jwt_secret, http.access_token_ttl),
+        ));
         AppState {
-            auth: Arc::new(Auth::new(
-                desk.clone(),
-                JwtKeys::new(&jwt_secret, http.access_token_ttl),
-            )),
             cache: Arc::new(ResponseCache::new(http.cache)),
-            graphql: GraphqlState::new(desk.clone(), http.introspection, http.graphiql),
+            graphql: GraphqlState::new(
+                desk.clone(),
+                auth.clone(),
+                http.introspection,
+                http.graphiql,
+            ),
+            auth,
             desk,
         }
     }

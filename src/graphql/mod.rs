@@ -31,6 +31,7 @@ use std::sync::Arc;
 
 use async_graphql::{MergedObject, Schema};
 
+use crate::auth::Auth;
 use crate::domain::Newsdesk;
 use persisted::PersistedQueries;
 
@@ -44,16 +45,20 @@ pub struct GraphqlState {
     pub persisted_queries: Arc<PersistedQueries>,
     /// The WebSocket and event-stream connections open now.
     pub connections: Arc<streaming::OpenConnections>,
+    /// Credential checks, for WebSocket clients that authenticate in
+    /// `connection_init` (browsers cannot set headers on a WebSocket).
+    pub auth: Arc<Auth>,
 }
 
 impl GraphqlState {
-    pub fn new(desk: Newsdesk, introspection: bool, graphiql: bool) -> Self {
+    pub fn new(desk: Newsdesk, auth: Arc<Auth>, introspection: bool, graphiql: bool) -> Self {
         GraphqlState {
             desk,
             schema: schema(introspection),
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
             connections: Arc::new(streaming::OpenConnections::default()),
+            auth,
         }
     }
 }

@@ -19,7 +19,7 @@ use async_graphql::futures_util::{SinkExt, StreamExt, future, stream};
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocket, WebSocketProtocols, WsMessage};
 use async_graphql::parser::parse_query;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
@@ -32,7 +32,7 @@ use super::limits;
 use super::loaders::DomainLoader;
 use super::media::MediaType;
 use super::subscriptions::SubscriptionBudget;
-use crate::auth::{AuthOutcome, ClientIp, client_key};
+use crate::auth::{AuthOutcome, ClientIp, authenticate, client_key};
 use crate::domain::actor::Actor;
 use crate::error::Error;
 
@@ -95,14 +95,9 @@ fn admit(
     Ok((actor, client, admitted))
 }
 
-/// What every operation on one connection reaches: the handle, the caller,
-/// and loaders that do not cache, since one connection outlives many changes.
-fn connection_data(
-    state: &GraphqlState,
-    actor: Actor,
-    client: String,
-    budget: SubscriptionBudget,
-) -> Data {
+/// What every operation of `actor` reaches: the handle, the caller, and
+/// loaders that do not cache, since one connection outlives many changes.
+fn actor_data(state: &GraphqlState, actor: Actor, client: String) -> Data {
     let shown = TagCollector::default();
     let access = match state.desk.reader(&actor) {
         Ok(reader) => {
@@ -118,8 +113,45 @@ fn connection_data(
     data.insert(actor);
     data.insert(shown);
     data.insert(access);
+    data
+}
+
+/// The data of one connection: its caller's, and its subscription budget.
+fn connection_data(
+    state: &GraphqlState,
+    actor: Actor,
+    client: String,
+    budget: SubscriptionBudget,
+) -> Data {
+    let mut data = actor_data(state, actor, client);
     data.insert(budget);
     data
+}
+
+/// The caller a `connection_init` payload names, as graphql-ws clients send
+/// credentials (`connectionParams: { Authorization: "Bearer …" }`); `None`
+/// when it names none, so the upgrade request's own credentials stand.
+async fn init_data(
+    state: GraphqlState,
+    ip: ClientIp,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let presented = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(serde_json::Value::as_str));
+    let Some(presented) = presented else {
+        return Ok(Data::default());
+    };
+    let mut headers = HeaderMap::new();
+    let value = HeaderValue::from_str(presented)
+        .map_err(|_| async_graphql::Error::new("Authorization is not a header value"))?;
+    headers.insert(header::AUTHORIZATION, value);
+    let actor = authenticate(&state.auth, &headers)
+        .await
+        .map_err(|e| async_graphql::Error::new(e.to_string()))?
+        .actor;
+    let client = client_key(&actor, ip);
+    Ok(actor_data(&state, actor, client))
 }
 
 /// `GET /graphql` asking to upgrade: subscriptions over a WebSocket.
@@ -140,6 +172,7 @@ pub(super) async fn serve_websocket(
         .unwrap_or(WebSocketProtocols::GraphQLWS);
     let budget = SubscriptionBudget::default();
     let data = connection_data(&state, actor, client, budget.clone());
+    let init_state = state.clone();
     upgrade.on_upgrade(move |socket| async move {
         let _admitted = admitted;
         let (mut sink, source) = socket.split();
@@ -152,8 +185,9 @@ pub(super) async fn serve_websocket(
                     _ => None,
                 })
             });
-        let mut output =
-            WebSocket::new(state.schema.clone(), input, protocol).connection_data(data);
+        let mut output = WebSocket::new(state.schema.clone(), input, protocol)
+            .connection_data(data)
+            .on_connection_init(move |payload| init_data(init_state, ip, payload));
         loop {
             let message = match tokio::time::timeout(IDLE, output.next()).await {
                 Ok(Some(WsMessage::Text(text))) => Message::Text(text.into()),

@@ -35,6 +35,12 @@ async fn serve(app: &TestApp) -> SocketAddr {
 
 /// Opens a `graphql-transport-ws` connection and completes its handshake.
 async fn connect(addr: SocketAddr) -> Socket {
+    connect_with(addr, json!({})).await
+}
+
+/// The same, sending `payload` as `connection_init`'s (graphql-ws clients'
+/// `connectionParams`).
+async fn connect_with(addr: SocketAddr, payload: Value) -> Socket {
     let mut request = format!("ws://{addr}/graphql")
         .into_client_request()
         .expect("a valid URL");
@@ -52,7 +58,11 @@ async fn connect(addr: SocketAddr) -> Socket {
             .and_then(|v| v.to_str().ok()),
         Some("graphql-transport-ws")
     );
-    send(&mut socket, json!({ "type": "connection_init" })).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
     assert_eq!(receive(&mut socket).await["type"], "connection_ack");
     socket
 }
@@ -187,4 +197,40 @@ async fn a_subscription_is_held_to_the_same_document_limits_as_a_query() {
         "QUERY_TOO_COMPLEX"
     );
     assert_eq!(app.state.desk.event_subscribers(), 0);
+}
+
+#[tokio::test]
+async fn a_browser_client_authenticates_in_connection_init_when_reads_need_a_token() {
+    let app = TestApp::builder()
+        .http(|c| c.public_reads = false)
+        .build()
+        .await;
+    let (app, token) = crate::support::fixtures::newsroom_in(app).await;
+    let id = app.article("storm").create().await;
+    let reader = app.token("content:read").await;
+    let addr = serve(&app).await;
+    let mut anonymous = connect(addr).await;
+    let mut partner =
+        connect_with(addr, json!({ "Authorization": format!("Bearer {reader}") })).await;
+
+    send(&mut anonymous, subscribe_message("1", "storm")).await;
+    send(&mut partner, subscribe_message("1", "storm")).await;
+    wait_for_subscribers(&app.state.desk, 1).await;
+    app.post_json(
+        &format!("/api/v1/manage/articles/{id}/live-entries"),
+        json!({ "body_markdown": "for token holders" }),
+        Some(&token),
+    )
+    .await;
+
+    let refused = receive(&mut anonymous).await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    let heard = receive(&mut partner).await;
+    assert_eq!(
+        heard["payload"]["data"]["liveEntryAdded"]["bodyMarkdown"],
+        "for token holders"
+    );
 }
