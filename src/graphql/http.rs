@@ -87,7 +87,8 @@ async fn graphql_get(
     if params.query.is_none() && state.graphiql && wants_html(&headers) {
         return Html(GRAPHIQL_HTML).into_response();
     }
-    let Some(media) = negotiate(&headers) else {
+    let streamed = accepts_event_stream(&headers);
+    let Some(media) = negotiate(&headers).or(streamed.then_some(MediaType::GraphqlResponse)) else {
         return not_acceptable();
     };
     let variables = match params
@@ -129,6 +130,7 @@ async fn graphql_get(
         extensions,
     };
     match build_request(&state, asked) {
+        Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request, true).await,
         Ok(request) => execute(&state, (auth, ip), media, request, true).await,
         Err(refusal) => refusal.respond(media),
     }
@@ -218,7 +220,7 @@ async fn graphql_post(
         extensions: body.extensions,
     };
     match build_request(&state, asked) {
-        Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request).await,
+        Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request, false).await,
         Ok(request) => execute(&state, (auth, ip), media, request, false).await,
         Err(refusal) => refusal.respond(media),
     }

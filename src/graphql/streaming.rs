@@ -18,6 +18,7 @@ use async_graphql::Data;
 use async_graphql::futures_util::{SinkExt, StreamExt, future, stream};
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocket, WebSocketProtocols, WsMessage};
 use async_graphql::parser::parse_query;
+use async_graphql::parser::types::OperationType;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -210,12 +211,14 @@ pub(super) async fn serve_websocket(
     })
 }
 
-/// `POST /graphql` accepting `text/event-stream`: the operation's results as
-/// `next` events, then `complete`.
+/// `POST /graphql` (or `GET`, for a plain `EventSource`) accepting
+/// `text/event-stream`: the operation's results as `next` events, then
+/// `complete`. By GET, as over HTTP, mutations are refused: GET is safe.
 pub(super) async fn serve_sse(
     state: GraphqlState,
     (auth, ip): (AuthOutcome, ClientIp),
     request: GraphqlRequest,
+    via_get: bool,
 ) -> Response {
     let document = match parse_query(&request.query) {
         Ok(document) => document,
@@ -228,6 +231,26 @@ pub(super) async fn serve_sse(
             );
         }
     };
+    let mutation = document
+        .operations
+        .iter()
+        .find(|(name, _)| match &request.operation_name {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        })
+        .is_some_and(|(_, op)| op.node.ty == OperationType::Mutation);
+    if via_get && mutation {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            MediaType::GraphqlResponse,
+            "only queries and subscriptions may be sent by GET; send mutations by POST",
+            code::METHOD_NOT_ALLOWED,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
     if let Err(message) = limits::check(&document, request.operation_name.as_deref()) {
         return request_error(
             StatusCode::BAD_REQUEST,

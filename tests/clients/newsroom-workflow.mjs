@@ -1,12 +1,13 @@
 // The newsroom workflow from outside, with stock clients against a live
 // Newsdesk: graphql-ws (the graphql-transport-ws protocol over a WebSocket)
-// and graphql-sse (Server-Sent Events, distinct connections mode) each
-// subscribe to liveEntryAdded and must receive the entry a REST write adds
-// afterwards; a preview link shows a draft that the public path hides, and
+// and graphql-sse (Server-Sent Events, distinct connections mode, by POST),
+// and a plain EventSource (the same protocol by GET) each subscribe to
+// liveEntryAdded and must receive the entry a REST write adds afterwards; a preview link shows a draft that the public path hides, and
 // stops working once revoked.
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
+import { EventSource } from 'eventsource';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
 const token = process.argv[3];
@@ -104,6 +105,17 @@ async function preview() {
 const results = [
   await check('graphql-ws', (sink) => ws.subscribe({ query, variables: { slug: article.slug } }, sink)),
   await check('graphql-sse', (sink) => sse.subscribe({ query, variables: { slug: article.slug } }, sink)),
+  await check('EventSource', (sink) => {
+    const url = `${base}/graphql?query=${encodeURIComponent(query)}`
+      + `&variables=${encodeURIComponent(JSON.stringify({ slug: article.slug }))}`;
+    const source = new EventSource(url);
+    source.addEventListener('next', (event) => sink.next(JSON.parse(event.data)));
+    source.addEventListener('complete', () => { source.close(); sink.complete(); });
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) sink.error(new Error('the event stream closed'));
+    };
+    return () => source.close();
+  }),
   await preview(),
 ];
 await ws.dispose();

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 use crate::support::fixtures::{created_draft, newsroom};
-use crate::support::streams::{subscribe, wait_for_subscribers};
+use crate::support::streams::{subscribe, subscribe_by_get, wait_for_subscribers};
 
 const LIVE: &str = "subscription($slug: String!) { liveEntryAdded(slug: $slug) { bodyMarkdown bodyHtml author { slug } } }";
 
@@ -251,4 +251,33 @@ async fn once_an_article_is_unpublished_its_subscribers_hear_nothing_more() {
     add_entry(&app, &token, id, "behind the scenes").await;
 
     assert!(events.quiet_for(Duration::from_millis(600)).await);
+}
+
+#[tokio::test]
+async fn a_plain_event_source_subscribes_by_get() {
+    let (app, token) = newsroom().await;
+    let id = app.article("storm").create().await;
+    let mut events = subscribe_by_get(
+        &app.router,
+        "subscription { liveEntryAdded(slug: \"storm\") { bodyMarkdown } }",
+    )
+    .await;
+    assert_eq!(events.content_type.as_deref(), Some("text/event-stream"));
+    wait_for_subscribers(&app.state.desk, 1).await;
+
+    add_entry(&app, &token, id, "by GET").await;
+
+    assert_eq!(
+        events.next_result().await["data"]["liveEntryAdded"]["bodyMarkdown"],
+        "by GET"
+    );
+}
+
+#[tokio::test]
+async fn a_mutation_cannot_be_sent_as_an_event_stream_by_get() {
+    let (app, _) = newsroom().await;
+
+    let events = subscribe_by_get(&app.router, "mutation { deleteTag(id: \"VGFnOjE\") }").await;
+
+    assert_eq!(events.status, 405);
 }

@@ -60,13 +60,38 @@ pub async fn subscribe(
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
+    open(
+        router,
+        request
+            .body(Body::from(body.to_string()))
+            .expect("a valid request"),
+    )
+    .await
+}
+
+/// Asks for an operation's event stream by GET, as a plain `EventSource` does.
+pub async fn subscribe_by_get(router: &Router, query: &str) -> EventStream {
+    let encoded: String = query
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let request = Request::get(format!("/graphql?query={encoded}"))
+        .header("accept", "text/event-stream")
+        .body(Body::empty())
+        .expect("a valid request");
+    open(router, request).await
+}
+
+/// Sends `request` and reads its event stream in the background.
+async fn open(router: &Router, request: Request<Body>) -> EventStream {
     let response = router
         .clone()
-        .oneshot(
-            request
-                .body(Body::from(body.to_string()))
-                .expect("a valid request"),
-        )
+        .oneshot(request)
         .await
         .expect("the router answers");
     let status = response.status().as_u16();
