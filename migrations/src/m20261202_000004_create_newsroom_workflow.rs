@@ -12,6 +12,8 @@ pub struct Migration;
 enum Articles {
     Table,
     Id,
+    /// Whether the article is live coverage still going on.
+    Live,
 }
 
 #[derive(DeriveIden)]
@@ -92,6 +94,14 @@ fn article_key(
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Articles::Table)
+                    .add_column(boolean(Articles::Live).default(false))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -231,6 +241,13 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        Ok(())
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Articles::Table)
+                    .drop_column(Articles::Live)
+                    .to_owned(),
+            )
+            .await
     }
 }

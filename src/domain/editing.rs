@@ -57,6 +57,8 @@ pub struct NewArticle {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub comments_open: bool,
+    /// Live coverage still going on.
+    pub live: bool,
     pub related: Vec<NewRelatedLink>,
 }
 
@@ -169,6 +171,7 @@ pub(crate) async fn insert_article(txn: &impl ConnectionTrait, new: NewArticle) 
         seo_description: Set(new.seo_description),
         reading_time_minutes: Set(reading_time),
         comments_open: Set(new.comments_open),
+        live: Set(new.live),
         version: Set(1),
         ..Default::default()
     }

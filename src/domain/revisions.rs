@@ -51,6 +51,9 @@ pub struct RevisionFields {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub comments_open: bool,
+    /// Kept from revisions saved before articles could be live.
+    #[serde(default)]
+    pub live: bool,
     /// The further-reading list, in order.
     pub links: Vec<StoredLink>,
 }
@@ -223,6 +226,7 @@ impl RevisionFields {
             seo_title: a.seo_title,
             seo_description: a.seo_description,
             comments_open: a.comments_open,
+            live: a.live,
             links,
         }
     }
@@ -263,6 +267,7 @@ impl RevisionFields {
             seo_title: Some(self.seo_title.unwrap_or_default()),
             seo_description: Some(self.seo_description.unwrap_or_default()),
             comments_open: Some(self.comments_open),
+            live: Some(self.live),
         };
         (fields, links)
     }
@@ -303,6 +308,7 @@ fn json_fields(f: &RevisionFields) -> Vec<(&'static str, serde_json::Value)> {
         ("seo_title", json!(f.seo_title)),
         ("seo_description", json!(f.seo_description)),
         ("comments_open", json!(f.comments_open)),
+        ("live", json!(f.live)),
         ("links", json!(f.links)),
     ]
 }
@@ -466,6 +472,7 @@ mod tests {
             seo_title: None,
             seo_description: None,
             comments_open: true,
+            live: false,
             links: Vec::new(),
         }
     }

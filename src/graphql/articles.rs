@@ -167,6 +167,12 @@ impl Article {
         })
     }
 
+    /// Live coverage still going on: show it as live, and subscribe to
+    /// `liveEntryAdded` for its new entries.
+    async fn live(&self) -> bool {
+        self.0.live
+    }
+
     async fn comments_open(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         Ok(self.body(ctx).await?.comments_open)
     }

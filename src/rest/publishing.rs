@@ -54,6 +54,7 @@ pub struct ArticleBody {
     seo_title: Option<String>,
     seo_description: Option<String>,
     comments_open: Option<bool>,
+    live: Option<bool>,
 }
 
 impl From<ArticleBody> for ArticleFields {
@@ -79,6 +80,7 @@ impl From<ArticleBody> for ArticleFields {
             seo_title: b.seo_title,
             seo_description: b.seo_description,
             comments_open: b.comments_open,
+            live: b.live,
         }
     }
 }

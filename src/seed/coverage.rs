@@ -62,6 +62,7 @@ pub(super) async fn seed(desk: &Newsdesk, now: DateTime<Utc>, corrected: Article
             authors: Some(vec!["leila-haddad".to_owned(), "kenji-watanabe".to_owned()]),
             tags: Some(vec!["analysis".to_owned()]),
             comments_open: Some(true),
+            live: Some(true),
             ..ArticleFields::default()
         },
         now - Duration::hours(2),

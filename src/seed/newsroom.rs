@@ -1016,6 +1016,7 @@ pub(super) async fn seed(desk: &Newsdesk) -> Result<()> {
             seo_title: Some("Harbor Accord talks end without a truce".to_owned()),
             seo_description: Some("What happened in four days of shuttle diplomacy, and where the talks go next.".to_owned()),
             comments_open: Some(true),
+            live: None,
         },
         now - Duration::hours(3),
     )

@@ -122,6 +122,7 @@ pub async fn generate(
                 seo_description: Set(None),
                 reading_time_minutes: Set(*minutes),
                 comments_open: Set(true),
+                live: Set(false),
                 version: Set(1),
             });
             let credited = if i % 2 == 1 && authors.len() > 7 {

@@ -241,3 +241,41 @@ async fn graphql_pages_live_entries_as_a_connection() {
     assert_eq!(live["edges"][0]["node"]["bodyMarkdown"], "two");
     assert_eq!(live["pageInfo"]["hasNextPage"], true);
 }
+
+#[tokio::test]
+async fn editors_mark_an_article_live_and_every_read_says_so() {
+    let (app, token) = newsroom().await;
+    let (id, etag) = crate::support::fixtures::created_draft(&app, &token).await;
+    let live = app
+        .send_if_match(
+            "PATCH",
+            &format!("/api/v1/manage/articles/{id}"),
+            &etag,
+            Some(json!({ "live": true })),
+            &token,
+        )
+        .await;
+    assert_eq!(live.json()["live"], true);
+    app.send_if_match(
+        "POST",
+        &format!("/api/v1/manage/articles/{id}/publish"),
+        live.header("etag").unwrap(),
+        None,
+        &token,
+    )
+    .await;
+
+    let article = app.get("/api/v1/articles/port-talks-resume").await.json();
+    let listed = app.get("/api/v1/articles").await.json();
+    let data = app
+        .graphql_data(
+            r#"{ article(slug: "port-talks-resume") { live } articles(first: 1) { nodes { live } } }"#,
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(article["live"], true);
+    assert_eq!(listed["data"][0]["live"], true);
+    assert_eq!(data["article"]["live"], true);
+    assert_eq!(data["articles"]["nodes"][0]["live"], true);
+}

@@ -35,6 +35,8 @@ pub struct Model {
     pub seo_description: Option<String>,
     pub reading_time_minutes: i32,
     pub comments_open: bool,
+    /// Live coverage still going on: frontends show it as live and subscribe.
+    pub live: bool,
     /// Bumped on every save; a write must name the version it read.
     pub version: i32,
 }

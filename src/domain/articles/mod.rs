@@ -44,6 +44,8 @@ pub struct ArticleRow {
     pub featured_image_caption: Option<String>,
     pub featured_image_credit: Option<String>,
     pub reading_time_minutes: i32,
+    /// Live coverage still going on.
+    pub live: bool,
 }
 
 impl ArticleRow {
@@ -137,7 +139,7 @@ impl ListArticles {
 }
 
 /// The columns of an [`ArticleRow`].
-pub(crate) const ROW_COLUMNS: [articles::Column; 12] = [
+pub(crate) const ROW_COLUMNS: [articles::Column; 13] = [
     articles::Column::Id,
     articles::Column::Slug,
     articles::Column::Title,
@@ -150,6 +152,7 @@ pub(crate) const ROW_COLUMNS: [articles::Column; 12] = [
     articles::Column::FeaturedImageCaption,
     articles::Column::FeaturedImageCredit,
     articles::Column::ReadingTimeMinutes,
+    articles::Column::Live,
 ];
 
 /// `SELECT <row columns> FROM articles WHERE <public>`, to add conditions to.

@@ -63,6 +63,7 @@ fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
             )),
         ),
         ("reading_time_minutes", format!("{a}.reading_time_minutes")),
+        ("live", d.boolean(&format!("{a}.live"))),
     ]
 }
 

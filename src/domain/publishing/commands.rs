@@ -81,6 +81,7 @@ pub async fn create(
         seo_title: fields.seo_title.and_then(empty_to_none),
         seo_description: fields.seo_description.and_then(empty_to_none),
         comments_open: fields.comments_open.unwrap_or(true),
+        live: fields.live.unwrap_or(false),
         related: Vec::new(),
     };
     let txn = db.begin().await?;
@@ -288,6 +289,9 @@ pub(crate) async fn apply_edit(txn: &impl ConnectionTrait, id: i64, edit: Edit) 
     }
     if let Some(open) = fields.comments_open {
         model.comments_open = Set(open);
+    }
+    if let Some(live) = fields.live {
+        model.live = Set(live);
     }
     sea_orm::ActiveModelTrait::update(model, txn)
         .await

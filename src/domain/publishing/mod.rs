@@ -56,6 +56,8 @@ pub struct ManagedArticle {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub comments_open: bool,
+    /// Live coverage still going on.
+    pub live: bool,
 }
 
 /// The fields of an article a client sends, untrusted. On update, `None`
@@ -78,6 +80,8 @@ pub struct ArticleFields {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub comments_open: Option<bool>,
+    /// Whether the article is live coverage still going on.
+    pub live: Option<bool>,
 }
 
 /// A related link a client sends: another article by slug, or a URL with a title.
@@ -274,6 +278,7 @@ pub(in crate::domain) async fn load(db: &impl ConnectionTrait, id: i64) -> Resul
         seo_title: model.seo_title,
         seo_description: model.seo_description,
         comments_open: model.comments_open,
+        live: model.live,
     })
 }
 

@@ -40,6 +40,8 @@ pub struct ManagedArticle {
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub comments_open: bool,
+    /// Live coverage still going on.
+    pub live: bool,
 }
 
 impl From<publishing::ManagedArticle> for ManagedArticle {
@@ -65,6 +67,7 @@ impl From<publishing::ManagedArticle> for ManagedArticle {
             authors: a.authors,
             tags: a.tags,
             comments_open: a.comments_open,
+            live: a.live,
         }
     }
 }
@@ -97,6 +100,8 @@ pub struct ArticleInput {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub comments_open: Option<bool>,
+    /// Whether the article is live coverage still going on.
+    pub live: Option<bool>,
 }
 
 impl From<ArticleInput> for ArticleFields {
@@ -124,6 +129,7 @@ impl From<ArticleInput> for ArticleFields {
             seo_title: i.seo_title,
             seo_description: i.seo_description,
             comments_open: i.comments_open,
+            live: i.live,
         }
     }
 }

@@ -55,6 +55,7 @@ pub struct ManagedArticleJson {
     seo_title: Option<String>,
     seo_description: Option<String>,
     comments_open: bool,
+    live: bool,
 }
 
 impl From<ManagedArticle> for ManagedArticleJson {
@@ -81,6 +82,7 @@ impl From<ManagedArticle> for ManagedArticleJson {
             seo_title: a.seo_title,
             seo_description: a.seo_description,
             comments_open: a.comments_open,
+            live: a.live,
         }
     }
 }

@@ -286,6 +286,7 @@ impl ArticleBuilder<'_> {
                 seo_title: None,
                 seo_description: None,
                 comments_open: self.comments_open,
+                live: false,
                 related: self.related,
             },
         )
