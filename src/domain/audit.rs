@@ -4,8 +4,8 @@
 use crate::domain::Newsdesk;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::actor::{Actor, Scope};
@@ -164,15 +164,25 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
-/// Records a write by `actor`. Call it inside the write's transaction.
+/// Records a write by `actor`, inside the write's own transaction.
+///
+/// The log is read as an ordered feed ("everything after entry N"), so its
+/// ids must follow commit order. PostgreSQL hands out ids when a row is
+/// inserted, not when it commits: two writes committing in the other order
+/// would let a reader pass an id whose entry was not yet visible, and miss
+/// it for good. On PostgreSQL each write therefore holds one advisory lock
+/// from its entry to its commit, so entries become visible in id order; the
+/// same statement sends the `NOTIFY` that wakes subscribers at that commit.
+/// SQLite has a single writer, so it needs neither.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     actor: &Actor,
     action: AuditAction,
     resource: Audited,
     resource_id: Option<i64>,
     detail: impl Into<String>,
 ) -> Result<()> {
+    super::events::serialize_and_notify(db).await?;
     audit_log::ActiveModel {
         actor: Set(actor.to_string()),
         action: Set(action.as_str().to_owned()),
@@ -184,7 +194,7 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    super::events::notify(db).await
+    Ok(())
 }
 
 /// The newest entries; admins only.

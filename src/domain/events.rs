@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 use tokio::sync::{Mutex, broadcast};
 
@@ -81,7 +81,6 @@ impl Newsdesk {
     /// node, arrives on the receiver.
     pub async fn subscribe_events(&self) -> Result<broadcast::Receiver<PublicEvent>> {
         let hub = self.events();
-        let receiver = hub.sender.subscribe();
         let mut position = hub.position.lock().await;
         if position.is_none() {
             // Listen before noting where the log stands: a write that
@@ -92,7 +91,9 @@ impl Newsdesk {
             let desk = self.clone();
             tokio::spawn(async move { desk.fan_out(wake).await });
         }
-        Ok(receiver)
+        // Counted as a subscriber only now, with the fan-out in place: what
+        // commits from here on reaches this receiver.
+        Ok(hub.sender.subscribe())
     }
 
     /// How many subscriptions this node is serving now.
@@ -196,11 +197,18 @@ impl Wake {
     }
 }
 
-/// Wakes every node's fan-out when the caller's transaction commits.
-pub(crate) async fn notify(db: &impl ConnectionTrait) -> Result<()> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared(&format!("SELECT pg_notify('{CHANNEL}', '')"))
-            .await?;
+/// The advisory lock that orders audit entries on PostgreSQL (see
+/// `audit::record`); any number will do as long as nothing else takes it.
+const FEED_LOCK: i64 = 0x6e65_7773_6465_736b; // "newsdesk"
+
+/// On PostgreSQL: waits for the feed's lock, held until the caller's
+/// transaction ends, and wakes every node's fan-out when it commits.
+pub(crate) async fn serialize_and_notify(txn: &DatabaseTransaction) -> Result<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT pg_advisory_xact_lock({FEED_LOCK}), pg_notify('{CHANNEL}', '')"
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use serde_json::value::RawValue;
 
@@ -418,7 +418,7 @@ impl Newsdesk {
 /// Records a write to an article's live coverage: the entry names the
 /// article, so caches retire its pages, and its detail names the entry.
 async fn audited(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: &Actor,
     action: AuditAction,
     article: ArticleId,

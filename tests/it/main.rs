@@ -8,6 +8,7 @@ mod support;
 mod architecture;
 mod auth_login;
 mod auth_tokens;
+mod change_feed;
 mod cli;
 mod comments_workflow;
 mod contract_graphql;
