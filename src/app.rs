@@ -59,6 +59,10 @@ impl AppState {
             graphql: GraphqlState::new(
                 desk.clone(),
                 auth.clone(),
+                graphql::streaming::StreamLimits {
+                    per_client: http.streams_per_client,
+                    idle: http.subscription_idle,
+                },
                 http.introspection,
                 http.graphiql,
             ),

@@ -127,6 +127,12 @@ pub struct HttpArgs {
     /// (e.g. `https://www.example.com/preview?token={token}`).
     #[arg(long, env = "NEWSDESK_PREVIEW_URL_TEMPLATE")]
     pub preview_url_template: Option<String>,
+    /// Seconds a subscription WebSocket may stay open with no subscription.
+    #[arg(long, env = "NEWSDESK_SUBSCRIPTION_IDLE_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub subscription_idle_secs: u64,
+    /// WebSocket and event-stream connections one client (address, token or account) may hold.
+    #[arg(long, env = "NEWSDESK_STREAMS_PER_CLIENT", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub streams_per_client: u32,
     /// Revisions kept per article, newest first; 0 keeps every one.
     #[arg(long, env = "NEWSDESK_REVISIONS_KEPT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub revisions_kept: u32,
@@ -159,6 +165,10 @@ pub struct HttpConfig {
     pub preview_url_template: Option<String>,
     /// Revisions kept per article; `None` keeps every one.
     pub revisions_kept: Option<u32>,
+    /// A subscription WebSocket with no subscription this long is closed.
+    pub subscription_idle: Duration,
+    /// Long-lived connections one client may hold.
+    pub streams_per_client: usize,
 }
 
 impl Default for HttpConfig {
@@ -254,6 +264,8 @@ impl HttpArgs {
                 }
             },
             revisions_kept: (self.revisions_kept > 0).then_some(self.revisions_kept),
+            subscription_idle: Duration::from_secs(self.subscription_idle_secs),
+            streams_per_client: self.streams_per_client as usize,
         })
     }
 }

@@ -51,13 +51,19 @@ pub struct GraphqlState {
 }
 
 impl GraphqlState {
-    pub fn new(desk: Newsdesk, auth: Arc<Auth>, introspection: bool, graphiql: bool) -> Self {
+    pub fn new(
+        desk: Newsdesk,
+        auth: Arc<Auth>,
+        streams: streaming::StreamLimits,
+        introspection: bool,
+        graphiql: bool,
+    ) -> Self {
         GraphqlState {
             desk,
             schema: schema(introspection),
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
-            connections: Arc::new(streaming::OpenConnections::default()),
+            connections: Arc::new(streaming::OpenConnections::new(streams)),
             auth,
         }
     }

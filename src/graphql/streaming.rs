@@ -4,9 +4,10 @@
 //! protocol's distinct-connections mode: a POST that accepts
 //! `text/event-stream`), for clients that cannot open WebSockets.
 //!
-//! Limits: connections per client (address, or token or account), open
-//! subscriptions per connection (see `subscriptions`), and a WebSocket with
-//! no subscription open for [`IDLE`] is closed.
+//! Limits ([`StreamLimits`], configurable): connections per client (address,
+//! or token or account), open subscriptions per connection (see
+//! `subscriptions`), and a WebSocket with no subscription open for a while is
+//! closed.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -37,28 +38,42 @@ use crate::auth::{AuthOutcome, ClientIp, authenticate, client_key};
 use crate::domain::actor::Actor;
 use crate::error::Error;
 
-/// Long-lived connections one client may hold at once.
-pub const MAX_CONNECTIONS_PER_CLIENT: usize = 16;
-/// A WebSocket with no subscription open for this long is closed.
-pub const IDLE: Duration = Duration::from_secs(120);
+/// How long-lived connections are held in check.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamLimits {
+    /// Long-lived connections one client may hold at once.
+    pub per_client: usize,
+    /// A WebSocket with no subscription open for this long is closed.
+    pub idle: Duration,
+}
 /// The close code for an idle connection (4000–4999 are the application's).
 const CLOSE_IDLE: u16 = 4408;
 
-/// The long-lived connections open now, per client.
-#[derive(Debug, Default)]
-pub struct OpenConnections(Arc<Mutex<HashMap<String, usize>>>);
+/// The long-lived connections open now, per client, and their limits.
+#[derive(Debug)]
+pub struct OpenConnections {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+    pub limits: StreamLimits,
+}
 
 impl OpenConnections {
+    pub fn new(limits: StreamLimits) -> Self {
+        OpenConnections {
+            open: Arc::default(),
+            limits,
+        }
+    }
+
     /// A place for one more connection of `client`, unless it holds the most it may.
     fn admit(&self, client: &str) -> Option<Admitted> {
-        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         let count = open.entry(client.to_owned()).or_default();
-        if *count >= MAX_CONNECTIONS_PER_CLIENT {
+        if *count >= self.limits.per_client {
             return None;
         }
         *count += 1;
         Some(Admitted {
-            open: self.0.clone(),
+            open: self.open.clone(),
             client: client.to_owned(),
         })
     }
@@ -91,7 +106,7 @@ fn admit(
     let actor = auth.map_err(|rejection| rejection.into_error())?.actor;
     let client = client_key(&actor, ip);
     let admitted = state.connections.admit(&client).ok_or(Error::RateLimited {
-        retry_after_secs: IDLE.as_secs(),
+        retry_after_secs: state.connections.limits.idle.as_secs(),
     })?;
     Ok((actor, client, admitted))
 }
@@ -174,6 +189,7 @@ pub(super) async fn serve_websocket(
     let budget = SubscriptionBudget::default();
     let data = connection_data(&state, actor, client, budget.clone());
     let init_state = state.clone();
+    let idle = state.connections.limits.idle;
     upgrade.on_upgrade(move |socket| async move {
         let _admitted = admitted;
         let (mut sink, source) = socket.split();
@@ -190,7 +206,7 @@ pub(super) async fn serve_websocket(
             .connection_data(data)
             .on_connection_init(move |payload| init_data(init_state, ip, payload));
         loop {
-            let message = match tokio::time::timeout(IDLE, output.next()).await {
+            let message = match tokio::time::timeout(idle, output.next()).await {
                 Ok(Some(WsMessage::Text(text))) => Message::Text(text.into()),
                 Ok(Some(WsMessage::Close(code, reason))) => Message::Close(Some(CloseFrame {
                     code,

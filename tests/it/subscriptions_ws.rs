@@ -234,3 +234,66 @@ async fn a_browser_client_authenticates_in_connection_init_when_reads_need_a_tok
         "for token holders"
     );
 }
+
+#[tokio::test]
+async fn a_websocket_with_no_subscription_is_closed_when_idle() {
+    let app = TestApp::builder()
+        .http(|c| c.subscription_idle = Duration::from_millis(300))
+        .build()
+        .await;
+    let addr = serve(&app).await;
+    let mut socket = connect(addr).await;
+
+    let closed = tokio::time::timeout(PATIENCE, socket.next())
+        .await
+        .expect("the server closes the connection in time");
+
+    match closed {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4408),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_subscribed_websocket_stays_open_past_the_idle_time() {
+    let app = TestApp::builder()
+        .http(|c| c.subscription_idle = Duration::from_millis(300))
+        .build()
+        .await;
+    let (app, token) = crate::support::fixtures::newsroom_in(app).await;
+    let id = app.article("storm").create().await;
+    let addr = serve(&app).await;
+    let mut socket = connect(addr).await;
+    send(&mut socket, subscribe_message("1", "storm")).await;
+    wait_for_subscribers(&app.state.desk, 1).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+
+    app.post_json(
+        &format!("/api/v1/manage/articles/{id}/live-entries"),
+        json!({ "body_markdown": "still here" }),
+        Some(&token),
+    )
+    .await;
+
+    assert_eq!(receive(&mut socket).await["type"], "next");
+}
+
+#[tokio::test]
+async fn a_client_may_hold_only_so_many_connections() {
+    let app = TestApp::builder()
+        .http(|c| c.streams_per_client = 2)
+        .build()
+        .await;
+    let addr = serve(&app).await;
+    let _first = connect(addr).await;
+    let _second = connect(addr).await;
+
+    let third = tokio_tungstenite::connect_async(format!("ws://{addr}/graphql")).await;
+
+    match third {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 429)
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+}
