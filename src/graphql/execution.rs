@@ -3,7 +3,7 @@
 //! media type with the status the spec gives it.
 
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ErrorExtensionValues, ServerError, Value};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -114,30 +114,17 @@ pub(super) async fn execute(
             );
         }
     };
-    let operation = document
-        .operations
-        .iter()
-        .find(|(name, _)| match &request.operation_name {
-            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-            None => true,
-        })
-        .map(|(_, op)| op.node.ty);
+    let operation = operation_type(&document, request.operation_name.as_deref());
     if via_get
         && matches!(
             operation,
             Some(OperationType::Mutation | OperationType::Subscription)
         )
     {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
+        return only_by_post(
             media,
             "only queries may be sent by GET; send mutations by POST",
-            code::METHOD_NOT_ALLOWED,
         );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
     }
     if let Err(message) = limits::check(&document, request.operation_name.as_deref()) {
         return request_error(
@@ -212,6 +199,35 @@ pub(super) async fn execute(
             HeaderValue::from_static("private, no-store"),
         );
     }
+    response
+}
+
+/// The type of the operation a request runs: the one named, or the only one.
+pub(super) fn operation_type(
+    document: &ExecutableDocument,
+    name: Option<&str>,
+) -> Option<OperationType> {
+    document
+        .operations
+        .iter()
+        .find(|(found, _)| match name {
+            Some(wanted) => found.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        })
+        .map(|(_, op)| op.node.ty)
+}
+
+/// 405 for an operation GET may not carry, naming POST as the way.
+pub(super) fn only_by_post(media: MediaType, message: &str) -> Response {
+    let mut response = request_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        media,
+        message.to_owned(),
+        code::METHOD_NOT_ALLOWED,
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
     response
 }
 

@@ -28,7 +28,7 @@ use axum::response::{IntoResponse, Response};
 use super::GraphqlState;
 use super::context::{ReadAccess, TagCollector};
 use super::error::code;
-use super::execution::{ClientKey, refused, request_error};
+use super::execution::{ClientKey, only_by_post, operation_type, refused, request_error};
 use super::http::GraphqlRequest;
 use super::limits;
 use super::loaders::DomainLoader;
@@ -247,25 +247,12 @@ pub(super) async fn serve_sse(
             );
         }
     };
-    let mutation = document
-        .operations
-        .iter()
-        .find(|(name, _)| match &request.operation_name {
-            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-            None => true,
-        })
-        .is_some_and(|(_, op)| op.node.ty == OperationType::Mutation);
-    if via_get && mutation {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
+    let operation = operation_type(&document, request.operation_name.as_deref());
+    if via_get && operation == Some(OperationType::Mutation) {
+        return only_by_post(
             MediaType::GraphqlResponse,
             "only queries and subscriptions may be sent by GET; send mutations by POST",
-            code::METHOD_NOT_ALLOWED,
         );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
     }
     if let Err(message) = limits::check(&document, request.operation_name.as_deref()) {
         return request_error(

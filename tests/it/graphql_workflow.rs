@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::{created_draft, newsroom};
+use crate::support::fixtures::{newsroom, published_draft};
 
 fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
@@ -12,18 +12,19 @@ fn code(body: &Value) -> &str {
         .unwrap_or_else(|| panic!("no code: {body:#}"))
 }
 
+/// The version an article ETag (`"a12v3"`) names.
+fn version_of(etag: &str) -> i64 {
+    let version = etag
+        .trim_matches('"')
+        .rsplit_once('v')
+        .expect("an article ETag")
+        .1;
+    version.parse().expect("a version number")
+}
+
 /// The draft, published, and its global id and version.
 async fn published(app: &TestApp, token: &str) -> (Value, i64) {
-    let (id, etag) = created_draft(app, token).await;
-    let res = app
-        .send_if_match(
-            "POST",
-            &format!("/api/v1/manage/articles/{id}/publish"),
-            &etag,
-            None,
-            token,
-        )
-        .await;
+    let (_, etag) = published_draft(app, token).await;
     let node = app
         .graphql_data(
             r#"{ article(slug: "port-talks-resume") { id } }"#,
@@ -31,7 +32,7 @@ async fn published(app: &TestApp, token: &str) -> (Value, i64) {
         )
         .await["article"]["id"]
         .clone();
-    (node, res.json()["version"].as_i64().unwrap())
+    (node, version_of(&etag))
 }
 
 #[tokio::test]

@@ -5,23 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::{created_draft, newsroom};
-
-/// A published article made through the write API: (id, ETag).
-async fn published(app: &TestApp, token: &str) -> (i64, String) {
-    let (id, etag) = created_draft(app, token).await;
-    let published = app
-        .send_if_match(
-            "POST",
-            &format!("/api/v1/manage/articles/{id}/publish"),
-            &etag,
-            None,
-            token,
-        )
-        .await;
-    assert_eq!(published.status, 200);
-    (id, published.header("etag").unwrap().to_owned())
-}
+use crate::support::fixtures::{created_draft, newsroom, published_draft};
 
 async fn note(app: &TestApp, token: &str, id: i64, kind: &str, text: &str) -> Value {
     let res = app
@@ -42,7 +26,7 @@ async fn public(app: &TestApp) -> Value {
 #[tokio::test]
 async fn notes_show_on_the_public_article_newest_first() {
     let (app, token) = newsroom().await;
-    let (id, _) = published(&app, &token).await;
+    let (id, _) = published_draft(&app, &token).await;
     note(
         &app,
         &token,
@@ -67,7 +51,7 @@ async fn notes_show_on_the_public_article_newest_first() {
 #[tokio::test]
 async fn a_note_moves_the_public_updated_at_and_a_silent_fix_does_not() {
     let (app, token) = newsroom().await;
-    let (id, etag) = published(&app, &token).await;
+    let (id, etag) = published_draft(&app, &token).await;
     let before = public(&app).await["updated_at"].clone();
     assert_eq!(before, public(&app).await["published_at"]);
 
@@ -95,7 +79,7 @@ async fn a_note_moves_the_public_updated_at_and_a_silent_fix_does_not() {
 #[tokio::test]
 async fn a_removed_note_leaves_the_public_article_but_stays_for_the_newsroom() {
     let (app, token) = newsroom().await;
-    let (id, _) = published(&app, &token).await;
+    let (id, _) = published_draft(&app, &token).await;
     let added = note(&app, &token, id, "correction", "Wrong date.").await;
 
     let removed = app
@@ -151,7 +135,7 @@ async fn a_draft_takes_no_notes() {
 #[tokio::test]
 async fn a_note_needs_a_known_kind_and_text() {
     let (app, token) = newsroom().await;
-    let (id, _) = published(&app, &token).await;
+    let (id, _) = published_draft(&app, &token).await;
 
     let res = app
         .post_json(
@@ -168,7 +152,7 @@ async fn a_note_needs_a_known_kind_and_text() {
 #[tokio::test]
 async fn graphql_shows_notes_and_the_moved_updated_at() {
     let (app, token) = newsroom().await;
-    let (id, _) = published(&app, &token).await;
+    let (id, _) = published_draft(&app, &token).await;
     let added = note(&app, &token, id, "update", "More to come.").await;
 
     let data = app

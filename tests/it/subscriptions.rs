@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::fixtures::{created_draft, newsroom};
+use crate::support::fixtures::{newsroom, published_draft};
 use crate::support::streams::{subscribe, subscribe_by_get, wait_for_subscribers};
 
 const LIVE: &str = "subscription($slug: String!) { liveEntryAdded(slug: $slug) { bodyMarkdown bodyHtml author { slug } } }";
@@ -131,16 +131,7 @@ async fn an_approved_comment_reaches_subscribers_but_a_held_one_does_not() {
 #[tokio::test]
 async fn an_edit_of_a_published_article_reaches_article_updated_subscribers() {
     let (app, token) = newsroom().await;
-    let (id, etag) = created_draft(&app, &token).await;
-    let published = app
-        .send_if_match(
-            "POST",
-            &format!("/api/v1/manage/articles/{id}/publish"),
-            &etag,
-            None,
-            &token,
-        )
-        .await;
+    let (id, etag) = published_draft(&app, &token).await;
     let mut events = subscribe(
         &app.router,
         "subscription { articleUpdated(slug: \"port-talks-resume\") { title bodyMarkdown } }",
@@ -153,7 +144,7 @@ async fn an_edit_of_a_published_article_reaches_article_updated_subscribers() {
     app.send_if_match(
         "PATCH",
         &format!("/api/v1/manage/articles/{id}"),
-        published.header("etag").unwrap(),
+        &etag,
         Some(json!({ "title": "Port Talks Stall", "body_markdown": "New text." })),
         &token,
     )
@@ -214,16 +205,7 @@ async fn a_query_sent_as_an_event_stream_answers_once_and_completes() {
 #[tokio::test]
 async fn once_an_article_is_unpublished_its_subscribers_hear_nothing_more() {
     let (app, token) = newsroom().await;
-    let (id, etag) = created_draft(&app, &token).await;
-    let published = app
-        .send_if_match(
-            "POST",
-            &format!("/api/v1/manage/articles/{id}/publish"),
-            &etag,
-            None,
-            &token,
-        )
-        .await;
+    let (id, etag) = published_draft(&app, &token).await;
     let mut events = subscribe(
         &app.router,
         LIVE,
@@ -242,7 +224,7 @@ async fn once_an_article_is_unpublished_its_subscribers_hear_nothing_more() {
         .send_if_match(
             "POST",
             &format!("/api/v1/manage/articles/{id}/unpublish"),
-            published.header("etag").unwrap(),
+            &etag,
             None,
             &token,
         )

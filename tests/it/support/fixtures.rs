@@ -392,6 +392,24 @@ pub async fn created_draft(app: &TestApp, token: &str) -> (i64, String) {
     (id, etag.to_owned())
 }
 
+/// Creates [`draft`] and publishes it through the write API as `token`: its
+/// id and current ETag.
+pub async fn published_draft(app: &TestApp, token: &str) -> (i64, String) {
+    let (id, etag) = created_draft(app, token).await;
+    let published = app
+        .send_if_match(
+            "POST",
+            &format!("/api/v1/manage/articles/{id}/publish"),
+            &etag,
+            None,
+            token,
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text());
+    let etag = published.header("etag").expect("writes answer an ETag");
+    (id, etag.to_owned())
+}
+
 /// A new article as the write API takes it, in that newsroom; its slug is
 /// `port-talks-resume`.
 pub fn draft() -> Value {
