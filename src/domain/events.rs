@@ -103,8 +103,12 @@ impl Newsdesk {
 
     /// Reads the log and sends what it says until nobody listens.
     async fn fan_out(self, mut wake: Wake) {
+        let mut behind = false;
         loop {
-            wake.wait().await;
+            // A full batch may have left more to read: read on at once.
+            if !behind {
+                wake.wait().await;
+            }
             let hub = self.events();
             let mut position = hub.position.lock().await;
             if hub.sender.receiver_count() == 0 {
@@ -113,7 +117,8 @@ impl Newsdesk {
             }
             let Some(after) = *position else { return };
             match self.events_after(after).await {
-                Ok((last, events)) => {
+                Ok((last, events, full)) => {
+                    behind = full;
                     *position = Some(last);
                     for event in events {
                         // No receiver left is not an error: the next tick ends the loop.
@@ -121,15 +126,18 @@ impl Newsdesk {
                     }
                 }
                 Err(e) => {
+                    behind = false;
                     tracing::warn!(error = %e, "could not read the change feed for subscribers; retrying")
                 }
             }
         }
     }
 
-    /// The public events among the log entries after `after`, and the new position.
-    async fn events_after(&self, after: i64) -> Result<(i64, Vec<PublicEvent>)> {
+    /// The public events among the next log entries after `after`, the new
+    /// position, and whether the batch was full (more may follow).
+    async fn events_after(&self, after: i64) -> Result<(i64, Vec<PublicEvent>, bool)> {
         let entries = audit::since(self.db(), after, BATCH).await?;
+        let full = entries.len() as u64 == BATCH;
         let last = entries.last().map_or(after, |e| e.id);
         let approved: Vec<i64> = entries
             .iter()
@@ -149,7 +157,7 @@ impl Newsdesk {
                 .await?
         };
         let events = entries.iter().filter_map(|e| event_of(e, &on)).collect();
-        Ok((last, events))
+        Ok((last, events, full))
     }
 }
 

@@ -264,3 +264,37 @@ async fn a_mutation_cannot_be_sent_as_an_event_stream_by_get() {
 
     assert_eq!(events.status, 405);
 }
+
+#[tokio::test]
+async fn a_burst_of_writes_does_not_hold_back_the_events_after_it() {
+    use newsdesk::domain::actor::Actor;
+    use newsdesk::domain::audit::{self, AuditAction, Audited};
+    use sea_orm::TransactionTrait;
+
+    let (app, token) = newsroom().await;
+    let id = app.article("storm").create().await;
+    let mut events = subscribe(&app.router, LIVE, json!({ "slug": "storm" }), None).await;
+    wait_for_subscribers(&app.state.desk, 1).await;
+
+    // More entries than the fan-out reads at once, twice over, in one commit.
+    let burst = app.db().begin().await.unwrap();
+    for n in 0..1_100 {
+        audit::record(
+            &burst,
+            &Actor::Operator,
+            AuditAction::Update,
+            Audited::Tag,
+            Some(n),
+            "burst",
+        )
+        .await
+        .unwrap();
+    }
+    burst.commit().await.unwrap();
+    add_entry(&app, &token, id, "after the burst").await;
+
+    assert_eq!(
+        events.next_result().await["data"]["liveEntryAdded"]["bodyMarkdown"],
+        "after the burst"
+    );
+}
