@@ -98,7 +98,18 @@ impl Newsdesk {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
             desk: self.clone(),
-            now: self.now(),
+            now: Some(self.now()),
+        })
+    }
+
+    /// The same right for a connection that outlives many reads (a
+    /// subscription): each read happens at its own moment, so what went
+    /// public since the connection opened shows.
+    pub fn lasting_reader(&self, actor: &Actor) -> Result<Reader> {
+        self.shared.read_policy.check(actor)?;
+        Ok(Reader {
+            desk: self.clone(),
+            now: None,
         })
     }
 
@@ -207,13 +218,15 @@ impl Newsdesk {
 }
 
 /// A caller the read policy lets read published content. Made only by
-/// [`Newsdesk::reader`]; its methods (in `domain::reads`) are every public read.
+/// [`Newsdesk::reader`] and [`Newsdesk::lasting_reader`]; its methods (in
+/// `domain::reads`) are every public read.
 #[derive(Clone)]
 pub struct Reader {
     desk: Newsdesk,
     /// The moment the read happens at: one request sees one instant, so
     /// an article going live mid-request is in all of its lists or none.
-    now: DateTime<Utc>,
+    /// `None` for a lasting reader: the clock's time at each read.
+    now: Option<DateTime<Utc>>,
 }
 
 impl Reader {
@@ -226,6 +239,6 @@ impl Reader {
     }
 
     pub(in crate::domain) fn now(&self) -> DateTime<Utc> {
-        self.now
+        self.now.unwrap_or_else(|| self.desk.now())
     }
 }

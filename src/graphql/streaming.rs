@@ -115,7 +115,7 @@ fn admit(
 /// loaders that do not cache, since one connection outlives many changes.
 fn actor_data(state: &GraphqlState, actor: Actor, client: String) -> Data {
     let shown = TagCollector::default();
-    let access = match state.desk.reader(&actor) {
+    let access = match state.desk.lasting_reader(&actor) {
         Ok(reader) => {
             let loader = DomainLoader::for_request(reader.clone(), shown.clone());
             loader.enable_all_cache(false);

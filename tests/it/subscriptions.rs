@@ -2,7 +2,11 @@
 //! over Server-Sent Events (and WebSocket, see `subscriptions_ws`), from
 //! writes made on this node or on another over the same database.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use newsdesk::domain::time::{Clock, ManualClock};
+use newsdesk::domain::visibility::ArticleStatus;
 
 use serde_json::{Value, json};
 
@@ -296,5 +300,45 @@ async fn a_burst_of_writes_does_not_hold_back_the_events_after_it() {
     assert_eq!(
         events.next_result().await["data"]["liveEntryAdded"]["bodyMarkdown"],
         "after the burst"
+    );
+}
+
+#[tokio::test]
+async fn an_event_shows_what_went_public_after_the_subscription_opened() {
+    let clock = Arc::new(ManualClock::starting_now());
+    let app = TestApp::builder().clock(clock.clone()).build().await;
+    let (app, token) = crate::support::fixtures::newsroom_in(app).await;
+    let later = app
+        .article("later")
+        .status(ArticleStatus::Scheduled)
+        .published_at(clock.now() + chrono::Duration::minutes(30))
+        .create()
+        .await;
+    let (id, etag) = published_draft(&app, &token).await;
+    let mut events = subscribe(
+        &app.router,
+        "subscription { articleUpdated(slug: \"port-talks-resume\") { relatedLinks { article { slug } } } }",
+        json!({}),
+        None,
+    )
+    .await;
+    wait_for_subscribers(&app.state.desk, 1).await;
+
+    clock.advance(chrono::Duration::minutes(31));
+    let linked = app
+        .send_if_match(
+            "PUT",
+            &format!("/api/v1/manage/articles/{id}/related-links"),
+            &etag,
+            Some(json!([{ "article": "later" }])),
+            &token,
+        )
+        .await;
+    assert_eq!(linked.status, 200, "article {later}");
+
+    let result = events.next_result().await;
+    assert_eq!(
+        result["data"]["articleUpdated"]["relatedLinks"][0]["article"]["slug"],
+        "later"
     );
 }
