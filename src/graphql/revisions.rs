@@ -8,10 +8,10 @@ use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
 use crate::domain::ids::ArticleId;
 use crate::domain::page::{Cursor, CursorKind, Page};
-use crate::domain::revisions::{self, RevisionFields, RevisionSummary};
+use crate::domain::revisions::{self, Revision as DomainRevision, RevisionFields};
 
 /// One saved version of an article.
-pub struct Revision(pub RevisionSummary);
+pub struct Revision(pub DomainRevision);
 
 /// A revision id as GraphQL carries it: its number.
 pub(super) fn revision_id(id: &ID) -> async_graphql::Result<i64> {
@@ -43,29 +43,26 @@ pub struct FieldChange {
 #[Object]
 impl Revision {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.0.summary.id.to_string())
     }
 
     /// The article's version this save made.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.0.summary.version
     }
 
     /// Who saved it.
     async fn actor(&self) -> &str {
-        &self.0.actor
+        &self.0.summary.actor
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.summary.created_at
     }
 
     /// The editable fields as this save left them, named as in the write API.
-    async fn fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<RevisionFields>> {
-        let found = revisions::get(ctx.desk(), ctx.actor(), self.0.article_id, self.0.id)
-            .await
-            .gql()?;
-        Ok(Json(found.fields))
+    async fn fields(&self) -> Json<&RevisionFields> {
+        Json(&self.0.fields)
     }
 
     /// What changed from revision `from` to this one, field by field.
@@ -77,9 +74,9 @@ impl Revision {
         let diff = revisions::diff(
             ctx.desk(),
             ctx.actor(),
-            self.0.article_id,
+            self.0.summary.article_id,
             revision_id(&from)?,
-            self.0.id,
+            self.0.summary.id,
         )
         .await
         .gql()?;
@@ -104,11 +101,11 @@ impl Revision {
     }
 }
 
-fn cursor_of(r: &RevisionSummary) -> String {
+fn cursor_of(r: &DomainRevision) -> String {
     Cursor {
         kind: CursorKind::Revisions,
-        at: r.created_at,
-        id: r.id,
+        at: r.summary.created_at,
+        id: r.summary.id,
     }
     .encode()
 }
@@ -120,7 +117,7 @@ pub struct RevisionEdge {
 }
 
 /// A page of revisions, newest first.
-pub struct RevisionConnection(pub Page<RevisionSummary>);
+pub struct RevisionConnection(pub Page<DomainRevision>);
 
 #[Object]
 impl RevisionConnection {

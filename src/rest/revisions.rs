@@ -29,9 +29,8 @@ pub async fn list_revisions(
         params.limit.as_deref(),
         params.cursor.as_deref(),
     )?;
-    Ok(Json(ListResponse::of(
-        revisions::list(&state.desk, &actor, id, &page).await?,
-    )))
+    let listed = revisions::list(&state.desk, &actor, id, &page).await?;
+    Ok(Json(ListResponse::of(listed.map(|r| r.summary))))
 }
 
 /// `GET /api/v1/manage/articles/{id}/revisions/{revision}`

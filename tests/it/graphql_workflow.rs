@@ -50,7 +50,7 @@ async fn editors_list_revisions_and_restore_one_through_graphql() {
     let version = edited["data"]["updateArticle"]["version"].clone();
     let listed = app
         .graphql_as(
-            r#"{ article(slug: "port-talks-resume") { revisions(first: 10) { nodes { id version } } } }"#,
+            r#"{ article(slug: "port-talks-resume") { revisions(first: 10) { nodes { id version fields } } } }"#,
             json!({}),
             &token,
         )
@@ -77,6 +77,8 @@ async fn editors_list_revisions_and_restore_one_through_graphql() {
         .json();
 
     assert_ne!(newest, oldest);
+    assert_eq!(nodes[0]["fields"]["title"], "Port Talks Stall");
+    assert_eq!(nodes[1]["fields"]["title"], "Port Talks Resume");
     assert_eq!(
         changes["data"]["article"]["revisions"]["nodes"][0]["changesSince"],
         json!([{ "field": "title", "before": "Port Talks Resume", "after": "Port Talks Stall" }])

@@ -218,6 +218,10 @@ async fn entries_of_a_missing_article_or_another_article_are_not_found() {
 
     assert_eq!(missing.status, 404);
     assert_eq!(elsewhere.status, 404);
+    assert_eq!(
+        bodies(&app.get("/api/v1/articles/storm/live").await.json()),
+        ["x"]
+    );
 }
 
 #[tokio::test]

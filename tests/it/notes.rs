@@ -130,6 +130,11 @@ async fn a_draft_takes_no_notes() {
         .await;
 
     assert_eq!(res.status, 409);
+    let kept = app
+        .get_as(&format!("/api/v1/manage/articles/{id}/notes"), &token)
+        .await
+        .json();
+    assert_eq!(kept["data"], json!([]));
 }
 
 #[tokio::test]
