@@ -57,6 +57,17 @@ pub fn global_id(kind: Kind, id: impl Into<i64>) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
 }
 
+/// The number behind the id of something that is not a `Node` (a revision,
+/// a note, a live entry): positive, or BAD_USER_INPUT naming `what`.
+pub fn plain_id(id: &ID, what: &str) -> async_graphql::Result<i64> {
+    id.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        super::error::coded(
+            format!("not a {what} id"),
+            super::error::code::BAD_USER_INPUT,
+        )
+    })
+}
+
 /// Reads a global id; anything this server did not make is `None`.
 pub fn parse_global_id(id: &str) -> Option<(Kind, i64)> {
     let bytes = URL_SAFE_NO_PAD.decode(id).ok()?;

@@ -5,21 +5,14 @@ use chrono::{DateTime, Utc};
 
 use super::article_list::PageInfo;
 use super::context::ContextExt;
-use super::error::{GqlResult, code, coded};
+use super::error::GqlResult;
+use super::node::plain_id;
 use crate::domain::ids::ArticleId;
 use crate::domain::page::{Cursor, CursorKind, Page};
 use crate::domain::revisions::{self, Revision as DomainRevision, RevisionFields};
 
 /// One saved version of an article.
 pub struct Revision(pub DomainRevision);
-
-/// A revision id as GraphQL carries it: its number.
-pub(super) fn revision_id(id: &ID) -> async_graphql::Result<i64> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| coded("not a revision id", code::BAD_USER_INPUT))
-}
 
 /// One line of a body's line diff.
 #[derive(SimpleObject)]
@@ -75,7 +68,7 @@ impl Revision {
             ctx.desk(),
             ctx.actor(),
             self.0.summary.article_id,
-            revision_id(&from)?,
+            plain_id(&from, "revision")?,
             self.0.summary.id,
         )
         .await

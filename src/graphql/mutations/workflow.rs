@@ -11,11 +11,11 @@ use crate::domain::live::EntryFields;
 use crate::domain::notes::{NoteFields, NoteKind as DomainKind};
 use crate::domain::revisions;
 use crate::graphql::context::ContextExt;
-use crate::graphql::error::{GqlResult, code, coded};
+use crate::graphql::error::GqlResult;
 use crate::graphql::live::LiveEntry;
 use crate::graphql::node::Kind;
+use crate::graphql::node::plain_id;
 use crate::graphql::notes::{ArticleNote, NoteKind};
-use crate::graphql::revisions::revision_id;
 
 /// A freshly minted preview link; the token is shown this once.
 #[derive(SimpleObject)]
@@ -44,13 +44,6 @@ impl From<LiveEntryInput> for EntryFields {
             pinned: i.pinned,
         }
     }
-}
-
-fn entry_id(id: &ID) -> async_graphql::Result<i64> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| coded("not a live entry id", code::BAD_USER_INPUT))
 }
 
 #[derive(Default)]
@@ -89,7 +82,7 @@ impl WorkflowMutations {
         version: i32,
     ) -> async_graphql::Result<ManagedArticle> {
         let id = ArticleId(id_of(Kind::Article, &id)?);
-        let revision = self::revision_id(&revision_id)?;
+        let revision = plain_id(&revision_id, "revision")?;
         let article = revisions::restore(ctx.desk(), ctx.actor(), id, revision, Some(version))
             .await
             .gql()?;
@@ -122,9 +115,7 @@ impl WorkflowMutations {
         note_id: ID,
     ) -> async_graphql::Result<ArticleNote> {
         let id = ArticleId(id_of(Kind::Article, &id)?);
-        let note_id = note_id
-            .parse::<i64>()
-            .map_err(|_| coded("not a note id", code::BAD_USER_INPUT))?;
+        let note_id = plain_id(&note_id, "note")?;
         let note = ctx
             .desk()
             .remove_note(ctx.actor(), id, note_id)
@@ -159,7 +150,12 @@ impl WorkflowMutations {
         let id = ArticleId(id_of(Kind::Article, &id)?);
         let entry = ctx
             .desk()
-            .edit_live_entry(ctx.actor(), id, self::entry_id(&entry_id)?, input.into())
+            .edit_live_entry(
+                ctx.actor(),
+                id,
+                plain_id(&entry_id, "live entry")?,
+                input.into(),
+            )
             .await
             .gql()?;
         Ok(LiveEntry(entry))
@@ -174,7 +170,7 @@ impl WorkflowMutations {
     ) -> async_graphql::Result<bool> {
         let id = ArticleId(id_of(Kind::Article, &id)?);
         ctx.desk()
-            .delete_live_entry(ctx.actor(), id, self::entry_id(&entry_id)?)
+            .delete_live_entry(ctx.actor(), id, plain_id(&entry_id, "live entry")?)
             .await
             .gql()?;
         Ok(true)
