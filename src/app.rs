@@ -42,14 +42,15 @@ impl AppState {
 
     /// The same, reading the time from `clock`.
     pub fn with_clock(db: DatabaseConnection, http: &HttpConfig, clock: Arc<dyn Clock>) -> Self {
-        let desk = Newsdesk::new(db, domain_settings(http, clock));
-        // Without a configured secret, logins last as long as this process.
+        // Without a configured secret, logins, sync tokens and newsletter
+        // links last as long as this process.
         let jwt_secret = http.jwt_secret.clone().unwrap_or_else(|| {
             tracing::warn!(
-                "NEWSDESK_JWT_SECRET is not set: editor logins will not survive a restart"
+                "NEWSDESK_JWT_SECRET is not set: editor logins, sync tokens and newsletter links will not survive a restart"
             );
             Secret::new(SecretToken::generate("jwt_").expose())
         });
+        let desk = Newsdesk::new(db, domain_settings(http, clock, &jwt_secret));
         let auth = Arc::new(Auth::new(
             desk.clone(),
             JwtKeys::new(&jwt_secret, http.access_token_ttl),
@@ -83,7 +84,12 @@ impl AppState {
 }
 
 /// The domain's settings, from the configuration.
-pub fn domain_settings(http: &HttpConfig, clock: Arc<dyn Clock>) -> domain::Settings {
+pub fn domain_settings(
+    http: &HttpConfig,
+    clock: Arc<dyn Clock>,
+    server_secret: &Secret,
+) -> domain::Settings {
+    let out = &http.outbound;
     domain::Settings {
         public_reads: http.public_reads,
         comments: CommentPolicy {
@@ -97,6 +103,28 @@ pub fn domain_settings(http: &HttpConfig, clock: Arc<dyn Clock>) -> domain::Sett
                 .map_or(Retention::All, Retention::Newest),
             preview_ttl: http.preview_ttl,
             preview_url_template: http.preview_url_template.clone(),
+        },
+        outbound: domain::Outbound {
+            public_url: out.public_url.clone(),
+            event_retention: chrono::Duration::from_std(out.event_retention)
+                .unwrap_or(chrono::Duration::days(30)),
+            webhooks: domain::WebhookPolicy {
+                retry_schedule: out.retry_schedule.clone(),
+                timeout: out.webhook_timeout,
+                allow_private_targets: out.allow_private_targets,
+            },
+            purge: out
+                .purge_url
+                .clone()
+                .map(|url_template| domain::PurgeTarget {
+                    url_template,
+                    header: out.purge_header.clone(),
+                }),
+            mail: domain::MailSettings {
+                smtp_url: out.smtp_url.clone(),
+                from: out.mail_from.clone(),
+            },
+            signing_secret: server_secret.expose().as_bytes().to_vec(),
         },
     }
 }

@@ -136,6 +136,59 @@ pub struct HttpArgs {
     /// Revisions kept per article, newest first; 0 keeps every one.
     #[arg(long, env = "NEWSDESK_REVISIONS_KEPT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub revisions_kept: u32,
+    /// The address this API is reached at from outside (links in webhooks and
+    /// emails start with it); unset, `http://` and the bind address.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days events are kept: webhooks' redelivery window and how long a sync token lasts.
+    #[arg(long, env = "NEWSDESK_EVENT_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub event_retention_days: u32,
+    /// Waits before each webhook retry (`ms`, `s`, `m`, `h`), comma-separated; after the last, a delivery has failed.
+    #[arg(
+        long,
+        env = "NEWSDESK_WEBHOOK_RETRY_SCHEDULE",
+        default_value = "5s,5m,30m,2h,5h,10h"
+    )]
+    pub webhook_retry_schedule: String,
+    /// Seconds one webhook or purge attempt may take.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout_secs: u64,
+    /// Let webhooks and purges call loopback, private and link-local addresses.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE_TARGETS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private_targets: bool,
+    /// A CDN's purge URL, called for every content event, with `{keys}` where
+    /// the surrogate keys go (they are also sent as `Surrogate-Key`).
+    #[arg(long, env = "NEWSDESK_PURGE_URL")]
+    pub purge_url: Option<String>,
+    /// A header sent with every purge, as `Name: value` (an API key, say).
+    #[arg(long, env = "NEWSDESK_PURGE_HEADER", hide_env_values = true)]
+    pub purge_header: Option<String>,
+    /// `smtp://user:pass@host:port` (STARTTLS with `?tls=required`) or
+    /// `smtps://…`; unset, newsletter confirmations are only sent as events.
+    #[arg(long, env = "NEWSDESK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of newsletter mail.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAIL_FROM",
+        default_value = "Newsdesk <newsletter@localhost>"
+    )]
+    pub mail_from: String,
+}
+
+/// How the outside is told of changes, validated.
+#[derive(Clone, Debug)]
+pub struct OutboundConfig {
+    /// Without a trailing slash.
+    pub public_url: String,
+    pub event_retention: Duration,
+    pub retry_schedule: Vec<Duration>,
+    pub webhook_timeout: Duration,
+    pub allow_private_targets: bool,
+    pub purge_url: Option<String>,
+    pub purge_header: Option<(String, Secret)>,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
 }
 
 /// Browser origins allowed by CORS.
@@ -169,6 +222,7 @@ pub struct HttpConfig {
     pub subscription_idle: Duration,
     /// Long-lived connections one client may hold.
     pub streams_per_client: usize,
+    pub outbound: OutboundConfig,
 }
 
 impl Default for HttpConfig {
@@ -266,8 +320,103 @@ impl HttpArgs {
             revisions_kept: (self.revisions_kept > 0).then_some(self.revisions_kept),
             subscription_idle: Duration::from_secs(self.subscription_idle_secs),
             streams_per_client: self.streams_per_client as usize,
+            outbound: self.outbound()?,
         })
     }
+
+    fn outbound(&self) -> Result<OutboundConfig, ConfigError> {
+        let http_url = |raw: &str| raw.starts_with("http://") || raw.starts_with("https://");
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => format!("http://{}", self.bind),
+            Some(url) if http_url(url) => url.trim_end_matches('/').to_owned(),
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_PUBLIC_URL (--public-url)",
+                    message: "must be an http(s) URL".into(),
+                });
+            }
+        };
+        let purge_url = match self.purge_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if http_url(url) => Some(url.to_owned()),
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_PURGE_URL (--purge-url)",
+                    message: "must be an http(s) URL, with {keys} where the keys go".into(),
+                });
+            }
+        };
+        let purge_header = match self.purge_header.as_deref() {
+            None => None,
+            Some(raw) => match raw.split_once(':') {
+                Some((name, value))
+                    if axum::http::HeaderName::from_bytes(name.trim().as_bytes()).is_ok()
+                        && axum::http::HeaderValue::from_str(value.trim()).is_ok() =>
+                {
+                    Some((name.trim().to_owned(), Secret::new(value.trim())))
+                }
+                _ => {
+                    return Err(ConfigError {
+                        setting: "NEWSDESK_PURGE_HEADER (--purge-header)",
+                        message: "must be `Name: value`".into(),
+                    });
+                }
+            },
+        };
+        let smtp_url = match self.smtp_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_SMTP_URL (--smtp-url)",
+                    message: "must start with smtp:// or smtps://".into(),
+                });
+            }
+        };
+        Ok(OutboundConfig {
+            public_url,
+            event_retention: Duration::from_secs(u64::from(self.event_retention_days) * 86_400),
+            retry_schedule: parse_schedule(&self.webhook_retry_schedule).map_err(|message| {
+                ConfigError {
+                    setting: "NEWSDESK_WEBHOOK_RETRY_SCHEDULE (--webhook-retry-schedule)",
+                    message,
+                }
+            })?,
+            webhook_timeout: Duration::from_secs(self.webhook_timeout_secs),
+            allow_private_targets: self.webhook_allow_private_targets,
+            purge_url,
+            purge_header,
+            smtp_url,
+            mail_from: self.mail_from.trim().to_owned(),
+        })
+    }
+}
+
+/// `5s,5m,30m,2h` as waits; `ms` for milliseconds.
+fn parse_schedule(raw: &str) -> Result<Vec<Duration>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|step| !step.is_empty())
+        .map(|step| {
+            let split = step
+                .find(|c: char| !c.is_ascii_digit())
+                .ok_or_else(|| format!("{step:?} has no unit (ms, s, m or h)"))?;
+            let (number, unit) = step.split_at(split);
+            let n: u64 = number
+                .parse()
+                .map_err(|_| format!("{step:?} does not start with a whole number"))?;
+            let unit_ms = match unit {
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => return Err(format!("{step:?}: the unit must be ms, s, m or h")),
+            };
+            Ok(Duration::from_millis(n.saturating_mul(unit_ms)))
+        })
+        .collect()
 }
 
 fn parse_origins(raw: &str) -> Result<CorsOrigins, ConfigError> {
@@ -312,6 +461,22 @@ mod tests {
             Duration::from_secs(300)
         );
         assert!(defaults.public_reads && defaults.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn retry_schedules_read_units_and_refuse_the_rest() {
+        assert_eq!(
+            parse_schedule("250ms, 5s,5m,2h"),
+            Ok(vec![
+                Duration::from_millis(250),
+                Duration::from_secs(5),
+                Duration::from_secs(300),
+                Duration::from_secs(7200)
+            ])
+        );
+        assert!(parse_schedule("5").is_err());
+        assert!(parse_schedule("5d").is_err());
+        assert!(parse_schedule("x5s").is_err());
     }
 
     #[test]

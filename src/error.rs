@@ -60,6 +60,10 @@ pub enum Error {
     /// The database cannot be reached just now; nothing was changed.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+
+    /// What was asked for existed once and is gone for good: an expired sync token, say.
+    #[error("{0}")]
+    Gone(&'static str),
     /// Something failed that the caller cannot fix. The cause is logged once,
     /// with the request id, never shown.
     #[error("the server failed to answer; the error is logged under this request id")]
@@ -115,6 +119,8 @@ pub enum Resource {
     LiveEntry,
     /// A working preview link: a made-up, expired or revoked one is missing.
     PreviewLink,
+    Webhook,
+    WebhookDelivery,
 }
 
 impl fmt::Display for Resource {
@@ -131,6 +137,8 @@ impl fmt::Display for Resource {
             Resource::Note => "note",
             Resource::LiveEntry => "live entry",
             Resource::PreviewLink => "preview link (it may have expired or been revoked)",
+            Resource::Webhook => "webhook endpoint",
+            Resource::WebhookDelivery => "delivery of this webhook endpoint",
         })
     }
 }
@@ -161,6 +169,7 @@ impl Error {
             Error::Conflict(_) | Error::Taken(_) => "conflict",
             Error::RateLimited { .. } => "rate_limited",
             Error::Unavailable => "unavailable",
+            Error::Gone(_) => "gone",
             Error::Internal(_) => "internal",
         }
     }

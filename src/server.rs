@@ -25,6 +25,12 @@ pub enum ServeError {
 /// How often this node looks for writes made through other nodes.
 const CHANGE_POLL: Duration = Duration::from_secs(1);
 
+/// How often this node looks for deliveries due and articles whose time came.
+const OUTBOX_POLL: Duration = Duration::from_millis(500);
+
+/// How often events past their retention are forgotten.
+const EVENT_PRUNE: Duration = Duration::from_secs(3600);
+
 /// How often the query planner's statistics are brought up to date; the
 /// first refresh runs at start-up.
 const STATISTICS_REFRESH: Duration = Duration::from_secs(3600);
@@ -86,6 +92,41 @@ pub async fn run(
         })
     };
 
+    // What the outside is owed: scheduled articles announced when their
+    // time comes, webhooks and purges sent, old events forgotten. Every node
+    // runs it; the database decides who does each piece once.
+    let outbox = {
+        let desk = state.desk.clone();
+        let sender = state.desk.delivery_sender();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(OUTBOX_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut last_prune = tokio::time::Instant::now();
+            loop {
+                tick.tick().await;
+                if let Err(e) = desk.announce_due_publications().await {
+                    tracing::warn!(error = %e, "announcing scheduled articles failed; retrying");
+                }
+                loop {
+                    match desk.deliver_due(&sender).await {
+                        Ok(0) => break,
+                        Ok(_) => continue,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "sending webhooks failed; retrying");
+                            break;
+                        }
+                    }
+                }
+                if last_prune.elapsed() >= EVENT_PRUNE {
+                    last_prune = tokio::time::Instant::now();
+                    if let Err(e) = desk.prune_events().await {
+                        tracing::warn!(error = %e, "forgetting old events failed");
+                    }
+                }
+            }
+        })
+    };
+
     // Responses leave in one write; Nagle's delay would only hold them back.
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
@@ -99,6 +140,7 @@ pub async fn run(
     .with_graceful_shutdown(shutdown_signal())
     .await;
     flusher.abort();
+    outbox.abort();
     follower.abort();
     planner.abort();
     if let Err(e) = state.flush_views().await {

@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the API (the default when no command is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations, then exit.
     Migrate {
         #[command(flatten)]
@@ -231,7 +231,7 @@ fn describe_usage_error(error: &clap::Error) -> String {
 async fn dispatch(cli: Cli) -> Result<(), StartupError> {
     match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Migrate { db, log }) => {
             init_logging(&log)?;
             let conn = connect(&db).await?;
@@ -289,9 +289,21 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
 
 /// The domain's handle for commands run at the server's own command line.
 fn operator_desk(conn: sea_orm::DatabaseConnection) -> Newsdesk {
+    operator_desk_with(conn, &crate::config::HttpConfig::default())
+}
+
+/// The same, with the settings the server runs with (where its writes owe
+/// CDN purges, say).
+fn operator_desk_with(
+    conn: sea_orm::DatabaseConnection,
+    http: &crate::config::HttpConfig,
+) -> Newsdesk {
+    // The operator signs nothing a client keeps; a passing secret will do.
+    let secret =
+        crate::config::Secret::new(crate::crypto::token::SecretToken::generate("op_").expose());
     Newsdesk::new(
         conn,
-        crate::app::domain_settings(&crate::config::HttpConfig::default(), Arc::new(SystemClock)),
+        crate::app::domain_settings(http, Arc::new(SystemClock), &secret),
     )
 }
 
@@ -305,7 +317,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
         conn.close().await.map_err(StartupError::Connect)?;
         conn = connect(&args.db).await?;
     }
-    let operator = operator_desk(conn.clone());
+    let operator = operator_desk_with(conn.clone(), &http);
     if !args.no_demo && operator.is_empty().await? {
         tracing::info!("the database is empty: seeding the demo newsroom");
         seed::demo(&operator).await?;

@@ -3,4 +3,5 @@
 //! domain, which stores these, and imports nothing of the crate.
 
 pub mod password;
+pub mod signature;
 pub mod token;

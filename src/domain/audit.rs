@@ -35,6 +35,8 @@ pub enum AuditAction {
     /// A reader's comment came in; the detail says in which status.
     Submit,
     Revoke,
+    /// A webhook delivery was queued again by hand.
+    Redeliver,
     /// A whole newsroom was written at once, by the seed commands.
     Seed,
     /// An article moved to this status.
@@ -55,6 +57,7 @@ impl AuditAction {
             AuditAction::RemoveNote => "remove_note",
             AuditAction::Submit => "submit",
             AuditAction::Revoke => "revoke",
+            AuditAction::Redeliver => "redeliver",
             AuditAction::Seed => "seed",
             AuditAction::Moved(status) => status.as_str(),
             AuditAction::Moderated(status) => status.as_str(),
@@ -73,6 +76,7 @@ impl AuditAction {
             RemoveNote,
             Submit,
             Revoke,
+            Redeliver,
             Seed,
         ];
         let all = plain
@@ -111,10 +115,12 @@ pub enum Audited {
     /// The live coverage of the article the entry names; the detail is the
     /// entry's id.
     LiveEntry,
+    /// A webhook endpoint, or the deliveries owed to it.
+    Webhook,
 }
 
 impl Audited {
-    const ALL: [Audited; 10] = [
+    const ALL: [Audited; 11] = [
         Audited::Article,
         Audited::Comment,
         Audited::Section,
@@ -125,6 +131,7 @@ impl Audited {
         Audited::Newsroom,
         Audited::PreviewLink,
         Audited::LiveEntry,
+        Audited::Webhook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -139,6 +146,7 @@ impl Audited {
             Audited::Newsroom => "newsroom",
             Audited::PreviewLink => "preview_link",
             Audited::LiveEntry => "live_entry",
+            Audited::Webhook => "webhook",
         }
     }
 

@@ -341,6 +341,7 @@ pub async fn submit_comment(
         status.as_str(),
     )
     .await?;
+    super::outbox::comment_moved(desk, &txn, id, article_id, None, status).await?;
     txn.commit().await?;
     Ok(SubmittedComment {
         id: CommentId(id),

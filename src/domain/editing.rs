@@ -172,6 +172,8 @@ pub(crate) async fn insert_article(txn: &impl ConnectionTrait, new: NewArticle) 
         reading_time_minutes: Set(reading_time),
         comments_open: Set(new.comments_open),
         live: Set(new.live),
+        // The outbox announces it, in the same transaction, once it is public.
+        announced: Set(false),
         version: Set(1),
         ..Default::default()
     }

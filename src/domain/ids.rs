@@ -55,6 +55,8 @@ typed_ids! {
     TokenId,
     /// An editor account's id.
     UserId,
+    /// A webhook endpoint's id.
+    WebhookId,
 }
 
 /// The longest slug accepted anywhere.

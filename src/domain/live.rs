@@ -18,6 +18,7 @@ use super::checks::Checks;
 use super::editing;
 use super::ids::{ArticleId, Slug};
 use super::newsdesk::{Newsdesk, Reader};
+use super::outbox::EventKind;
 use super::page::{Cursor, CursorKind, Limit, Page};
 use super::reads::Tagged;
 use super::time;
@@ -311,7 +312,7 @@ impl Newsdesk {
         }
         .insert(&txn)
         .await?;
-        audited(&txn, actor, AuditAction::Create, article, saved.id).await?;
+        audited(self, &txn, actor, AuditAction::Create, article, saved.id).await?;
         txn.commit().await?;
         one(db, article, saved.id).await
     }
@@ -350,7 +351,7 @@ impl Newsdesk {
         }
         model.updated_at = Set(time::truncate(self.now()));
         model.update(&txn).await?;
-        audited(&txn, actor, AuditAction::Update, article, entry).await?;
+        audited(self, &txn, actor, AuditAction::Update, article, entry).await?;
         txn.commit().await?;
         one(db, article, entry).await
     }
@@ -372,7 +373,7 @@ impl Newsdesk {
         if deleted.rows_affected == 0 {
             return Err(Error::NotFound(Resource::LiveEntry));
         }
-        audited(&txn, actor, AuditAction::Delete, article, entry).await?;
+        audited(self, &txn, actor, AuditAction::Delete, article, entry).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -417,7 +418,9 @@ impl Newsdesk {
 
 /// Records a write to an article's live coverage: the entry names the
 /// article, so caches retire its pages, and its detail names the entry.
+/// The outside hears of it too, while the article is public.
 async fn audited(
+    desk: &Newsdesk,
     txn: &DatabaseTransaction,
     actor: &Actor,
     action: AuditAction,
@@ -432,5 +435,11 @@ async fn audited(
         Some(article.0),
         entry.to_string(),
     )
-    .await
+    .await?;
+    let kind = match action {
+        AuditAction::Create => EventKind::LiveEntryAdded,
+        AuditAction::Delete => EventKind::LiveEntryDeleted,
+        _ => EventKind::LiveEntryUpdated,
+    };
+    super::outbox::live_entry_written(desk, txn, kind, entry, article).await
 }

@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod more_like_this;
 pub mod newsdesk;
 pub mod notes;
+pub mod outbox;
 pub mod page;
 pub mod popular;
 pub mod previews;
@@ -31,12 +32,16 @@ pub mod related_links;
 pub mod replies;
 pub mod revisions;
 pub mod sections;
+pub mod sync;
 pub mod tags;
 pub mod taxonomy;
 pub mod time;
 pub mod token_usage;
 pub mod views;
 pub mod visibility;
+pub mod webhooks;
 
-pub use newsdesk::{Newsdesk, Reader, Settings, Workflow};
+pub use newsdesk::{
+    MailSettings, Newsdesk, Outbound, PurgeTarget, Reader, Settings, WebhookPolicy, Workflow,
+};
 pub use reads::Tagged;

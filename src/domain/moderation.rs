@@ -118,9 +118,12 @@ pub async fn decide(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound(Resource::Comment))?;
+    let before = CommentStatus::stored(&comment.status)?;
+    let article = comment.article_id;
     let mut model = comment.into_active_model();
     model.status = Set(decision.status().as_str().to_owned());
     model.update(&txn).await?;
+    super::outbox::comment_moved(desk, &txn, id, article, Some(before), decision.status()).await?;
     audit::record(
         &txn,
         actor,

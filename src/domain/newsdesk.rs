@@ -32,6 +32,62 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// How revisions are kept and previews handed out.
     pub workflow: Workflow,
+    /// How the outside hears of changes: webhooks, purges, sync, mail.
+    pub outbound: Outbound,
+}
+
+/// Where and how Newsdesk tells the outside what changed.
+#[derive(Clone, Debug)]
+pub struct Outbound {
+    /// The address the API is reached at from outside, without a trailing
+    /// slash: links in events and emails start with it.
+    pub public_url: String,
+    /// How long events are kept: the sync API's window.
+    pub event_retention: chrono::Duration,
+    /// How webhooks are sent.
+    pub webhooks: WebhookPolicy,
+    /// The CDN purge every content event calls, if configured.
+    pub purge: Option<PurgeTarget>,
+    /// How newsletter confirmations are mailed.
+    pub mail: MailSettings,
+    /// Signs sync tokens and newsletter links.
+    pub signing_secret: Vec<u8>,
+}
+
+impl Outbound {
+    /// The REST address of the public article at `slug`.
+    pub fn article_url(&self, slug: &str) -> String {
+        format!("{}/api/v1/articles/{slug}", self.public_url)
+    }
+}
+
+/// How deliveries are attempted.
+#[derive(Clone, Debug)]
+pub struct WebhookPolicy {
+    /// The wait before each retry; after the last, a delivery has failed.
+    pub retry_schedule: Vec<std::time::Duration>,
+    /// How long one attempt may take.
+    pub timeout: std::time::Duration,
+    /// Whether loopback, private and link-local addresses may be called.
+    pub allow_private_targets: bool,
+}
+
+/// A CDN's purge-by-key call.
+#[derive(Clone, Debug)]
+pub struct PurgeTarget {
+    /// The URL, with `{keys}` where the space-separated keys go (URL-encoded).
+    pub url_template: String,
+    /// A header sent with every purge: name and value.
+    pub header: Option<(String, crate::config::Secret)>,
+}
+
+/// Outgoing mail.
+#[derive(Clone, Debug, Default)]
+pub struct MailSettings {
+    /// `smtp://…` or `smtps://…`; without it, confirmations are only events.
+    pub smtp_url: Option<crate::config::Secret>,
+    /// The sender of newsletter mail.
+    pub from: String,
 }
 
 /// The newsroom workflow's settings.
@@ -58,6 +114,7 @@ struct Shared {
     read_policy: ReadPolicy,
     comment_policy: CommentPolicy,
     workflow: Workflow,
+    outbound: Outbound,
     comment_limits: RateLimiter,
     views: ViewCounter,
     usage: TokenUsage,
@@ -78,6 +135,7 @@ impl Newsdesk {
                 },
                 comment_policy: settings.comments,
                 workflow: settings.workflow,
+                outbound: settings.outbound,
                 comment_limits: RateLimiter::new(COMMENT_WINDOW),
                 views: ViewCounter::default(),
                 usage: TokenUsage::default(),
@@ -128,6 +186,10 @@ impl Newsdesk {
 
     pub(in crate::domain) fn workflow(&self) -> &Workflow {
         &self.shared.workflow
+    }
+
+    pub(in crate::domain) fn outbound(&self) -> &Outbound {
+        &self.shared.outbound
     }
 
     pub(in crate::domain) fn comment_limits(&self) -> &RateLimiter {

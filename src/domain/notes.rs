@@ -212,6 +212,7 @@ impl Newsdesk {
             format!("{} note {}", kind.as_str(), saved.id),
         )
         .await?;
+        super::outbox::article_written(self, &txn, article.0).await?;
         txn.commit().await?;
         saved.try_into()
     }
@@ -241,6 +242,7 @@ impl Newsdesk {
             format!("note {note}"),
         )
         .await?;
+        super::outbox::article_written(self, &txn, article.0).await?;
         txn.commit().await?;
         removed.try_into()
     }

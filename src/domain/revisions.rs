@@ -454,7 +454,7 @@ pub async fn restore(
     publishing::apply_edit(&txn, id, edit).await?;
     super::editing::replace_related_links(&txn, id, links).await?;
     record(&txn, actor, id, desk.revisions_kept()).await?;
-    publishing::record_change(txn, actor, AuditAction::Restore, id, expected_version).await?;
+    publishing::record_change(desk, txn, actor, AuditAction::Restore, id, expected_version).await?;
     publishing::load(db, id).await
 }
 

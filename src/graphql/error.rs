@@ -15,6 +15,7 @@ pub mod code {
     pub const CONFLICT: &str = "CONFLICT";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
+    pub const GONE: &str = "GONE";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
@@ -57,6 +58,7 @@ pub fn code_of(error: &Error) -> &'static str {
         Error::StaleVersion { .. } | Error::Conflict(_) | Error::Taken(_) => code::CONFLICT,
         Error::RateLimited { .. } => code::RATE_LIMITED,
         Error::Unavailable => code::UNAVAILABLE,
+        Error::Gone(_) => code::GONE,
         Error::Internal(_) => code::INTERNAL,
     }
 }

@@ -135,6 +135,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Gone(_) => StatusCode::GONE,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

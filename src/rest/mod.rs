@@ -16,7 +16,9 @@ pub mod previews;
 pub mod publishing;
 pub mod revisions;
 pub mod sections;
+pub mod sync;
 pub mod taxonomy;
+pub mod webhooks;
 pub mod wire;
 
 use std::sync::Arc;
@@ -128,6 +130,7 @@ const EDITING: Scope = crate::domain::publishing::SCOPE;
 const TAXONOMY: Scope = crate::domain::taxonomy::SCOPE;
 const MODERATION: Scope = crate::domain::moderation::SCOPE;
 const AUDIT: Scope = crate::domain::audit::SCOPE;
+const WEBHOOKS: Scope = crate::domain::webhooks::SCOPE;
 
 /// Every REST route.
 pub fn router() -> Routes {
@@ -158,8 +161,51 @@ pub fn router() -> Routes {
         .get("/api/v1/authors/{slug}", taxonomy::get_author)
         .get("/api/v1/tags/{slug}", taxonomy::get_tag)
         .get("/api/v1/popular", popular::list_popular)
+        .get("/api/v1/sync", sync::sync)
         .post("/api/v1/auth/login", auth::login)
         .post("/api/v1/auth/refresh", auth::refresh)
+        .manage(
+            Method::POST,
+            "/api/v1/manage/webhooks",
+            WEBHOOKS,
+            webhooks::create_webhook,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/webhooks",
+            WEBHOOKS,
+            webhooks::list_webhooks,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/webhooks/{id}",
+            WEBHOOKS,
+            webhooks::get_webhook,
+        )
+        .manage(
+            Method::PATCH,
+            "/api/v1/manage/webhooks/{id}",
+            WEBHOOKS,
+            webhooks::update_webhook,
+        )
+        .manage(
+            Method::DELETE,
+            "/api/v1/manage/webhooks/{id}",
+            WEBHOOKS,
+            webhooks::delete_webhook,
+        )
+        .manage(
+            Method::GET,
+            "/api/v1/manage/webhooks/{id}/deliveries",
+            WEBHOOKS,
+            webhooks::list_deliveries,
+        )
+        .manage(
+            Method::POST,
+            "/api/v1/manage/webhooks/{id}/deliveries/{delivery}/redeliver",
+            WEBHOOKS,
+            webhooks::redeliver,
+        )
         .manage(
             Method::POST,
             "/api/v1/manage/articles",

@@ -123,6 +123,8 @@ pub async fn generate(
                 reading_time_minutes: Set(*minutes),
                 comments_open: Set(true),
                 live: Set(false),
+                // Bulk seeding announces nothing: it records one `seed` entry instead.
+                announced: Set(true),
                 version: Set(1),
             });
             let credited = if i % 2 == 1 && authors.len() > 7 {

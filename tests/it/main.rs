@@ -42,6 +42,8 @@ mod rest_taxonomy;
 mod revisions;
 mod subscriptions;
 mod subscriptions_ws;
+mod sync;
 mod visibility;
+mod webhooks;
 mod write_articles;
 mod write_taxonomy;

@@ -37,6 +37,9 @@ pub struct Model {
     pub comments_open: bool,
     /// Live coverage still going on: frontends show it as live and subscribe.
     pub live: bool,
+    /// Whether the outside has been told the article is public; events move
+    /// from or to this state.
+    pub announced: bool,
     /// Bumped on every save; a write must name the version it read.
     pub version: i32,
 }

@@ -166,7 +166,7 @@ pub async fn update(
     claim_version(&txn, id, expected_version).await?;
     apply_edit(&txn, id, edit).await?;
     revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
-    super::record_change(txn, actor, AuditAction::Update, id, expected_version).await?;
+    super::record_change(desk, txn, actor, AuditAction::Update, id, expected_version).await?;
     load(db, id).await
 }
 

@@ -15,6 +15,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, taken_by_another_write};
 use crate::domain::editing::{self, NewRelatedLink};
+use crate::domain::outbox;
 use crate::domain::revisions;
 use crate::domain::time;
 use crate::domain::visibility::ArticleStatus;
@@ -76,7 +77,15 @@ pub async fn transition(
     sea_orm::ActiveModelTrait::update(model, &txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    super::record_change(txn, actor, AuditAction::Moved(status), id, expected_version).await?;
+    super::record_change(
+        desk,
+        txn,
+        actor,
+        AuditAction::Moved(status),
+        id,
+        expected_version,
+    )
+    .await?;
     load(db, id).await
 }
 
@@ -99,6 +108,7 @@ pub async fn set_related_links(
     editing::replace_related_links(&txn, id, resolved).await?;
     revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
     super::record_change(
+        desk,
         txn,
         actor,
         AuditAction::SetRelatedLinks,
@@ -174,7 +184,11 @@ pub async fn delete(
     let expected_version = super::may_change(actor, expected_version)?;
     let txn = db.begin().await?;
     claim_version(&txn, id, expected_version).await?;
+    let known = outbox::announced_row(&txn, id).await?;
     articles::Entity::delete_by_id(id).exec(&txn).await?;
+    if let Some(known) = &known {
+        outbox::article_deleted(desk, &txn, known).await?;
+    }
     audit::record(
         &txn,
         actor,

@@ -289,8 +289,10 @@ pub(in crate::domain) fn may_change(actor: &Actor, expected_version: Option<i32>
     expected_version.ok_or(Error::VersionRequired)
 }
 
-/// Records a write that replaced version `from` of an article, and commits it.
+/// Records a write that replaced version `from` of an article, tells the
+/// outside what it changed for it, and commits it.
 pub(in crate::domain) async fn record_change(
+    desk: &Newsdesk,
     txn: sea_orm::DatabaseTransaction,
     actor: &Actor,
     action: audit::AuditAction,
@@ -306,6 +308,7 @@ pub(in crate::domain) async fn record_change(
         format!("from version {from}"),
     )
     .await?;
+    super::outbox::article_written(desk, &txn, id).await?;
     Ok(txn.commit().await?)
 }
 

@@ -50,7 +50,15 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
     .await
     .map_err(taken_by_another_write("slug"))?;
     let detail = model.slug.clone();
-    record::<authors::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
+    record::<authors::Entity>(
+        desk,
+        txn,
+        actor,
+        AuditAction::Create,
+        (model.id, &model.slug),
+        detail,
+    )
+    .await?;
     Ok(model.into())
 }
 
@@ -95,7 +103,7 @@ pub async fn update_author(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    record::<authors::Entity>(txn, actor, AuditAction::Update, id, "").await?;
+    record::<authors::Entity>(desk, txn, actor, AuditAction::Update, (id, &model.slug), "").await?;
     Ok(model.into())
 }
 
@@ -104,7 +112,7 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Resu
     let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
-    find::<authors::Entity>(db, id).await?;
+    let gone = find::<authors::Entity>(db, id).await?;
     let credited = article_authors::Entity::find()
         .filter(article_authors::Column::AuthorId.eq(id))
         .count(db)
@@ -116,7 +124,7 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Resu
     }
     let txn = db.begin().await?;
     authors::Entity::delete_by_id(id).exec(&txn).await?;
-    record::<authors::Entity>(txn, actor, AuditAction::Delete, id, "").await
+    record::<authors::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await
 }
 
 /// Creates a tag.
@@ -140,7 +148,15 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
     .await
     .map_err(taken_by_another_write("slug"))?;
     let detail = model.slug.clone();
-    record::<tags::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
+    record::<tags::Entity>(
+        desk,
+        txn,
+        actor,
+        AuditAction::Create,
+        (model.id, &model.slug),
+        detail,
+    )
+    .await?;
     Ok(model.into())
 }
 
@@ -178,7 +194,7 @@ pub async fn update_tag(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    record::<tags::Entity>(txn, actor, AuditAction::Update, id, "").await?;
+    record::<tags::Entity>(desk, txn, actor, AuditAction::Update, (id, &model.slug), "").await?;
     Ok(model.into())
 }
 
@@ -187,12 +203,12 @@ pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: TagId) -> Result<()>
     let id = id.0;
     actor.require(super::SCOPE)?;
     let db = desk.db();
-    find::<tags::Entity>(db, id).await?;
+    let gone = find::<tags::Entity>(db, id).await?;
     let txn = db.begin().await?;
     article_tags::Entity::delete_many()
         .filter(article_tags::Column::TagId.eq(id))
         .exec(&txn)
         .await?;
     tags::Entity::delete_by_id(id).exec(&txn).await?;
-    record::<tags::Entity>(txn, actor, AuditAction::Delete, id, "").await
+    record::<tags::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await
 }

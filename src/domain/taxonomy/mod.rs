@@ -13,9 +13,11 @@ pub use sections::{create_section, delete_section, update_section};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::db::entities::{authors, sections as section_rows, tags};
+use crate::domain::Newsdesk;
 use crate::domain::actor::{Actor, Scope};
 use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::checks::{Checks, free_slug};
+use crate::domain::outbox::EventKind;
 use crate::error::{Error, Resource, Result};
 
 /// What a caller needs for these commands.
@@ -59,6 +61,16 @@ pub(super) trait Named: EntityTrait<Model: Sync> {
     const AUDITED: Audited;
     const SLUG: Self::Column;
     const ID: Self::Column;
+    /// What the outside hears when one is created, edited, deleted.
+    const EVENTS: [EventKind; 3];
+
+    fn events(action: AuditAction) -> EventKind {
+        match action {
+            AuditAction::Create => Self::EVENTS[0],
+            AuditAction::Delete => Self::EVENTS[2],
+            _ => Self::EVENTS[1],
+        }
+    }
 }
 
 impl Named for section_rows::Entity {
@@ -66,6 +78,11 @@ impl Named for section_rows::Entity {
     const AUDITED: Audited = Audited::Section;
     const SLUG: section_rows::Column = section_rows::Column::Slug;
     const ID: section_rows::Column = section_rows::Column::Id;
+    const EVENTS: [EventKind; 3] = [
+        EventKind::SectionCreated,
+        EventKind::SectionUpdated,
+        EventKind::SectionDeleted,
+    ];
 }
 
 impl Named for authors::Entity {
@@ -73,6 +90,11 @@ impl Named for authors::Entity {
     const AUDITED: Audited = Audited::Author;
     const SLUG: authors::Column = authors::Column::Slug;
     const ID: authors::Column = authors::Column::Id;
+    const EVENTS: [EventKind; 3] = [
+        EventKind::AuthorCreated,
+        EventKind::AuthorUpdated,
+        EventKind::AuthorDeleted,
+    ];
 }
 
 impl Named for tags::Entity {
@@ -80,6 +102,11 @@ impl Named for tags::Entity {
     const AUDITED: Audited = Audited::Tag;
     const SLUG: tags::Column = tags::Column::Slug;
     const ID: tags::Column = tags::Column::Id;
+    const EVENTS: [EventKind; 3] = [
+        EventKind::TagCreated,
+        EventKind::TagUpdated,
+        EventKind::TagDeleted,
+    ];
 }
 
 /// The row with this id, or not found as its kind.
@@ -110,15 +137,19 @@ pub(super) async fn named_slug<E: Named>(
     .await
 }
 
-/// Records the write of a row of `E` in the audit log and commits it.
+/// Records the write of the row of `E` with `id` and `slug` in the audit
+/// log, tells the outside, and commits it.
 pub(super) async fn record<E: Named>(
+    desk: &Newsdesk,
     txn: DatabaseTransaction,
     actor: &Actor,
     action: AuditAction,
-    id: i64,
+    (id, slug): (i64, &str),
     detail: impl Into<String>,
 ) -> Result<()> {
     audit::record(&txn, actor, action, E::AUDITED, Some(id), detail).await?;
+    let kind = E::events(action);
+    super::outbox::taxonomy_written(desk, &txn, kind, id, slug).await?;
     txn.commit().await?;
     Ok(())
 }

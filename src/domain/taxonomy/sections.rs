@@ -87,7 +87,15 @@ pub async fn create_section(
     .await
     .map_err(taken_by_another_write("slug"))?;
     let detail = model.slug.clone();
-    record::<sections::Entity>(txn, actor, AuditAction::Create, model.id, detail).await?;
+    record::<sections::Entity>(
+        desk,
+        txn,
+        actor,
+        AuditAction::Create,
+        (model.id, &model.slug),
+        detail,
+    )
+    .await?;
     Ok(section_info(model))
 }
 
@@ -137,7 +145,8 @@ pub async fn update_section(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
-    record::<sections::Entity>(txn, actor, AuditAction::Update, id, "").await?;
+    record::<sections::Entity>(desk, txn, actor, AuditAction::Update, (id, &model.slug), "")
+        .await?;
     Ok(section_info(model))
 }
 
@@ -146,7 +155,7 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Re
     let id = id.0;
     let db = desk.db();
     actor.require(super::SCOPE)?;
-    find::<sections::Entity>(db, id).await?;
+    let gone = find::<sections::Entity>(db, id).await?;
     let filed = articles::Entity::find()
         .filter(articles::Column::SectionId.eq(id))
         .count(db)
@@ -162,6 +171,6 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Re
     }
     let txn = db.begin().await?;
     sections::Entity::delete_by_id(id).exec(&txn).await?;
-    record::<sections::Entity>(txn, actor, AuditAction::Delete, id, "").await?;
+    record::<sections::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await?;
     Ok(())
 }

@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 mod newsroom;
+mod outbound;
 mod workflow;
 
 pub use newsroom::{
     AuditEntryJson, ManagedArticleJson, ManagedSummaryJson, ModeratedCommentJson, SectionInfoJson,
     SubmittedJson,
 };
+pub use outbound::{CreatedWebhookJson, DeliveryJson, WebhookJson};
 pub use workflow::{
     LiveEntryJson, NoteJson, PreviewLinkJson, RevisionDiffJson, RevisionJson, RevisionSummaryJson,
     RevokedJson,

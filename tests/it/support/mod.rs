@@ -4,6 +4,7 @@
 pub mod contract;
 pub mod db;
 pub mod fixtures;
+pub mod receiver;
 pub mod streams;
 
 use axum::Router;

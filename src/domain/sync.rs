@@ -1,0 +1,450 @@
+//! The sync API, for apps that keep an offline copy: a first pass pages
+//! through everything public (sections, authors, tags, then articles in
+//! their public shape); afterwards a token brings only what changed since,
+//! read from the event outbox, in order: the newest form of what changed,
+//! or a tombstone for what left the public.
+//!
+//! Tokens are signed positions, opaque to clients and useless when edited.
+//! The first pass remembers where the outbox stood when it began, so what
+//! changed while it paged comes again in the first delta. A token older
+//! than the outbox keeps events for is refused as gone (410): the app must
+//! start over.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::authors::Author;
+use super::documents::{self, WhichArticle};
+use super::ids::Slug;
+use super::newsdesk::Reader;
+use super::outbox::{Event, Subject};
+use super::page::Limit;
+use super::sections::SectionInfo;
+use super::tags::Tag;
+use super::visibility;
+use crate::crypto::signature::TokenSigner;
+use crate::db::entities::{articles, authors, sections, tags};
+use crate::error::{Error, Result};
+
+/// How many events one delta page reads at most.
+const EVENTS_PER_PAGE: u64 = 500;
+
+/// What kind of thing an item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyncKind {
+    Section,
+    Author,
+    Tag,
+    Article,
+}
+
+impl SyncKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncKind::Section => "section",
+            SyncKind::Author => "author",
+            SyncKind::Tag => "tag",
+            SyncKind::Article => "article",
+        }
+    }
+
+    /// The first pass's stages, in order.
+    const STAGES: [SyncKind; 4] = [
+        SyncKind::Section,
+        SyncKind::Author,
+        SyncKind::Tag,
+        SyncKind::Article,
+    ];
+}
+
+/// One item of a sync page.
+#[derive(Clone, Debug)]
+pub enum SyncItem {
+    Section(SectionInfo),
+    Author(Author),
+    Tag(Tag),
+    /// An article in its public shape, as JSON the database wrote.
+    Article {
+        id: i64,
+        slug: String,
+        json: String,
+    },
+    /// Gone from the public: unpublished, archived or deleted.
+    Deleted {
+        kind: SyncKind,
+        id: i64,
+        slug: String,
+    },
+}
+
+/// A page of a sync.
+#[derive(Clone, Debug)]
+pub struct SyncPage {
+    pub items: Vec<SyncItem>,
+    /// Where this sync goes on, while it has more.
+    pub next_cursor: Option<String>,
+    /// Once it has no more: the token for the next sync.
+    pub next_sync_token: Option<String>,
+}
+
+/// What a client asks for.
+#[derive(Clone, Debug)]
+pub enum SyncRequest<'a> {
+    /// Everything, from the start.
+    Initial,
+    /// What changed since a sync token.
+    Since(&'a str),
+    /// The next page of a sync under way.
+    Cursor(&'a str),
+}
+
+/// A position in a sync, as its token carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Position {
+    /// The first pass: the outbox stood at `seq` when it began; it has
+    /// reached `stage`, after the row with id `after`.
+    Initial { seq: i64, stage: usize, after: i64 },
+    /// Changes after event `seq`.
+    Delta { seq: i64 },
+}
+
+/// A position and when the sync that reached it began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mark {
+    at: Position,
+    began: i64,
+}
+
+impl Mark {
+    fn encode(self, signer: &TokenSigner) -> String {
+        signer.sign(&match self.at {
+            Position::Initial { seq, stage, after } => {
+                format!("i:{seq}:{stage}:{after}:{}", self.began)
+            }
+            Position::Delta { seq } => format!("d:{seq}:{}", self.began),
+        })
+    }
+
+    fn decode(signer: &TokenSigner, field: &str, raw: &str) -> Result<Mark> {
+        let bad = || Error::invalid(field, "is not a token this server handed out");
+        let payload = signer.verify(raw).ok_or_else(bad)?;
+        let parts: Vec<i64> = payload
+            .split(':')
+            .skip(1)
+            .map(str::parse)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| bad())?;
+        match (payload.split(':').next(), parts.as_slice()) {
+            (Some("i"), [seq, stage, after, began]) => Ok(Mark {
+                at: Position::Initial {
+                    seq: *seq,
+                    stage: usize::try_from(*stage)
+                        .ok()
+                        .filter(|s| *s < SyncKind::STAGES.len())
+                        .ok_or_else(bad)?,
+                    after: *after,
+                },
+                began: *began,
+            }),
+            (Some("d"), [seq, began]) => Ok(Mark {
+                at: Position::Delta { seq: *seq },
+                began: *began,
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Reader {
+    /// A page of a sync: the first pass, or what changed since a token.
+    pub async fn sync(&self, request: SyncRequest<'_>, limit: Limit) -> Result<SyncPage> {
+        let desk = self.desk();
+        let signer = TokenSigner::new(&desk.outbound().signing_secret, "sync");
+        let now = self.now();
+        let mark = match request {
+            SyncRequest::Initial => Mark {
+                at: Position::Initial {
+                    seq: desk.last_event().await?,
+                    stage: 0,
+                    after: 0,
+                },
+                began: now.timestamp(),
+            },
+            SyncRequest::Since(raw) => {
+                let mark = Mark::decode(&signer, "sync_token", raw)?;
+                if !matches!(mark.at, Position::Delta { .. }) {
+                    return Err(Error::invalid(
+                        "sync_token",
+                        "is a page cursor; pass it as cursor",
+                    ));
+                }
+                mark
+            }
+            SyncRequest::Cursor(raw) => Mark::decode(&signer, "cursor", raw)?,
+        };
+        let window = desk.outbound().event_retention;
+        let began = DateTime::<Utc>::from_timestamp(mark.began, 0).unwrap_or(now);
+        if now - began > window {
+            return Err(Error::Gone(
+                "this sync token is older than the events kept; sync again from the start with initial=true",
+            ));
+        }
+        let (items, next) = match mark.at {
+            Position::Initial { seq, stage, after } => {
+                self.initial_page(seq, stage, after, limit).await?
+            }
+            Position::Delta { seq } => self.delta_page(seq).await?,
+        };
+        let (next_cursor, next_sync_token) = match next {
+            Next::More(at) => (
+                Some(
+                    Mark {
+                        at,
+                        began: mark.began,
+                    }
+                    .encode(&signer),
+                ),
+                None,
+            ),
+            // A finished sync's token starts the next sync's clock.
+            Next::Done(seq) => (
+                None,
+                Some(
+                    Mark {
+                        at: Position::Delta { seq },
+                        began: now.timestamp(),
+                    }
+                    .encode(&signer),
+                ),
+            ),
+        };
+        Ok(SyncPage {
+            items,
+            next_cursor,
+            next_sync_token,
+        })
+    }
+
+    async fn initial_page(
+        &self,
+        seq: i64,
+        mut stage: usize,
+        mut after: i64,
+        limit: Limit,
+    ) -> Result<(Vec<SyncItem>, Next)> {
+        let mut items = Vec::new();
+        let wanted = limit.get() as usize;
+        while items.len() < wanted {
+            let room = (wanted - items.len()) as u64;
+            let (found, last) = self
+                .stage_rows(SyncKind::STAGES[stage], after, room)
+                .await?;
+            let full = found.len() as u64 == room;
+            items.extend(found);
+            if full {
+                after = last;
+                break;
+            }
+            stage += 1;
+            after = 0;
+            if stage == SyncKind::STAGES.len() {
+                return Ok((items, Next::Done(seq)));
+            }
+        }
+        Ok((items, Next::More(Position::Initial { seq, stage, after })))
+    }
+
+    /// Up to `limit` public rows of one kind after id `after`, and the last id.
+    async fn stage_rows(
+        &self,
+        kind: SyncKind,
+        after: i64,
+        limit: u64,
+    ) -> Result<(Vec<SyncItem>, i64)> {
+        let db = self.db();
+        let items: Vec<(i64, SyncItem)> = match kind {
+            SyncKind::Section => sections::Entity::find()
+                .filter(sections::Column::Id.gt(after))
+                .order_by_asc(sections::Column::Id)
+                .limit(limit)
+                .all(db)
+                .await?
+                .iter()
+                .map(|s| (s.id, SyncItem::Section(SectionInfo::from(s))))
+                .collect(),
+            SyncKind::Author => authors::Entity::find()
+                .filter(authors::Column::Id.gt(after))
+                .order_by_asc(authors::Column::Id)
+                .limit(limit)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, SyncItem::Author(a.into())))
+                .collect(),
+            SyncKind::Tag => tags::Entity::find()
+                .filter(tags::Column::Id.gt(after))
+                .order_by_asc(tags::Column::Id)
+                .limit(limit)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, SyncItem::Tag(t.into())))
+                .collect(),
+            SyncKind::Article => {
+                let rows: Vec<(i64, String)> = articles::Entity::find()
+                    .select_only()
+                    .columns([articles::Column::Id, articles::Column::Slug])
+                    .filter(visibility::public_articles(articles::Entity, self.now()))
+                    .filter(articles::Column::Id.gt(after))
+                    .order_by_asc(articles::Column::Id)
+                    .limit(limit)
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (id, slug) in rows {
+                    if let Some(item) = self.article_item(id, &slug).await? {
+                        out.push((id, item));
+                    }
+                }
+                out
+            }
+        };
+        let last = items.last().map_or(after, |(id, _)| *id);
+        Ok((items.into_iter().map(|(_, item)| item).collect(), last))
+    }
+
+    /// The public article, or `None` if it is not public now.
+    async fn article_item(&self, id: i64, slug: &str) -> Result<Option<SyncItem>> {
+        let Ok(parsed) = Slug::parse(slug) else {
+            return Ok(None);
+        };
+        match documents::article(self.db(), self.now(), WhichArticle::Public(&parsed), None).await {
+            Ok(found) => Ok(Some(SyncItem::Article {
+                id,
+                slug: slug.to_owned(),
+                json: found.article,
+            })),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What changed after event `seq`: each thing once, in the order of
+    /// its last change, as it is now.
+    async fn delta_page(&self, seq: i64) -> Result<(Vec<SyncItem>, Next)> {
+        let events = self.desk().outbox_after(seq, EVENTS_PER_PAGE).await?;
+        let last = events.last().map_or(seq, |e| e.seq);
+        let full = events.len() as u64 == EVENTS_PER_PAGE;
+        let mut latest: HashMap<(SyncKind, i64), (usize, String)> = HashMap::new();
+        for (order, event) in events.iter().enumerate() {
+            if let Some((key, slug)) = touched(event) {
+                latest.insert(key, (order, slug));
+            }
+        }
+        let mut changed: Vec<((SyncKind, i64), (usize, String))> = latest.into_iter().collect();
+        changed.sort_by_key(|(_, (order, _))| *order);
+        let mut items = Vec::with_capacity(changed.len());
+        for ((kind, id), (_, slug)) in changed {
+            items.push(self.as_now(kind, id, slug).await?);
+        }
+        let next = if full {
+            Next::More(Position::Delta { seq: last })
+        } else {
+            Next::Done(last)
+        };
+        Ok((items, next))
+    }
+
+    /// The thing as it is now, or its tombstone.
+    async fn as_now(&self, kind: SyncKind, id: i64, slug: String) -> Result<SyncItem> {
+        let db = self.db();
+        let found = match kind {
+            SyncKind::Article => {
+                let now_slug: Option<String> = articles::Entity::find_by_id(id)
+                    .select_only()
+                    .column(articles::Column::Slug)
+                    .into_tuple()
+                    .one(db)
+                    .await?;
+                match now_slug {
+                    Some(current) => self.article_item(id, &current).await?,
+                    None => None,
+                }
+            }
+            SyncKind::Section => sections::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|s| SyncItem::Section(SectionInfo::from(&s))),
+            SyncKind::Author => authors::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|a| SyncItem::Author(a.into())),
+            SyncKind::Tag => tags::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|t| SyncItem::Tag(t.into())),
+        };
+        Ok(found.unwrap_or(SyncItem::Deleted { kind, id, slug }))
+    }
+}
+
+/// Where a page leaves the sync.
+enum Next {
+    More(Position),
+    /// Caught up with the outbox at this event.
+    Done(i64),
+}
+
+/// What an event changed, for a sync, with the slug it had: comments and
+/// live entries change their article's public form.
+fn touched(event: &Event) -> Option<((SyncKind, i64), String)> {
+    let data = &event.data;
+    let slug = |v: &serde_json::Value| v["slug"].as_str().unwrap_or_default().to_owned();
+    let kind = match event.kind.subject() {
+        Subject::Article => SyncKind::Article,
+        Subject::Section => SyncKind::Section,
+        Subject::Author => SyncKind::Author,
+        Subject::Tag => SyncKind::Tag,
+        Subject::Comment | Subject::LiveEntry => {
+            let article = &data["article"];
+            return Some(((SyncKind::Article, article["id"].as_i64()?), slug(article)));
+        }
+        Subject::Newsletter => return None,
+    };
+    Some(((kind, event.subject_id), slug(data)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_round_trip_and_refuse_edits() {
+        let signer = TokenSigner::new(b"secret", "sync");
+        for at in [
+            Position::Initial {
+                seq: 7,
+                stage: 3,
+                after: 120,
+            },
+            Position::Delta { seq: 42 },
+        ] {
+            let mark = Mark {
+                at,
+                began: 1_700_000_000,
+            };
+            let token = mark.encode(&signer);
+            assert_eq!(Mark::decode(&signer, "cursor", &token).ok(), Some(mark));
+        }
+        let other = TokenSigner::new(b"another server", "sync");
+        let token = Mark {
+            at: Position::Delta { seq: 1 },
+            began: 0,
+        }
+        .encode(&other);
+        assert!(Mark::decode(&signer, "sync_token", &token).is_err());
+    }
+}
