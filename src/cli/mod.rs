@@ -1,6 +1,7 @@
 //! The `newsdesk` command line: serve (the default), migrate, seed.
 
 mod accounts;
+mod webhooks;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -73,6 +74,18 @@ enum Command {
         #[command(flatten)]
         log: LogArgs,
     },
+    /// Webhook endpoints: create (prints the signing secret once), list, delete.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+        /// Let endpoints sit on loopback, private and link-local addresses.
+        #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE_TARGETS", default_value_t = false, action = clap::ArgAction::Set)]
+        allow_private_targets: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
     /// Editor accounts.
     User {
         #[command(subcommand)]
@@ -106,6 +119,28 @@ pub(crate) enum TokenCommand {
     /// Revoke a token: its next request is refused.
     Revoke {
         /// The id `token list` shows.
+        id: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum WebhookCommand {
+    /// Register an endpoint and print its signing secret, once.
+    Create {
+        /// Where deliveries are POSTed (http or https).
+        #[arg(long)]
+        url: String,
+        /// Comma-separated event types or families: `article.*,comment.approved`, or `*`.
+        #[arg(long)]
+        events: String,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List endpoints, without their secrets.
+    List,
+    /// Remove an endpoint and what is still owed to it.
+    Delete {
+        /// The id `webhook list` shows.
         id: i64,
     },
 }
@@ -246,6 +281,19 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)?;
             accounts::run_token(&operator_desk(conn), command).await
+        }
+        Some(Command::Webhook {
+            command,
+            allow_private_targets,
+            db,
+            log,
+        }) => {
+            init_logging(&log)?;
+            let conn = connect(&db).await?;
+            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            let mut http = crate::config::HttpConfig::default();
+            http.outbound.allow_private_targets = allow_private_targets;
+            webhooks::run_webhook(&operator_desk_with(conn, &http), command).await
         }
         Some(Command::User { command, db, log }) => {
             init_logging(&log)?;

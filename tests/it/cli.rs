@@ -108,6 +108,8 @@ fn every_command_has_help() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["seed", "--help"],
+        vec!["webhook", "--help"],
+        vec!["webhook", "create", "--help"],
     ] {
         let out = newsdesk().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -287,6 +289,73 @@ fn tokens_are_created_listed_without_secrets_and_revoked() {
     );
     let again = run_with_db(&file, &["token", "revoke", "1"], None);
     assert!(!again.status.success(), "revoking twice is an error");
+}
+
+#[test]
+fn webhooks_are_created_with_their_secret_once_listed_without_it_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hooks.db");
+
+    let created = run_with_db(
+        &file,
+        &[
+            "webhook",
+            "create",
+            "--url",
+            "https://hooks.example.com/in",
+            "--events",
+            "article.*,comment.approved",
+        ],
+        None,
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    let secret = stdout
+        .lines()
+        .find(|l| l.starts_with("whsec_"))
+        .expect("the secret is printed once")
+        .to_owned();
+
+    let listing = String::from_utf8_lossy(&run_with_db(&file, &["webhook", "list"], None).stdout)
+        .into_owned();
+    assert!(listing.contains("https://hooks.example.com/in"));
+    assert!(listing.contains("article.*,comment.approved"));
+    assert!(!listing.contains(&secret), "list never shows a secret");
+
+    assert!(
+        run_with_db(&file, &["webhook", "delete", "1"], None)
+            .status
+            .success()
+    );
+    let after = String::from_utf8_lossy(&run_with_db(&file, &["webhook", "list"], None).stdout)
+        .into_owned();
+    assert!(!after.contains("hooks.example.com"));
+}
+
+#[test]
+fn a_webhook_on_a_private_address_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_with_db(
+        &dir.path().join("h.db"),
+        &[
+            "webhook",
+            "create",
+            "--url",
+            "http://127.0.0.1:9/in",
+            "--events",
+            "*",
+        ],
+        None,
+    );
+
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("url"), "{stderr}");
 }
 
 #[test]
