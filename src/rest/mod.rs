@@ -9,6 +9,7 @@ pub mod envelopes;
 pub mod extract;
 pub mod live;
 pub mod moderation;
+pub mod newsletter;
 pub mod notes;
 pub mod ops;
 pub mod popular;
@@ -131,6 +132,7 @@ const TAXONOMY: Scope = crate::domain::taxonomy::SCOPE;
 const MODERATION: Scope = crate::domain::moderation::SCOPE;
 const AUDIT: Scope = crate::domain::audit::SCOPE;
 const WEBHOOKS: Scope = crate::domain::webhooks::SCOPE;
+const SUBSCRIBERS: Scope = crate::domain::newsletter::SCOPE;
 
 /// Every REST route.
 pub fn router() -> Routes {
@@ -162,6 +164,16 @@ pub fn router() -> Routes {
         .get("/api/v1/tags/{slug}", taxonomy::get_tag)
         .get("/api/v1/popular", popular::list_popular)
         .get("/api/v1/sync", sync::sync)
+        .post("/api/v1/newsletter/subscriptions", newsletter::sign_up)
+        .get("/api/v1/newsletter/confirm", newsletter::confirm)
+        .get("/api/v1/newsletter/unsubscribe", newsletter::unsubscribe)
+        .post("/api/v1/newsletter/unsubscribe", newsletter::unsubscribe)
+        .manage(
+            Method::GET,
+            "/api/v1/manage/newsletter/subscribers",
+            SUBSCRIBERS,
+            newsletter::export_subscribers,
+        )
         .post("/api/v1/auth/login", auth::login)
         .post("/api/v1/auth/refresh", auth::refresh)
         .manage(

@@ -26,6 +26,7 @@ mod graphql_workflow;
 mod http_caching;
 mod live_coverage;
 mod migrations;
+mod newsletter;
 mod notes;
 mod one_statement_reads;
 mod ops;

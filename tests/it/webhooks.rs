@@ -456,3 +456,59 @@ async fn a_scheduled_article_is_announced_once_when_its_time_comes() {
     assert_eq!(one.unwrap() + two.unwrap() + again, 1);
     assert_eq!(types(&receiver), ["article.published"]);
 }
+
+#[tokio::test]
+async fn a_newsletter_sign_up_is_told_to_admins_with_a_link_that_confirms() {
+    let (app, _, admin) = hooks_app("").await;
+    let receiver = Receiver::start(&[]).await;
+    register(&app, &admin, &receiver.url, json!(["newsletter.*"])).await;
+
+    let asked = app
+        .post_json(
+            "/api/v1/newsletter/subscriptions",
+            json!({ "email": "reader@mail.example", "lists": ["world"] }),
+            None,
+        )
+        .await;
+    assert_eq!(asked.status, 202);
+    deliver_all(&app).await;
+
+    let event = receiver.received().remove(0).json();
+    assert_eq!(event["type"], "newsletter.confirmation_requested");
+    assert_eq!(event["data"]["email"], "reader@mail.example");
+    let link = event["data"]["confirm_url"].as_str().unwrap();
+    let path = &link[link.find("/api/").unwrap()..];
+    assert_eq!(app.get(path).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_cdn_purge_is_called_with_the_surrogate_keys_of_each_change() {
+    let cdn = Receiver::start(&[]).await;
+    let template = format!("{}?keys={{keys}}", cdn.url);
+    let app = TestApp::builder()
+        .http(move |http| {
+            http.outbound.allow_private_targets = true;
+            http.outbound.purge_url = Some(template);
+            http.outbound.purge_header = Some((
+                "Fastly-Key".into(),
+                newsdesk::config::Secret::new("cdn-secret"),
+            ));
+        })
+        .build()
+        .await;
+    let (app, editor) = newsroom_in(app).await;
+
+    let (id, _) = published_draft(&app, &editor).await;
+    deliver_all(&app).await;
+
+    let purges = cdn.received();
+    let article_purge = purges
+        .iter()
+        .find(|p| p.json()["type"] == "article.published")
+        .expect("the publication was purged");
+    assert_eq!(
+        article_purge.header("surrogate-key"),
+        format!("article-{id} articles")
+    );
+    assert_eq!(article_purge.header("fastly-key"), "cdn-secret");
+}

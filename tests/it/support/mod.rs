@@ -5,6 +5,7 @@ pub mod contract;
 pub mod db;
 pub mod fixtures;
 pub mod receiver;
+pub mod smtp;
 pub mod streams;
 
 use axum::Router;
