@@ -273,7 +273,7 @@ impl Newsdesk {
             .filter_map(|s| {
                 let held = lists.remove(&s.id).unwrap_or_default();
                 let wanted = list.is_none_or(|l| held.iter().any(|h| h == l));
-                (wanted && !held.is_empty()).then(|| Subscriber {
+                (wanted && !held.is_empty()).then_some(Subscriber {
                     email: s.email,
                     confirmed_at: s.confirmed_at,
                     lists: held,
