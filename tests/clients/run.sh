@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Starts the built newsdesk on a throwaway SQLite file and runs the stock-client
 # checks against it: GraphQL over HTTP, paging, subscriptions over WebSocket
-# and SSE, previews. Needs node and npm; `bash .ci/run` calls it after the tests.
+# and SSE, previews, and Standard Webhooks deliveries (across a restart, and
+# from two nodes over PostgreSQL when it is reachable). Needs node and npm; `bash .ci/run` calls it after the tests.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$here/../../target/debug/newsdesk"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 work="$(mktemp -d)"
 server=""
+pg_base="${NEWSDESK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+pg_db=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -n "$pg_db" ]; then psql "$pg_base" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,3 +39,15 @@ token="$(NEWSDESK_DATABASE_URL="sqlite://$work/check.db?mode=rwc" NEWSDESK_LOG=w
 node "$here/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql"
 node "$here/graphql-request-paging.mjs" "http://127.0.0.1:$port/graphql"
 node "$here/newsroom-workflow.mjs" "http://127.0.0.1:$port" "$token"
+
+# Webhooks start and stop their own nodes (a restart is part of the check):
+# this server must not send them first.
+kill "$server" && wait "$server" 2>/dev/null || true
+server=""
+pg_url=""
+if command -v psql >/dev/null 2>&1 && psql "$pg_base" -Atqc 'select 1' >/dev/null 2>&1; then
+  pg_db="newsdesk_hooks_$$"
+  psql "$pg_base" -qc "CREATE DATABASE $pg_db" >/dev/null
+  pg_url="${pg_base%/*}/$pg_db"
+fi
+node "$here/webhooks.mjs" "$bin" "sqlite://$work/check.db?mode=rwc" $pg_url
