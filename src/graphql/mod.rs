@@ -26,6 +26,7 @@ pub mod sections;
 pub mod streaming;
 pub mod subscriptions;
 pub mod taxonomy;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -76,6 +77,7 @@ pub struct Query(
     sections::SectionQuery,
     taxonomy::TaxonomyQuery,
     node::NodeQuery,
+    webhooks::WebhookQuery,
 );
 
 pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subscription>;

@@ -512,3 +512,85 @@ async fn the_cdn_purge_is_called_with_the_surrogate_keys_of_each_change() {
     );
     assert_eq!(article_purge.header("fastly-key"), "cdn-secret");
 }
+
+#[tokio::test]
+async fn admins_manage_webhooks_over_graphql_and_see_the_secret_once() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin").await;
+
+    let created = app
+        .graphql_as(
+            r#"mutation { createWebhook(input: { url: "https://hooks.example.com/in", events: ["article.*"] }) {
+                secret webhook { id url events enabled } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await
+        .json();
+    let made = &created["data"]["createWebhook"];
+    assert!(
+        made["secret"].as_str().unwrap().starts_with("whsec_"),
+        "{created}"
+    );
+    let id = made["webhook"]["id"].as_str().unwrap().to_owned();
+
+    let paused = app
+        .graphql_as(
+            r#"mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: false }) { enabled disabledReason } }"#,
+            json!({ "id": id }),
+            &admin,
+        )
+        .await
+        .json();
+    assert_eq!(paused["data"]["updateWebhook"]["enabled"], false);
+    let listed = app
+        .graphql_as(
+            "{ webhooks { id url events enabled deliveries { id } } }",
+            json!({}),
+            &admin,
+        )
+        .await;
+    assert!(!listed.text().contains("whsec_"));
+    assert_eq!(
+        listed.json()["data"]["webhooks"][0]["events"],
+        json!(["article.*"])
+    );
+
+    let deleted = app
+        .graphql_as(
+            r#"mutation($id: ID!) { deleteWebhook(id: $id) }"#,
+            json!({ "id": id }),
+            &admin,
+        )
+        .await
+        .json();
+    assert_eq!(deleted["data"]["deleteWebhook"], id.as_str());
+    let none = app
+        .graphql_as("{ webhooks { id } }", json!({}), &admin)
+        .await
+        .json();
+    assert_eq!(none["data"]["webhooks"], json!([]));
+}
+
+#[tokio::test]
+async fn graphql_refuses_webhooks_to_non_admins_and_bad_input_by_code() {
+    let app = TestApp::new().await;
+    let writer = app.token("content:write").await;
+    let admin = app.token("admin").await;
+
+    let refused = app
+        .graphql_as("{ webhooks { id } }", json!({}), &writer)
+        .await
+        .json();
+    let invalid = app
+        .graphql_as(
+            r#"mutation { createWebhook(input: { url: "http://10.0.0.1/", events: ["*"] }) { secret } }"#,
+            json!({}),
+            &admin,
+        )
+        .await
+        .json();
+
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(invalid["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}

@@ -4,6 +4,7 @@
 mod articles;
 mod comments;
 mod taxonomy;
+mod webhooks;
 mod workflow;
 
 use async_graphql::{ID, MergedObject};
@@ -21,6 +22,7 @@ pub struct Mutation(
     taxonomy::TaxonomyMutations,
     comments::CommentMutations,
     workflow::WorkflowMutations,
+    webhooks::WebhookMutations,
 );
 
 /// The database id behind a global id of the expected kind.
