@@ -198,3 +198,25 @@ async fn a_token_older_than_the_events_kept_is_gone() {
             .contains("initial=true")
     );
 }
+
+#[tokio::test]
+async fn an_approved_comment_brings_its_article_again() {
+    let (app, token) = newsroom().await;
+    let (id, _) = published_draft(&app, &token).await;
+    let (_, sync_token) = all_pages(&app, "/api/v1/sync?initial=true").await;
+    let comment = app.comment(id).status("pending").create().await;
+    let moderator = app.token("comments:moderate").await;
+    app.post_json(
+        &format!("/api/v1/manage/comments/{comment}/approve"),
+        json!({}),
+        Some(&moderator),
+    )
+    .await;
+
+    let changes = delta(&app, &sync_token).await.json();
+
+    assert_eq!(
+        kinds_and_slugs(changes["data"].as_array().unwrap()),
+        [("article".to_owned(), "port-talks-resume".to_owned())]
+    );
+}

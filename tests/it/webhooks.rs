@@ -594,3 +594,66 @@ async fn graphql_refuses_webhooks_to_non_admins_and_bad_input_by_code() {
     assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
     assert_eq!(invalid["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn comments_live_entries_and_taxonomy_are_news_too() {
+    let (app, editor, admin) = hooks_app("").await;
+    let receiver = Receiver::start(&[]).await;
+    register(&app, &admin, &receiver.url, json!(["*"])).await;
+    let (id, _) = published_draft(&app, &editor).await;
+    let moderator = app.token("comments:moderate").await;
+
+    let submitted = app
+        .post_json(
+            "/api/v1/articles/port-talks-resume/comments",
+            json!({ "author_name": "Reader", "author_email": "r@mail.example", "body": "Good news." }),
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, 202, "{}", submitted.text());
+    let comment = submitted.json()["id"].as_i64().unwrap();
+    app.post_json(
+        &format!("/api/v1/manage/comments/{comment}/approve"),
+        json!({}),
+        Some(&moderator),
+    )
+    .await;
+    app.post_json(
+        &format!("/api/v1/manage/comments/{comment}/spam"),
+        json!({}),
+        Some(&moderator),
+    )
+    .await;
+    let entry = app
+        .post_json(
+            &format!("/api/v1/manage/articles/{id}/live-entries"),
+            json!({ "body_markdown": "Talks have begun." }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(entry.status, 201, "{}", entry.text());
+    app.post_json(
+        "/api/v1/manage/tags",
+        json!({ "name": "Harbours" }),
+        Some(&editor),
+    )
+    .await;
+    deliver_all(&app).await;
+
+    assert_eq!(
+        types(&receiver),
+        [
+            "article.published",
+            "comment.approved",
+            "comment.removed",
+            "live_entry.added",
+            "tag.created"
+        ]
+    );
+    let approved = &receiver.received()[1].json();
+    assert_eq!(approved["data"]["article"]["slug"], "port-talks-resume");
+    assert_eq!(
+        approved["data"]["surrogate_keys"],
+        json!([format!("article-{id}"), "comments"])
+    );
+}
