@@ -277,9 +277,7 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             Ok(())
         }
         Some(Command::Token { command, db, log }) => {
-            init_logging(&log)?;
-            let conn = connect(&db).await?;
-            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            let conn = migrated(&db, &log).await?;
             accounts::run_token(&operator_desk(conn), command).await
         }
         Some(Command::Webhook {
@@ -288,17 +286,13 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             db,
             log,
         }) => {
-            init_logging(&log)?;
-            let conn = connect(&db).await?;
-            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            let conn = migrated(&db, &log).await?;
             let mut http = crate::config::HttpConfig::default();
             http.outbound.allow_private_targets = allow_private_targets;
             webhooks::run_webhook(&operator_desk_with(conn, &http), command).await
         }
         Some(Command::User { command, db, log }) => {
-            init_logging(&log)?;
-            let conn = connect(&db).await?;
-            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            let conn = migrated(&db, &log).await?;
             accounts::run_user(&operator_desk(conn), command).await
         }
         Some(Command::Seed {
@@ -312,9 +306,7 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             log,
             ..
         }) => {
-            init_logging(&log)?;
-            let conn = connect(&db).await?;
-            db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+            let conn = migrated(&db, &log).await?;
             if scale {
                 let size = seed::scale::Scale {
                     articles,
@@ -333,6 +325,18 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             Ok(())
         }
     }
+}
+
+/// What every operator command starts with: logging, and a connection to
+/// a database with every migration applied.
+async fn migrated(
+    db: &DatabaseArgs,
+    log: &LogArgs,
+) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    init_logging(log)?;
+    let conn = connect(db).await?;
+    db::migrate(&conn).await.map_err(StartupError::Migrate)?;
+    Ok(conn)
 }
 
 /// The domain's handle for commands run at the server's own command line.

@@ -16,8 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::authors::Author;
-use super::documents::{self, WhichArticle};
-use super::ids::Slug;
+use super::documents;
 use super::newsdesk::Reader;
 use super::outbox::{Event, Subject};
 use super::page::Limit;
@@ -293,9 +292,9 @@ impl Reader {
                 .map(|t| (t.id, SyncItem::Tag(t.into())))
                 .collect(),
             SyncKind::Article => {
-                let rows: Vec<(i64, String)> = articles::Entity::find()
+                let ids: Vec<i64> = articles::Entity::find()
                     .select_only()
-                    .columns([articles::Column::Id, articles::Column::Slug])
+                    .column(articles::Column::Id)
                     .filter(visibility::public_articles(articles::Entity, self.now()))
                     .filter(articles::Column::Id.gt(after))
                     .order_by_asc(articles::Column::Id)
@@ -303,33 +302,32 @@ impl Reader {
                     .into_tuple()
                     .all(db)
                     .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (id, slug) in rows {
-                    if let Some(item) = self.article_item(id, &slug).await? {
-                        out.push((id, item));
-                    }
-                }
-                out
+                let mut found = self.articles_now(&ids).await?;
+                ids.iter()
+                    .filter_map(|id| Some((*id, found.remove(id)?)))
+                    .collect()
             }
         };
         let last = items.last().map_or(after, |(id, _)| *id);
         Ok((items.into_iter().map(|(_, item)| item).collect(), last))
     }
 
-    /// The public article, or `None` if it is not public now.
-    async fn article_item(&self, id: i64, slug: &str) -> Result<Option<SyncItem>> {
-        let Ok(parsed) = Slug::parse(slug) else {
-            return Ok(None);
-        };
-        match documents::article(self.db(), self.now(), WhichArticle::Public(&parsed), None).await {
-            Ok(found) => Ok(Some(SyncItem::Article {
-                id,
-                slug: slug.to_owned(),
-                json: found.article,
-            })),
-            Err(Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+    /// The public articles among `ids`, whole, in one statement.
+    async fn articles_now(&self, ids: &[i64]) -> Result<HashMap<i64, SyncItem>> {
+        Ok(documents::public_articles_by_id(self.db(), self.now(), ids)
+            .await?
+            .into_iter()
+            .map(|(id, slug, json)| {
+                (
+                    id.0,
+                    SyncItem::Article {
+                        id: id.0,
+                        slug,
+                        json,
+                    },
+                )
+            })
+            .collect())
     }
 
     /// What changed after event `seq`: each thing once, in the order of
@@ -346,10 +344,15 @@ impl Reader {
         }
         let mut changed: Vec<((SyncKind, i64), (usize, String))> = latest.into_iter().collect();
         changed.sort_by_key(|(_, (order, _))| *order);
-        let mut items = Vec::with_capacity(changed.len());
-        for ((kind, id), (_, slug)) in changed {
-            items.push(self.as_now(kind, id, slug).await?);
-        }
+        let keys: Vec<(SyncKind, i64)> = changed.iter().map(|(key, _)| *key).collect();
+        let mut now = self.as_now(&keys).await?;
+        let items = changed
+            .into_iter()
+            .map(|(key @ (kind, id), (_, slug))| {
+                now.remove(&key)
+                    .unwrap_or(SyncItem::Deleted { kind, id, slug })
+            })
+            .collect();
         let next = if full {
             Next::More(Position::Delta { seq: last })
         } else {
@@ -358,36 +361,49 @@ impl Reader {
         Ok((items, next))
     }
 
-    /// The thing as it is now, or its tombstone.
-    async fn as_now(&self, kind: SyncKind, id: i64, slug: String) -> Result<SyncItem> {
+    /// The changed things that still exist (articles: that are public),
+    /// as they are now: one statement per kind.
+    async fn as_now(
+        &self,
+        changed: &[(SyncKind, i64)],
+    ) -> Result<HashMap<(SyncKind, i64), SyncItem>> {
         let db = self.db();
-        let found = match kind {
-            SyncKind::Article => {
-                let now_slug: Option<String> = articles::Entity::find_by_id(id)
-                    .select_only()
-                    .column(articles::Column::Slug)
-                    .into_tuple()
-                    .one(db)
-                    .await?;
-                match now_slug {
-                    Some(current) => self.article_item(id, &current).await?,
-                    None => None,
-                }
-            }
-            SyncKind::Section => sections::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|s| SyncItem::Section(SectionInfo::from(&s))),
-            SyncKind::Author => authors::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|a| SyncItem::Author(a.into())),
-            SyncKind::Tag => tags::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|t| SyncItem::Tag(t.into())),
+        let ids = |wanted: SyncKind| -> Vec<i64> {
+            changed
+                .iter()
+                .filter(|(kind, _)| *kind == wanted)
+                .map(|(_, id)| *id)
+                .collect()
         };
-        Ok(found.unwrap_or(SyncItem::Deleted { kind, id, slug }))
+        let mut found: HashMap<(SyncKind, i64), SyncItem> = HashMap::new();
+        for (id, item) in self.articles_now(&ids(SyncKind::Article)).await? {
+            found.insert((SyncKind::Article, id), item);
+        }
+        for s in sections::Entity::find()
+            .filter(sections::Column::Id.is_in(ids(SyncKind::Section)))
+            .all(db)
+            .await?
+        {
+            found.insert(
+                (SyncKind::Section, s.id),
+                SyncItem::Section(SectionInfo::from(&s)),
+            );
+        }
+        for a in authors::Entity::find()
+            .filter(authors::Column::Id.is_in(ids(SyncKind::Author)))
+            .all(db)
+            .await?
+        {
+            found.insert((SyncKind::Author, a.id), SyncItem::Author(a.into()));
+        }
+        for t in tags::Entity::find()
+            .filter(tags::Column::Id.is_in(ids(SyncKind::Tag)))
+            .all(db)
+            .await?
+        {
+            found.insert((SyncKind::Tag, t.id), SyncItem::Tag(t.into()));
+        }
+        Ok(found)
     }
 }
 

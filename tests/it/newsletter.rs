@@ -177,3 +177,27 @@ async fn only_admins_export_subscribers() {
 
     assert_eq!(refused.status, 403);
 }
+
+#[tokio::test]
+async fn graphql_signs_up_the_same_way() {
+    let (app, sink) = mailing_app().await;
+
+    let answer = app
+        .graphql(
+            r#"mutation { signUpForNewsletter(email: "gql@mail.example", lists: ["world"]) }"#,
+            json!({}),
+        )
+        .await
+        .json();
+    let refused = app
+        .graphql(
+            r#"mutation { signUpForNewsletter(email: "nobody", lists: ["world"]) }"#,
+            json!({}),
+        )
+        .await
+        .json();
+
+    assert_eq!(answer["data"]["signUpForNewsletter"], true, "{answer}");
+    assert_eq!(sink.wait_for(1).await[0].to, ["gql@mail.example"]);
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}

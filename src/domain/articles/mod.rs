@@ -208,6 +208,13 @@ pub(crate) fn public_by_slug(now: DateTime<Utc>, slug: &Slug) -> SelectStatement
         .to_owned()
 }
 
+/// The public articles among `ids`.
+pub(crate) fn public_by_ids(now: DateTime<Utc>, ids: &[i64]) -> SelectStatement {
+    public_row_select(now)
+        .and_where(Expr::col((articles::Entity, articles::Column::Id)).is_in(ids.iter().copied()))
+        .to_owned()
+}
+
 /// The public article with this slug, as a row.
 pub async fn find_article_row(
     db: &impl ConnectionTrait,

@@ -206,21 +206,17 @@ pub async fn more_like_this(
     Ok(row.try_get_by_index(1)?)
 }
 
-/// The public article at `slug`, whole, with the first page of its comment
-/// threads when `comments` gives its size.
-pub async fn article(
-    db: &impl ConnectionTrait,
+/// The statement behind [`article`] and [`public_articles_by_id`]: each
+/// article `art` selects, whole, one row each, with its comments' first
+/// page when asked.
+fn whole_articles(
+    d: Dialect,
     now: DateTime<Utc>,
-    which: WhichArticle<'_>,
+    mut art: SelectStatement,
     comments: Option<&PageRequest>,
-) -> Result<ArticleJson> {
+) -> Sql {
     use article_table::Column as A;
-    let d = dialect(db);
     let mut sql = Sql::new(d);
-    let mut art = match which {
-        WhichArticle::Public(slug) => articles::public_by_slug(now, slug),
-        WhichArticle::Preview(id) => articles::preview_by_id(now, id),
-    };
     art.columns([
         A::UpdatedAt,
         A::BodyMarkdown,
@@ -256,7 +252,48 @@ pub async fn article(
     if comments.is_some() {
         sql.push(", ").push(thread_columns(d));
     }
-    sql.push(" FROM art");
+    sql.push(", art.slug FROM art");
+    sql
+}
+
+/// The public articles among `ids`: id, slug and the whole article as
+/// JSON, in one statement; those not public are left out.
+pub async fn public_articles_by_id(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    ids: &[i64],
+) -> Result<Vec<(ArticleId, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let art = articles::public_by_ids(now, ids);
+    let sql = whole_articles(dialect(db), now, art, None);
+    db.query_all_raw(sql.statement())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                ArticleId(row.try_get_by_index(0)?),
+                row.try_get_by_index(3)?,
+                row.try_get_by_index(1)?,
+            ))
+        })
+        .collect()
+}
+
+/// The public article at `slug`, whole, with the first page of its comment
+/// threads when `comments` gives its size.
+pub async fn article(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    which: WhichArticle<'_>,
+    comments: Option<&PageRequest>,
+) -> Result<ArticleJson> {
+    let art = match which {
+        WhichArticle::Public(slug) => articles::public_by_slug(now, slug),
+        WhichArticle::Preview(id) => articles::preview_by_id(now, id),
+    };
+    let sql = whole_articles(dialect(db), now, art, comments);
     let row = db
         .query_one_raw(sql.statement())
         .await?

@@ -111,8 +111,8 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
         (
             "related_links",
             d.nested(&format!(
-                "SELECT {} FROM {links} l \
-                 WHERE l.target_id IS NOT NULL OR l.url IS NOT NULL",
+                "SELECT {} FROM {links} l WHERE l.article_id = {a}.id \
+                 AND (l.target_id IS NOT NULL OR l.url IS NOT NULL)",
                 d.array(&link, "l.position", None)
             )),
         ),

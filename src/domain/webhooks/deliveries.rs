@@ -160,16 +160,30 @@ impl Newsdesk {
         let lease = now
             + chrono::Duration::from_std(self.outbound().webhooks.timeout * 3)
                 .unwrap_or(chrono::Duration::minutes(1));
+        let unclaimed = Condition::any()
+            .add(Expr::col(D::ClaimedUntil).is_null())
+            .add(Expr::col(D::ClaimedUntil).lt(now));
+        // Every node asks twice a second; a plain read keeps an idle one
+        // from taking SQLite's write lock each time.
+        let any: Option<i64> = webhook_deliveries::Entity::find()
+            .select_only()
+            .column(D::Id)
+            .filter(D::Status.eq(PENDING))
+            .filter(D::NextAttemptAt.lte(now))
+            .filter(unclaimed.clone())
+            .limit(1)
+            .into_tuple()
+            .one(self.db())
+            .await?;
+        if any.is_none() {
+            return Ok(Vec::new());
+        }
         let due = Query::select()
             .column(D::Id)
             .from(webhook_deliveries::Entity)
             .and_where(Expr::col(D::Status).eq(PENDING))
             .and_where(Expr::col(D::NextAttemptAt).lte(now))
-            .cond_where(
-                Condition::any()
-                    .add(Expr::col(D::ClaimedUntil).is_null())
-                    .add(Expr::col(D::ClaimedUntil).lt(now)),
-            )
+            .cond_where(unclaimed)
             .order_by(D::NextAttemptAt, sea_orm::Order::Asc)
             .order_by(D::Id, sea_orm::Order::Asc)
             .limit(CLAIM_BATCH)

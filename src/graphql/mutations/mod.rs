@@ -3,6 +3,7 @@
 
 mod articles;
 mod comments;
+mod newsletter;
 mod taxonomy;
 mod webhooks;
 mod workflow;
@@ -23,6 +24,7 @@ pub struct Mutation(
     comments::CommentMutations,
     workflow::WorkflowMutations,
     webhooks::WebhookMutations,
+    newsletter::NewsletterMutations,
 );
 
 /// The database id behind a global id of the expected kind.
