@@ -365,13 +365,17 @@ impl HttpArgs {
         };
         let smtp_url = match self.smtp_url.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+            Some(url)
+                if (url.starts_with("smtp://") || url.starts_with("smtps://"))
+                    && lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+                        .is_ok() =>
+            {
                 Some(Secret::new(url))
             }
             Some(_) => {
                 return Err(ConfigError {
                     setting: "NEWSDESK_SMTP_URL (--smtp-url)",
-                    message: "must start with smtp:// or smtps://".into(),
+                    message: "must be an smtp:// or smtps:// URL".into(),
                 });
             }
         };
@@ -389,7 +393,15 @@ impl HttpArgs {
             purge_url,
             purge_header,
             smtp_url,
-            mail_from: self.mail_from.trim().to_owned(),
+            mail_from: match self.mail_from.trim().parse::<lettre::message::Mailbox>() {
+                Ok(_) => self.mail_from.trim().to_owned(),
+                Err(_) => {
+                    return Err(ConfigError {
+                        setting: "NEWSDESK_MAIL_FROM (--mail-from)",
+                        message: "must be an address, as `News <news@example.com>`".into(),
+                    });
+                }
+            },
         })
     }
 }

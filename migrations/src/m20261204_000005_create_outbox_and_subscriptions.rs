@@ -1,6 +1,7 @@
 //! Telling the outside what changed: the ordered event outbox every public
-//! change writes in its own transaction, the webhook endpoints and the
-//! deliveries owed to them, and the newsletter's subscribers.
+//! change writes in its own transaction, the webhook endpoints, the
+//! deliveries owed to them, to the CDN and to mailboxes, and the
+//! newsletter's subscribers.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -58,7 +59,10 @@ enum WebhookEndpoints {
 enum WebhookDeliveries {
     Table,
     Id,
-    /// The endpoint; none for the configured CDN purge.
+    /// `webhook` (to `endpoint_id`), `purge` (the configured CDN purge) or
+    /// `mail` (the newsletter confirmation the event holds).
+    Target,
+    /// The endpoint, for webhooks.
     EndpointId,
     EventId,
     /// `pending`, `succeeded` or `failed`.
@@ -189,6 +193,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(WebhookDeliveries::Table)
                     .col(big_pk_auto(WebhookDeliveries::Id))
+                    .col(string_len(WebhookDeliveries::Target, 16))
                     .col(big_integer_null(WebhookDeliveries::EndpointId))
                     .col(big_integer(WebhookDeliveries::EventId))
                     .col(string_len(WebhookDeliveries::Status, 16))

@@ -1,6 +1,7 @@
 //! Newsletter sign-up with double opt-in: an address is asked to confirm
-//! by a signed link (mailed over SMTP when configured, and always told as
-//! a `newsletter.confirmation_requested` event); only confirmed addresses
+//! by a signed link, in a `newsletter.confirmation_requested` event that
+//! admins' webhooks hear and that is mailed over SMTP when configured
+//! (a delivery like any other, see `domain::mail`); only confirmed addresses
 //! are exported. The answer to a sign-up never says whether the address
 //! was known, and no public response carries an address.
 //!
@@ -51,13 +52,12 @@ pub struct Confirmed {
     pub lists: Vec<String>,
 }
 
-/// A confirmation to mail: where to, and the links it carries.
-#[derive(Clone, Debug)]
-pub struct Confirmation {
-    pub email: String,
-    pub lists: Vec<String>,
-    pub confirm_url: String,
-    pub unsubscribe_url: String,
+/// A confirmation to send: where to, and the links it carries.
+struct Confirmation {
+    email: String,
+    lists: Vec<String>,
+    confirm_url: String,
+    unsubscribe_url: String,
 }
 
 fn signer(desk: &Newsdesk) -> TokenSigner {
@@ -153,7 +153,6 @@ impl Newsdesk {
         )
         .await?;
         txn.commit().await?;
-        super::mail::send_confirmation(&self.outbound().mail, confirmation);
         Ok(())
     }
 

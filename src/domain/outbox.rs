@@ -228,8 +228,8 @@ pub fn is_known_pattern(pattern: &str) -> bool {
         })
 }
 
-/// Writes `kind` about `subject_id` with `data`, and the deliveries it owes
-/// to every endpoint that wants it and to the CDN purge. `once` makes the
+/// Writes `kind` about `subject_id` with `data`, and the deliveries it owes:
+/// to every endpoint that wants it, to the CDN purge, to a mailbox. `once` makes the
 /// event happen at most once, whoever writes it.
 pub(in crate::domain) async fn emit(
     desk: &Newsdesk,
@@ -262,18 +262,24 @@ pub(in crate::domain) async fn emit(
         .into_tuple()
         .all(txn)
         .await?;
-    let mut owed: Vec<Option<i64>> = endpoints
+    use super::webhooks::deliveries::{Target, owed};
+    let mut targets: Vec<Target> = endpoints
         .into_iter()
         .filter(|(_, patterns)| wants(patterns, kind))
-        .map(|(id, _)| Some(id))
+        .map(|(id, _)| Target::Webhook(id))
         .collect();
     if kind.is_content() && desk.outbound().purge.is_some() {
-        owed.push(None);
+        targets.push(Target::Purge);
     }
-    if !owed.is_empty() {
+    if kind == EventKind::NewsletterConfirmationRequested && desk.outbound().mail.smtp_url.is_some()
+    {
+        targets.push(Target::Mail);
+    }
+    if !targets.is_empty() {
         webhook_deliveries::Entity::insert_many(
-            owed.into_iter()
-                .map(|endpoint| super::webhooks::deliveries::owed(endpoint, event.id, now)),
+            targets
+                .into_iter()
+                .map(|target| owed(target, event.id, now)),
         )
         .exec(txn)
         .await?;

@@ -3,11 +3,9 @@
 //! that token later brings only what changed, with tombstones for what
 //! left the public.
 
-use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::RestState;
 use super::envelopes::RawJson;
 use super::extract::{AppQuery, Reading};
 use super::wire::{AuthorJson, SectionInfoJson, TagJson};
@@ -26,7 +24,6 @@ pub struct SyncParams {
 /// `GET /api/v1/sync`
 pub async fn sync(
     Reading(reader): Reading,
-    State(_): State<RestState>,
     AppQuery(params): AppQuery<SyncParams>,
 ) -> Result<RawJson> {
     let request = match (

@@ -102,6 +102,21 @@ fn a_bad_bind_address_exits_with_one_line_naming_the_setting() {
 }
 
 #[test]
+fn bad_outbound_settings_exit_with_one_line_naming_them() {
+    for (variable, value) in [
+        ("NEWSDESK_SMTP_URL", "mail.example.com"),
+        ("NEWSDESK_MAIL_FROM", "not an address"),
+        ("NEWSDESK_WEBHOOK_RETRY_SCHEDULE", "5s,soon"),
+        ("NEWSDESK_PURGE_URL", "ftp://cdn.example.com/{keys}"),
+        ("NEWSDESK_PURGE_HEADER", "no colon here"),
+        ("NEWSDESK_PUBLIC_URL", "news.example.com"),
+    ] {
+        let out = newsdesk().env(variable, value).output().unwrap();
+        assert_failed_with_one_line_naming(&out, variable);
+    }
+}
+
+#[test]
 fn every_command_has_help() {
     for args in [
         vec!["--help"],

@@ -21,17 +21,26 @@ async fn mailing_app() -> (TestApp, SmtpSink) {
     (app, sink)
 }
 
+/// Signs up, then lets the outbox worker send what is due, as a node does.
 async fn sign_up(
     app: &TestApp,
     email: &str,
     lists: serde_json::Value,
 ) -> crate::support::TestResponse {
-    app.post_json(
-        "/api/v1/newsletter/subscriptions",
-        json!({ "email": email, "lists": lists }),
-        None,
-    )
-    .await
+    let res = app
+        .post_json(
+            "/api/v1/newsletter/subscriptions",
+            json!({ "email": email, "lists": lists }),
+            None,
+        )
+        .await;
+    send_due(app).await;
+    res
+}
+
+async fn send_due(app: &TestApp) {
+    let sender = app.state.desk.delivery_sender();
+    while app.state.desk.deliver_due(&sender).await.unwrap() > 0 {}
 }
 
 /// The path and query of a link the mail holds, to send through the router.
@@ -179,6 +188,26 @@ async fn only_admins_export_subscribers() {
 }
 
 #[tokio::test]
+async fn a_confirmation_the_mail_server_turned_away_is_sent_again() {
+    let sink = SmtpSink::start_refusing(1).await;
+    let url = sink.url.clone();
+    let app = TestApp::builder()
+        .http(move |http| {
+            http.outbound.smtp_url = Some(newsdesk::config::Secret::new(url));
+            http.outbound.retry_schedule = vec![std::time::Duration::ZERO];
+        })
+        .build()
+        .await;
+    app.section("world").create().await;
+
+    sign_up(&app, "patient@mail.example", json!(["world"])).await;
+
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["patient@mail.example"]);
+}
+
+#[tokio::test]
 async fn graphql_signs_up_the_same_way() {
     let (app, sink) = mailing_app().await;
 
@@ -197,6 +226,7 @@ async fn graphql_signs_up_the_same_way() {
         .await
         .json();
 
+    send_due(&app).await;
     assert_eq!(answer["data"]["signUpForNewsletter"], true, "{answer}");
     assert_eq!(sink.wait_for(1).await[0].to, ["gql@mail.example"]);
     assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");

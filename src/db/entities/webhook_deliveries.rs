@@ -6,7 +6,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// `None`: the configured CDN purge.
+    /// `webhook`, `purge` or `mail`.
+    pub target: String,
+    /// The endpoint, for webhooks.
     pub endpoint_id: Option<i64>,
     pub event_id: i64,
     pub status: String,

@@ -36,13 +36,36 @@ const EXCERPT_CHARS: usize = 500;
 /// The longest wait a receiver's `Retry-After` may ask for.
 const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
-/// A new delivery of event `event` to `endpoint` (`None`: the CDN purge), due now.
+/// Where a delivery goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A registered endpoint.
+    Webhook(i64),
+    /// The configured CDN purge.
+    Purge,
+    /// The mailbox a newsletter confirmation event names.
+    Mail,
+}
+
+impl Target {
+    fn stored(&self) -> (&'static str, Option<i64>) {
+        match self {
+            Target::Webhook(id) => ("webhook", Some(*id)),
+            Target::Purge => ("purge", None),
+            Target::Mail => ("mail", None),
+        }
+    }
+}
+
+/// A new delivery of event `event` to `target`, due now.
 pub(in crate::domain) fn owed(
-    endpoint: Option<i64>,
+    target: Target,
     event: i64,
     now: DateTime<Utc>,
 ) -> webhook_deliveries::ActiveModel {
+    let (kind, endpoint) = target.stored();
     webhook_deliveries::ActiveModel {
+        target: Set(kind.to_owned()),
         endpoint_id: Set(endpoint),
         event_id: Set(event),
         status: Set(PENDING.to_owned()),
@@ -117,12 +140,19 @@ pub fn message_id(seq: i64) -> String {
     format!("msg_{seq}")
 }
 
+/// Where a claimed delivery goes.
+pub enum Recipient {
+    Webhook(webhook_endpoints::Model),
+    Purge,
+    Mail,
+}
+
 /// A claimed delivery, ready to send.
 pub struct Claimed {
     pub id: i64,
     /// The try this is, from 1.
     pub attempt: i32,
-    pub endpoint: Option<webhook_endpoints::Model>,
+    pub to: Recipient,
     pub event: Event,
 }
 
@@ -135,13 +165,15 @@ impl Newsdesk {
         for delivery in claimed {
             let sender = sender.clone();
             let purge = self.outbound().purge.clone();
+            let mail = self.outbound().mail.clone();
             sending.spawn(async move {
-                let outcome = match &delivery.endpoint {
-                    Some(endpoint) => sender.webhook(endpoint, &delivery.event).await,
-                    None => match &purge {
+                let outcome = match &delivery.to {
+                    Recipient::Webhook(endpoint) => sender.webhook(endpoint, &delivery.event).await,
+                    Recipient::Purge => match &purge {
                         Some(target) => sender.purge(target, &delivery.event).await,
                         None => Outcome::refused("no CDN purge is configured on this node"),
                     },
+                    Recipient::Mail => super::super::mail::send(&mail, &delivery.event).await,
                 };
                 (delivery, outcome)
             });
@@ -220,13 +252,16 @@ impl Newsdesk {
         Ok(claimed
             .into_iter()
             .filter_map(|d| {
+                let to = match (d.target.as_str(), d.endpoint_id) {
+                    ("webhook", Some(id)) => Recipient::Webhook(endpoints.get(&id)?.clone()),
+                    ("purge", _) => Recipient::Purge,
+                    ("mail", _) => Recipient::Mail,
+                    _ => return None,
+                };
                 Some(Claimed {
                     id: d.id,
                     attempt: d.attempts,
-                    endpoint: match d.endpoint_id {
-                        Some(id) => Some(endpoints.get(&id)?.clone()),
-                        None => None,
-                    },
+                    to,
                     event: events.get(&d.event_id)?.clone(),
                 })
             })
@@ -236,8 +271,12 @@ impl Newsdesk {
     /// Logs a try and decides what comes next: done, another try, or failed.
     async fn settle(&self, delivery: &Claimed, outcome: Outcome) -> Result<()> {
         let now = self.now();
-        let succeeded = outcome.status.is_some_and(|s| (200..300).contains(&s));
-        let gone = delivery.endpoint.is_some() && outcome.status == Some(410);
+        let succeeded = outcome.succeeded;
+        let endpoint = match &delivery.to {
+            Recipient::Webhook(endpoint) => Some(endpoint),
+            _ => None,
+        };
+        let gone = endpoint.is_some() && outcome.status == Some(410);
         let next = if succeeded || gone {
             None
         } else {
@@ -278,7 +317,7 @@ impl Newsdesk {
         }
         model.update(&txn).await?;
         txn.commit().await?;
-        if let (true, Some(endpoint)) = (gone, &delivery.endpoint) {
+        if let (true, Some(endpoint)) = (gone, endpoint) {
             tracing::warn!(endpoint = endpoint.id, url = %endpoint.url, "webhook endpoint answered 410 Gone; disabling it");
             disable(
                 self,
@@ -372,7 +411,7 @@ impl Newsdesk {
             .ok_or(Error::NotFound(Resource::WebhookDelivery))?;
         let now = time::truncate(self.now());
         let txn = self.db().begin().await?;
-        let again = owed(Some(endpoint.0), original.event_id, now)
+        let again = owed(Target::Webhook(endpoint.0), original.event_id, now)
             .insert(&txn)
             .await?;
         audit::record(

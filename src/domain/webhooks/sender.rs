@@ -19,6 +19,9 @@ use crate::db::entities::webhook_endpoints;
 /// How one try went.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
+    /// Whether the receiver took it: a 2xx answer, a mail server's acceptance.
+    pub succeeded: bool,
+    /// The HTTP status, when there was an answer.
     pub status: Option<u16>,
     pub latency_ms: i64,
     pub error: Option<String>,
@@ -128,6 +131,7 @@ impl Sender {
                 };
                 let excerpt = response.text().await.unwrap_or_default();
                 Outcome {
+                    succeeded: (200..300).contains(&status),
                     status: Some(status),
                     excerpt,
                     retry_after,

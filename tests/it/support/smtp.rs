@@ -44,6 +44,13 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        Self::start_refusing(0).await
+    }
+
+    /// A server that turns the first `refusals` messages away (451, try
+    /// again later), then accepts.
+    pub async fn start_refusing(refusals: usize) -> SmtpSink {
+        let refusals = Arc::new(Mutex::new(refusals));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let mails: Arc<Mutex<Vec<Mail>>> = Arc::default();
@@ -51,6 +58,7 @@ impl SmtpSink {
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let kept = kept.clone();
+                let refusals = refusals.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -60,6 +68,14 @@ impl SmtpSink {
                         let verb = line.to_ascii_uppercase();
                         let reply: &[u8] = if verb.starts_with("EHLO") {
                             b"250-sink\r\n250 8BITMIME\r\n"
+                        } else if verb.starts_with("MAIL FROM:") {
+                            let mut left = refusals.lock().unwrap();
+                            if *left > 0 {
+                                *left -= 1;
+                                b"451 try again later\r\n"
+                            } else {
+                                b"250 ok\r\n"
+                            }
                         } else if verb.starts_with("RCPT TO:") {
                             to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
                             b"250 ok\r\n"
