@@ -125,6 +125,12 @@ pub fn domain_settings(
                 from: out.mail_from.clone(),
             },
             signing_secret: server_secret.expose().as_bytes().to_vec(),
+            site: domain::site::Site {
+                url: out.site_url.clone(),
+                api_url: out.public_url.clone(),
+                name: out.site_name.clone(),
+                language: out.site_language.clone(),
+            },
         },
     }
 }

@@ -167,6 +167,17 @@ pub struct HttpArgs {
     /// `smtps://…`; unset, newsletter confirmations are only sent as events.
     #[arg(long, env = "NEWSDESK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// The website's address: feeds, sitemaps and events link to its pages
+    /// (`/articles/{slug}`, `/sections/…`, `/authors/…`, `/tags/…`); unset,
+    /// they link to the API's own addresses.
+    #[arg(long, env = "NEWSDESK_SITE_URL")]
+    pub site_url: Option<String>,
+    /// The publication's name, in feeds and the news sitemap.
+    #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "Newsdesk")]
+    pub site_name: String,
+    /// The publication's language (BCP 47), in feeds and the news sitemap.
+    #[arg(long, env = "NEWSDESK_SITE_LANGUAGE", default_value = "en")]
+    pub site_language: String,
     /// The sender of newsletter mail.
     #[arg(
         long,
@@ -189,6 +200,10 @@ pub struct OutboundConfig {
     pub purge_header: Option<(String, Secret)>,
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
+    /// Without a trailing slash.
+    pub site_url: Option<String>,
+    pub site_name: String,
+    pub site_language: String,
 }
 
 /// Browser origins allowed by CORS.
@@ -379,7 +394,31 @@ impl HttpArgs {
                 });
             }
         };
+        let site_url = match self.site_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if http_url(url) => Some(url.trim_end_matches('/').to_owned()),
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_SITE_URL (--site-url)",
+                    message: "must be an http(s) URL".into(),
+                });
+            }
+        };
+        let language = self.site_language.trim();
+        if language.is_empty()
+            || !language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(ConfigError {
+                setting: "NEWSDESK_SITE_LANGUAGE (--site-language)",
+                message: "must be a language tag such as en or pt-BR".into(),
+            });
+        }
         Ok(OutboundConfig {
+            site_url,
+            site_name: self.site_name.trim().to_owned(),
+            site_language: language.to_owned(),
             public_url,
             event_retention: Duration::from_secs(u64::from(self.event_retention_days) * 86_400),
             retry_schedule: parse_schedule(&self.webhook_retry_schedule).map_err(|message| {

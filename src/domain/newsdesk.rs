@@ -52,13 +52,8 @@ pub struct Outbound {
     pub mail: MailSettings,
     /// Signs sync tokens and newsletter links.
     pub signing_secret: Vec<u8>,
-}
-
-impl Outbound {
-    /// The REST address of the public article at `slug`.
-    pub fn article_url(&self, slug: &str) -> String {
-        format!("{}/api/v1/articles/{slug}", self.public_url)
-    }
+    /// The website links point at.
+    pub site: super::site::Site,
 }
 
 /// How deliveries are attempted.

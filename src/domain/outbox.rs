@@ -292,9 +292,7 @@ fn article_data(desk: &Newsdesk, id: i64, slug: &str, canonical: Option<&str>) -
     json!({
         "id": id,
         "slug": slug,
-        "url": canonical
-            .map(str::to_owned)
-            .unwrap_or_else(|| desk.outbound().article_url(slug)),
+        "url": desk.outbound().site.canonical(slug, canonical),
     })
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod comments;
 pub mod envelopes;
 pub mod extract;
+pub mod feeds;
 pub mod live;
 pub mod moderation;
 pub mod newsletter;
@@ -140,6 +141,14 @@ pub fn router() -> Routes {
         .get("/healthz", ops::healthz)
         .get("/readyz", ops::readyz)
         .get("/openapi.yaml", ops::openapi)
+        .get("/robots.txt", feeds::robots)
+        .get("/sitemap.xml", feeds::sitemap_index)
+        .get("/sitemap-news.xml", feeds::news_sitemap)
+        .get("/sitemaps/articles.xml", feeds::article_sitemap)
+        .get("/sitemaps/pages.xml", feeds::pages_sitemap)
+        .get("/feeds/rss.xml", feeds::rss)
+        .get("/feeds/atom.xml", feeds::atom)
+        .get("/feeds/feed.json", feeds::json_feed)
         .get("/api/v1/articles", articles::list_articles)
         .get("/api/v1/articles/{slug}", articles::get_article)
         .get(
