@@ -130,6 +130,7 @@ pub fn domain_settings(
                 api_url: out.public_url.clone(),
                 name: out.site_name.clone(),
                 language: out.site_language.clone(),
+                logo_url: out.site_logo_url.clone(),
             },
         },
     }

@@ -178,6 +178,9 @@ pub struct HttpArgs {
     /// The publication's language (BCP 47), in feeds and the news sitemap.
     #[arg(long, env = "NEWSDESK_SITE_LANGUAGE", default_value = "en")]
     pub site_language: String,
+    /// The publisher's logo (an http(s) URL), in articles' structured data.
+    #[arg(long, env = "NEWSDESK_SITE_LOGO_URL")]
+    pub site_logo_url: Option<String>,
     /// The sender of newsletter mail.
     #[arg(
         long,
@@ -204,6 +207,7 @@ pub struct OutboundConfig {
     pub site_url: Option<String>,
     pub site_name: String,
     pub site_language: String,
+    pub site_logo_url: Option<String>,
 }
 
 /// Browser origins allowed by CORS.
@@ -415,7 +419,18 @@ impl HttpArgs {
                 message: "must be a language tag such as en or pt-BR".into(),
             });
         }
+        let site_logo_url = match self.site_logo_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if http_url(url) => Some(url.to_owned()),
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_SITE_LOGO_URL (--site-logo-url)",
+                    message: "must be an http(s) URL".into(),
+                });
+            }
+        };
         Ok(OutboundConfig {
+            site_logo_url,
             site_url,
             site_name: self.site_name.trim().to_owned(),
             site_language: language.to_owned(),

@@ -36,6 +36,7 @@ pub mod replies;
 pub mod revisions;
 pub mod sections;
 pub mod site;
+pub mod structured;
 pub mod sync;
 pub mod tags;
 pub mod taxonomy;

@@ -106,13 +106,15 @@ impl Reader {
         slug: &Slug,
         comments: Option<&PageRequest>,
     ) -> Result<Tagged<ArticleJson>> {
-        let found = documents::article(
+        let mut found = documents::article(
             self.db(),
             self.now(),
             documents::WhichArticle::Public(slug),
             comments,
         )
         .await?;
+        found.article =
+            super::structured::with_structured_data(&self.desk().outbound().site, &found.article)?;
         let mut tags = CacheTags::article(found.id);
         if found.links_articles {
             tags.insert(CacheTag::Articles);

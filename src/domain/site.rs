@@ -12,6 +12,8 @@ pub struct Site {
     pub name: String,
     /// A BCP 47 language tag, as feeds and the news sitemap state it.
     pub language: String,
+    /// The publisher's logo, for structured data.
+    pub logo_url: Option<String>,
 }
 
 /// A kind of page the site shows.
@@ -72,6 +74,7 @@ mod tests {
             api_url: "http://api.example".into(),
             name: "The Example".into(),
             language: "en".into(),
+            logo_url: None,
         }
     }
 

@@ -314,20 +314,22 @@ impl Reader {
 
     /// The public articles among `ids`, whole, in one statement.
     async fn articles_now(&self, ids: &[i64]) -> Result<HashMap<i64, SyncItem>> {
-        Ok(documents::public_articles_by_id(self.db(), self.now(), ids)
+        let site = &self.desk().outbound().site;
+        documents::public_articles_by_id(self.db(), self.now(), ids)
             .await?
             .into_iter()
             .map(|(id, slug, json)| {
-                (
+                let json = super::structured::with_structured_data(site, &json)?;
+                Ok((
                     id.0,
                     SyncItem::Article {
                         id: id.0,
                         slug,
                         json,
                     },
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// What changed after event `seq`: each thing once, in the order of

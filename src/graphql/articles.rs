@@ -11,7 +11,8 @@ use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
 use super::live::LiveEntryConnection;
 use super::loaders::{
-    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, LinksOf, NotesOf, SectionKey, TagsOf, prefetch,
+    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, DescribedOf, LinksOf, NotesOf, SectionKey,
+    TagsOf, prefetch,
 };
 use super::node::{Kind, global_id};
 use super::notes::ArticleNote;
@@ -123,6 +124,34 @@ impl Article {
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
         let tags = ctx.loader()?.load_one(TagsOf(self.0.id.0)).await.gql()?;
         Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+    }
+
+    /// schema.org `NewsArticle` JSON-LD with a `BreadcrumbList` of the
+    /// section path: embed it as is in `<script type="application/ld+json">`.
+    async fn structured_data(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<async_graphql::Json<serde_json::Value>>> {
+        let found = ctx
+            .loader()?
+            .load_one(DescribedOf(self.0.id.0))
+            .await
+            .gql()?;
+        Ok(found.map(|d| async_graphql::Json(d.structured_data.clone())))
+    }
+
+    /// The share buttons' and link previews' metadata: canonical URL, Open
+    /// Graph and Twitter card values.
+    async fn share(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<async_graphql::Json<serde_json::Value>>> {
+        let found = ctx
+            .loader()?
+            .load_one(DescribedOf(self.0.id.0))
+            .await
+            .gql()?;
+        Ok(found.map(|d| async_graphql::Json(d.share.clone())))
     }
 
     /// Corrections, clarifications and updates, newest first.

@@ -12,6 +12,7 @@ use crate::domain::comments::Comment;
 use crate::domain::notes::Note;
 use crate::domain::related_links::RelatedLink;
 use crate::domain::sections::SectionInfo;
+use crate::domain::structured::Described;
 use crate::domain::tags::Tag;
 use crate::domain::{Reader, Tagged};
 use crate::error::Error;
@@ -69,6 +70,8 @@ keys! {
     NotesOf,
     /// An article's body and SEO fields.
     BodyOf,
+    /// An article's JSON-LD and share metadata.
+    DescribedOf,
     /// An article's related links.
     LinksOf,
     /// How many public comments an article has.
@@ -168,6 +171,18 @@ impl Loader<NotesOf> for DomainLoader {
             self.shown(self.reader.notes_of(&ids(keys, |k| k.0)).await?),
             NotesOf,
         ))
+    }
+}
+
+impl Loader<DescribedOf> for DomainLoader {
+    type Value = Arc<Described>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[DescribedOf]) -> Loaded<DescribedOf, Arc<Described>> {
+        let described = self.shown(self.reader.described(&ids(keys, |k| k.0)).await?);
+        Ok(described
+            .into_iter()
+            .map(|(id, d)| (DescribedOf(id), Arc::new(d)))
+            .collect())
     }
 }
 

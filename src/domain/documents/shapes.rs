@@ -107,6 +107,7 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
             ]),
         ),
         ("comments_open", d.boolean(&format!("{a}.comments_open"))),
+        ("section_path", section_path(d, a)),
         ("notes", notes(d, a)),
         (
             "related_links",
@@ -118,6 +119,20 @@ pub fn article(d: Dialect, a: &str, links: &str) -> String {
         ),
     ]);
     d.object(&fields)
+}
+
+/// The article row `a`'s section and its ancestors, outermost first: the
+/// breadcrumb a page (and its structured data) shows.
+fn section_path(d: Dialect, a: &str) -> String {
+    let named = d.object(&[("slug", "p.slug".into()), ("name", "p.name".into())]);
+    d.nested(&format!(
+        "WITH RECURSIVE p(id, slug, name, parent_id, depth) AS (\
+         SELECT s.id, s.slug, s.name, s.parent_id, 0 FROM sections s WHERE s.id = {a}.section_id \
+         UNION ALL SELECT s.id, s.slug, s.name, s.parent_id, p.depth + 1 \
+         FROM sections s JOIN p ON s.id = p.parent_id WHERE p.depth < 32) \
+         SELECT {} FROM p",
+        d.array(&named, "p.depth DESC", None)
+    ))
 }
 
 /// The public notes of the article row `a`, newest first.
