@@ -8,6 +8,7 @@ mod m20261128_000002_create_accounts_and_audit;
 mod m20261128_000003_tune_read_indexes;
 mod m20261202_000004_create_newsroom_workflow;
 mod m20261204_000005_create_outbox_and_subscriptions;
+mod m20261204_000006_create_article_search;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_tune_read_indexes::Migration),
             Box::new(m20261202_000004_create_newsroom_workflow::Migration),
             Box::new(m20261204_000005_create_outbox_and_subscriptions::Migration),
+            Box::new(m20261204_000006_create_article_search::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ pub mod reads;
 pub mod related_links;
 pub mod replies;
 pub mod revisions;
+pub mod search;
 pub mod sections;
 pub mod site;
 pub mod structured;

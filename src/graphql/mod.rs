@@ -22,6 +22,7 @@ pub mod persisted;
 pub mod related_links;
 pub mod response_order;
 pub mod revisions;
+pub mod search;
 pub mod sections;
 pub mod streaming;
 pub mod subscriptions;
@@ -78,6 +79,7 @@ pub struct Query(
     taxonomy::TaxonomyQuery,
     node::NodeQuery,
     webhooks::WebhookQuery,
+    search::SearchQuery,
 );
 
 pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subscription>;

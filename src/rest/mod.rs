@@ -17,6 +17,7 @@ pub mod popular;
 pub mod previews;
 pub mod publishing;
 pub mod revisions;
+pub mod search;
 pub mod sections;
 pub mod sync;
 pub mod taxonomy;
@@ -173,6 +174,7 @@ pub fn router() -> Routes {
         .get("/api/v1/tags/{slug}", taxonomy::get_tag)
         .get("/api/v1/popular", popular::list_popular)
         .get("/api/v1/sync", sync::sync)
+        .get("/api/v1/search", search::search)
         .post("/api/v1/newsletter/subscriptions", newsletter::sign_up)
         .get("/api/v1/newsletter/confirm", newsletter::confirm)
         .get("/api/v1/newsletter/unsubscribe", newsletter::unsubscribe)

@@ -42,6 +42,7 @@ mod rest_popular;
 mod rest_sections;
 mod rest_taxonomy;
 mod revisions;
+mod search;
 mod structured_data;
 mod subscriptions;
 mod subscriptions_ws;

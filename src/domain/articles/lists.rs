@@ -62,7 +62,10 @@ pub async fn count_articles(
 
 /// Resolves each filter slug. A slug that names nothing is not found, like
 /// the page of a section, author or tag that does not exist.
-async fn resolve_filter(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<Scope> {
+pub(crate) async fn resolve_filter(
+    db: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+) -> Result<Scope> {
     let mut scope = Scope::default();
     if let Some(slug) = &filter.section {
         scope.section_ids = Some(sections::subtree_ids(db, slug).await?);
@@ -95,7 +98,7 @@ async fn id_by_slug<E: EntityTrait>(
 }
 
 /// Public articles in `scope`, published at or before `until`.
-fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatement {
+pub(crate) fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatement {
     let mut q = public_row_select(until);
     if let Some(ids) = &scope.section_ids {
         q.and_where(Expr::col((articles::Entity, articles::Column::SectionId)).is_in(ids.clone()));

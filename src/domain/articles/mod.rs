@@ -5,6 +5,7 @@ mod lists;
 
 pub(crate) use lists::{Scope, filtered_by_slug, list_in_scope, paged, visible_until};
 pub use lists::{count_articles, list_article_rows, rows_by_ids};
+pub(crate) use lists::{resolve_filter, scoped_select};
 
 use crate::domain::ids::ArticleId;
 use chrono::{DateTime, Utc};

@@ -9,6 +9,11 @@
 
 mod shapes;
 
+/// The teaser of the article row `a`, as every list shows it.
+pub fn teaser_shape(d: Dialect, a: &str) -> String {
+    shapes::teaser(d, a)
+}
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
