@@ -10,7 +10,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -85,7 +85,7 @@ async fn graphql_get(
         );
     };
     if params.query.is_none() && state.graphiql && wants_html(&headers) {
-        return Html(GRAPHIQL_HTML).into_response();
+        return crate::http::assets::page(GRAPHIQL_HTML);
     }
     let streamed = accepts_event_stream(&headers);
     let Some(media) = negotiate(&headers).or(streamed.then_some(MediaType::GraphqlResponse)) else {

@@ -2,6 +2,7 @@
 //! RFC 9457 problem rendering, and HTTP caching with the in-process response
 //! cache. They sit between the faces and authentication.
 
+pub mod assets;
 pub mod cache;
 pub mod problem;
 pub mod request;

@@ -142,6 +142,8 @@ pub fn router() -> Routes {
         .get("/healthz", ops::healthz)
         .get("/readyz", ops::readyz)
         .get("/openapi.yaml", ops::openapi)
+        .get("/docs", crate::http::assets::docs)
+        .get("/assets/{name}", crate::http::assets::asset)
         .get("/robots.txt", feeds::robots)
         .get("/sitemap.xml", feeds::sitemap_index)
         .get("/sitemap-news.xml", feeds::news_sitemap)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the built newsdesk on a throwaway SQLite file and runs the stock-client
 # checks against it: GraphQL over HTTP, paging, subscriptions over WebSocket
-# and SSE, previews, and Standard Webhooks deliveries (across a restart, and
+# and SSE, previews, the docs page and GraphiQL in headless Chromium, and
+# Standard Webhooks deliveries (across a restart, and
 # from two nodes over PostgreSQL when it is reachable). Needs node and npm; `bash .ci/run` calls it after the tests.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,6 +40,14 @@ token="$(NEWSDESK_DATABASE_URL="sqlite://$work/check.db?mode=rwc" NEWSDESK_LOG=w
 node "$here/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql"
 node "$here/graphql-request-paging.mjs" "http://127.0.0.1:$port/graphql"
 node "$here/newsroom-workflow.mjs" "http://127.0.0.1:$port" "$token"
+
+# The docs page and GraphiQL in headless Chromium, offline (.ci/run installs Debian's chromium).
+chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
+if [ -n "$chromium_bin" ]; then
+  node "$here/docs-pages.mjs" "http://127.0.0.1:$port" "$chromium_bin" "$work"
+else
+  echo "docs pages: SKIPPED (no chromium)"
+fi
 
 # Webhooks start and stop their own nodes (a restart is part of the check):
 # this server must not send them first.

@@ -14,6 +14,7 @@ mod comments_workflow;
 mod contract_graphql;
 mod contract_openapi;
 mod demo;
+mod docs_pages;
 mod feeds;
 mod graphql_caching;
 mod graphql_http;
