@@ -1,8 +1,10 @@
-//! Full-text search over public articles' title, subtitle, excerpt and
-//! body, kept in step with every write in the write's own transaction: on
-//! SQLite an FTS5 index over the articles table, fed by triggers; on
-//! PostgreSQL a generated, weighted `tsvector` column with a GIN index.
-//! Both stem English words (porter / `english`).
+//! Finding articles: full-text search over public articles' title,
+//! subtitle, excerpt and body, kept in step with every write in the write's
+//! own transaction — on SQLite an FTS5 index over the articles table, fed
+//! by triggers; on PostgreSQL a generated, weighted `tsvector` column with a
+//! GIN index; both stem English words (porter / `english`) — and an index of
+//! public articles by publication time, which lets the sitemap index walk
+//! month by month without reading the articles themselves.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -28,9 +30,14 @@ const SQLITE_UP: &[&str] = &[
      INSERT INTO articles_fts(rowid, title, subtitle, excerpt, body_markdown) \
      VALUES (new.id, new.title, new.subtitle, new.excerpt, new.body_markdown); END",
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+    PUBLIC_INDEX,
 ];
 
+const PUBLIC_INDEX: &str = "CREATE INDEX idx_articles_public_published ON articles (published_at) \
+     WHERE status IN ('published', 'scheduled')";
+
 const SQLITE_DOWN: &[&str] = &[
+    "DROP INDEX IF EXISTS idx_articles_public_published",
     "DROP TRIGGER IF EXISTS articles_fts_update",
     "DROP TRIGGER IF EXISTS articles_fts_delete",
     "DROP TRIGGER IF EXISTS articles_fts_insert",
@@ -44,9 +51,11 @@ const POSTGRES_UP: &[&str] = &[
      setweight(to_tsvector('english', coalesce(excerpt, '')), 'B') || \
      setweight(to_tsvector('english', coalesce(body_markdown, '')), 'C')) STORED",
     "CREATE INDEX idx_articles_search ON articles USING GIN (search)",
+    PUBLIC_INDEX,
 ];
 
 const POSTGRES_DOWN: &[&str] = &[
+    "DROP INDEX IF EXISTS idx_articles_public_published",
     "DROP INDEX IF EXISTS idx_articles_search",
     "ALTER TABLE articles DROP COLUMN IF EXISTS search",
 ];

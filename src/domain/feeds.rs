@@ -193,35 +193,30 @@ impl Reader {
     /// The months that hold public articles, newest first, each split into
     /// parts of at most [`SITEMAP_URLS`]: what the sitemap index lists.
     pub async fn article_months(&self) -> Result<Tagged<Vec<ArticleMonth>>> {
-        // One grouped pass over the publication-date index, in the database.
-        let month = match self.db().get_database_backend() {
-            sea_orm::DbBackend::Postgres => "to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM')",
-            _ => "substr(published_at, 1, 7)",
+        // A walk from the newest public article back, one month per step:
+        // each step reads one entry of the index of public articles by time
+        // (`idx_articles_public_published`), and each month is counted in
+        // that index alone, so nothing sorts or reads the articles.
+        let sql = match self.db().get_database_backend() {
+            sea_orm::DbBackend::Postgres => MONTHS_POSTGRES,
+            _ => MONTHS_SQLITE,
         };
-        let months: Vec<(String, i64, Option<DateTime<Utc>>)> = article_rows::Entity::find()
-            .select_only()
-            .column_as(Expr::cust(month), "month")
-            .column_as(article_rows::Column::Id.count(), "n")
-            .column_as(article_rows::Column::PublishedAt.max(), "newest")
-            .filter(visibility::public_articles(
-                article_rows::Entity,
-                self.now(),
-            ))
-            .group_by(Expr::cust(month))
-            .order_by_desc(Expr::cust(month))
-            .into_tuple()
-            .all(self.db())
-            .await?;
+        let statement = sea_orm::Statement::from_sql_and_values(
+            self.db().get_database_backend(),
+            sql,
+            [self.now().into()],
+        );
         let mut listed = Vec::new();
-        for (label, count, newest) in months {
-            let parsed = label
+        for row in self.db().query_all_raw(statement).await? {
+            let label: String = row.try_get_by_index(0)?;
+            let count: i64 = row.try_get_by_index(1)?;
+            let lastmod: DateTime<Utc> = row.try_get_by_index(2)?;
+            let (year, month) = label
                 .split_once('-')
-                .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
-            let (Some((year, month)), Some(lastmod)) = (parsed, newest) else {
-                return Err(crate::error::Error::Internal(format!(
-                    "a month of articles read as {label:?}"
-                )));
-            };
+                .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                .ok_or_else(|| {
+                    crate::error::Error::Internal(format!("a month of articles read as {label:?}"))
+                })?;
             let parts = u64::try_from(count).unwrap_or(1).div_ceil(SITEMAP_URLS);
             listed.extend((1..=parts).map(|part| ArticleMonth {
                 year,
@@ -348,6 +343,38 @@ impl Reader {
         self.site().api(api_path)
     }
 }
+
+/// The months holding public articles at `$1`, newest first: label,
+/// how many, and the newest one's time.
+const MONTHS_POSTGRES: &str = "WITH RECURSIVE months(newest) AS ( \
+     SELECT max(published_at) FROM articles \
+     WHERE status IN ('published', 'scheduled') AND published_at <= $1 \
+     UNION ALL \
+     SELECT (SELECT max(a.published_at) FROM articles a \
+     WHERE a.status IN ('published', 'scheduled') \
+     AND a.published_at < date_trunc('month', m.newest AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') \
+     FROM months m WHERE m.newest IS NOT NULL) \
+     SELECT to_char(newest AT TIME ZONE 'UTC', 'YYYY-MM'), \
+     (SELECT count(*) FROM articles a WHERE a.status IN ('published', 'scheduled') \
+     AND a.published_at >= date_trunc('month', newest AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' \
+     AND a.published_at <= newest), newest \
+     FROM months WHERE newest IS NOT NULL";
+
+/// The same on SQLite, where times are stored as RFC 3339 text (so a
+/// month's first instant is its `YYYY-MM` and `-01T00:00:00`).
+const MONTHS_SQLITE: &str = "WITH RECURSIVE months(newest) AS ( \
+     SELECT max(published_at) FROM articles \
+     WHERE status IN ('published', 'scheduled') AND published_at <= ? \
+     UNION ALL \
+     SELECT (SELECT max(a.published_at) FROM articles a \
+     WHERE a.status IN ('published', 'scheduled') \
+     AND a.published_at < substr(m.newest, 1, 7) || '-01T00:00:00') \
+     FROM months m WHERE m.newest IS NOT NULL) \
+     SELECT substr(newest, 1, 7), \
+     (SELECT count(*) FROM articles a WHERE a.status IN ('published', 'scheduled') \
+     AND a.published_at >= substr(newest, 1, 7) || '-01T00:00:00' \
+     AND a.published_at <= newest), newest \
+     FROM months WHERE newest IS NOT NULL";
 
 /// Slug, stored canonical URL, title and publication time of a news article.
 type NewsRow = (String, Option<String>, String, Option<DateTime<Utc>>);

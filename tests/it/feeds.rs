@@ -226,3 +226,36 @@ async fn robots_txt_names_the_sitemaps() {
     assert!(robots.contains("Sitemap: http://127.0.0.1:8080/sitemap.xml"));
     assert!(robots.contains("Sitemap: http://127.0.0.1:8080/sitemap-news.xml"));
 }
+
+#[tokio::test]
+async fn the_sitemap_index_has_a_sitemap_for_each_month_with_articles() {
+    let app = site().await;
+    app.article("last-quarter")
+        .hours_ago(24 * 100)
+        .create()
+        .await;
+
+    let index = app.get("/sitemap.xml").await.text();
+    let months: Vec<String> = texts(&index, "loc")
+        .into_iter()
+        .filter(|l| l.contains("articles.xml"))
+        .collect();
+    let mut found = Vec::new();
+    for loc in &months {
+        let path = loc.strip_prefix("http://127.0.0.1:8080").unwrap_or(loc);
+        found.extend(texts(&app.get(path).await.text(), "loc"));
+    }
+
+    let expected_months = if (Utc::now() - Duration::hours(72))
+        .format("%Y-%m")
+        .to_string()
+        == Utc::now().format("%Y-%m").to_string()
+    {
+        2
+    } else {
+        3
+    };
+    assert_eq!(months.len(), expected_months, "{months:?}");
+    assert!(found.contains(&"https://news.example/articles/last-quarter".to_owned()));
+    assert_eq!(found.len(), 3, "{found:?}");
+}
