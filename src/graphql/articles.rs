@@ -29,6 +29,23 @@ use crate::domain::related_links;
 /// A published article.
 pub struct Article(pub ArticleRow);
 
+impl Article {
+    /// One part of the article's JSON-LD and share metadata, batched with
+    /// every other article's in the response; none for an article not public.
+    async fn described(
+        &self,
+        ctx: &Context<'_>,
+        part: impl Fn(&crate::domain::structured::Described) -> &serde_json::Value,
+    ) -> async_graphql::Result<Option<async_graphql::Json<serde_json::Value>>> {
+        let found = ctx
+            .loader()?
+            .load_one(DescribedOf(self.0.id.0))
+            .await
+            .gql()?;
+        Ok(found.map(|d| async_graphql::Json(part(&d).clone())))
+    }
+}
+
 /// An article's lead image.
 #[derive(SimpleObject)]
 pub struct FeaturedImage {
@@ -132,12 +149,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<async_graphql::Json<serde_json::Value>>> {
-        let found = ctx
-            .loader()?
-            .load_one(DescribedOf(self.0.id.0))
-            .await
-            .gql()?;
-        Ok(found.map(|d| async_graphql::Json(d.structured_data.clone())))
+        self.described(ctx, |d| &d.structured_data).await
     }
 
     /// The share buttons' and link previews' metadata: canonical URL, Open
@@ -146,12 +158,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<async_graphql::Json<serde_json::Value>>> {
-        let found = ctx
-            .loader()?
-            .load_one(DescribedOf(self.0.id.0))
-            .await
-            .gql()?;
-        Ok(found.map(|d| async_graphql::Json(d.share.clone())))
+        self.described(ctx, |d| &d.share).await
     }
 
     /// Corrections, clarifications and updates, newest first.
