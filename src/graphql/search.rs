@@ -9,10 +9,8 @@ use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::ArticleKey;
 use crate::domain::articles::ArticleFilter;
-use crate::domain::ids::Slug;
 use crate::domain::page::{DEFAULT_LIMIT, Limit};
 use crate::domain::search::{SearchPage, SearchRequest};
-use crate::error::Resource;
 
 /// A result and where results resume after it.
 #[derive(SimpleObject)]
@@ -50,16 +48,14 @@ impl SearchQuery {
         tag: Option<String>,
         author: Option<String>,
     ) -> async_graphql::Result<SearchConnection> {
-        let slug = |raw: Option<String>, what| {
-            raw.map(|s| Slug::parse_address(&s, what)).transpose().gql()
-        };
         let request = SearchRequest {
             query,
-            filter: ArticleFilter {
-                section: slug(section, Resource::Section)?,
-                tag: slug(tag, Resource::Tag)?,
-                author: slug(author, Resource::Author)?,
-            },
+            filter: ArticleFilter::from_input(
+                section.as_deref(),
+                tag.as_deref(),
+                author.as_deref(),
+            )
+            .gql()?,
             from: None,
             to: None,
         };

@@ -15,9 +15,8 @@ use super::extract::{AppQuery, Reading};
 use crate::domain::articles::ArticleFilter;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::feeds::{Feed, NewsUrl, SitemapUrl};
-use crate::domain::ids::Slug;
 use crate::domain::newsdesk::Reader;
-use crate::error::{Error, Resource, Result};
+use crate::error::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,13 +39,11 @@ impl FeedParams {
                 "name at most one of section, tag and author",
             ));
         }
-        let slug =
-            |raw: Option<String>, what| raw.map(|s| Slug::parse_address(&s, what)).transpose();
-        Ok(ArticleFilter {
-            section: slug(self.section, Resource::Section)?,
-            tag: slug(self.tag, Resource::Tag)?,
-            author: slug(self.author, Resource::Author)?,
-        })
+        ArticleFilter::from_input(
+            self.section.as_deref(),
+            self.tag.as_deref(),
+            self.author.as_deref(),
+        )
     }
 }
 

@@ -9,10 +9,9 @@ use super::extract::{AppQuery, Reading};
 use crate::domain::articles::ArticleFilter;
 use crate::domain::cache_tags::CacheTags;
 use crate::domain::documents::JsonPage;
-use crate::domain::ids::Slug;
 use crate::domain::page::{DEFAULT_LIMIT, Limit};
 use crate::domain::search::SearchRequest;
-use crate::error::{Error, Resource, Result};
+use crate::error::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,14 +49,13 @@ pub async fn search(
     let query = params
         .q
         .ok_or_else(|| Error::invalid("q", "is required: the words to look for"))?;
-    let slug = |raw: Option<String>, what| raw.map(|s| Slug::parse_address(&s, what)).transpose();
     let request = SearchRequest {
         query,
-        filter: ArticleFilter {
-            section: slug(params.section, Resource::Section)?,
-            tag: slug(params.tag, Resource::Tag)?,
-            author: slug(params.author, Resource::Author)?,
-        },
+        filter: ArticleFilter::from_input(
+            params.section.as_deref(),
+            params.tag.as_deref(),
+            params.author.as_deref(),
+        )?,
         from: instant("from", params.from.as_deref())?,
         to: instant("to", params.to.as_deref())?,
     };

@@ -118,6 +118,9 @@ async fn an_unknown_filter_is_404_and_two_filters_are_400() {
     let two = app.get("/feeds/atom.xml?section=world&tag=trade").await;
     assert_eq!(two.status, 400);
     assert_eq!(app.get("/feeds/feed.json?colour=red").await.status, 400);
+    let malformed = app.get("/feeds/rss.xml?tag=Not%20a%20slug").await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(malformed.error_fields(), ["tag"]);
 }
 
 #[tokio::test]

@@ -92,6 +92,9 @@ async fn filters_narrow_by_section_tag_author_and_date() {
         ["old-tide"]
     );
     assert_eq!(search(&app, "q=tide&section=sport").await.status, 404);
+    let malformed = search(&app, "q=tide&author=No%20Slug").await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(malformed.error_fields(), ["author"]);
 }
 
 #[tokio::test]

@@ -106,6 +106,34 @@ pub struct ListArticles {
     pub page: PageRequest,
 }
 
+impl ArticleFilter {
+    /// The filter a client's raw `section`, `tag` and `author` name; each
+    /// malformed slug is an error naming its field.
+    pub fn from_input(
+        section: Option<&str>,
+        tag: Option<&str>,
+        author: Option<&str>,
+    ) -> Result<ArticleFilter> {
+        let parse = |field: &str, raw: Option<&str>| {
+            raw.map(|raw| Slug::parse_input(field, raw)).transpose()
+        };
+        match (
+            parse("section", section),
+            parse("tag", tag),
+            parse("author", author),
+        ) {
+            (Ok(section), Ok(tag), Ok(author)) => Ok(ArticleFilter {
+                section,
+                tag,
+                author,
+            }),
+            (s, t, a) => {
+                Err(merge_errors([s.err(), t.err(), a.err()]).expect("one of them failed"))
+            }
+        }
+    }
+}
+
 impl ListArticles {
     /// Builds the query from a client's raw filter slugs and its parsed page,
     /// reporting every invalid input at once.
@@ -115,26 +143,9 @@ impl ListArticles {
         author: Option<&str>,
         page: Result<PageRequest>,
     ) -> Result<ListArticles> {
-        let parse = |field: &str, raw: Option<&str>| {
-            raw.map(|raw| Slug::parse_input(field, raw)).transpose()
-        };
-        match (
-            parse("section", section),
-            parse("tag", tag),
-            parse("author", author),
-            page,
-        ) {
-            (Ok(section), Ok(tag), Ok(author), Ok(page)) => Ok(ListArticles {
-                filter: ArticleFilter {
-                    section,
-                    tag,
-                    author,
-                },
-                page,
-            }),
-            (s, t, a, p) => {
-                Err(merge_errors([s.err(), t.err(), a.err(), p.err()]).expect("one of them failed"))
-            }
+        match (ArticleFilter::from_input(section, tag, author), page) {
+            (Ok(filter), Ok(page)) => Ok(ListArticles { filter, page }),
+            (f, p) => Err(merge_errors([f.err(), p.err()]).expect("one of them failed")),
         }
     }
 }
