@@ -399,6 +399,50 @@ async fn only_admins_manage_webhooks() {
         .await;
 
     assert_eq!(refused.status, 403);
+    let admin = app.token("admin").await;
+    let listed = app.get_as("/api/v1/manage/webhooks", &admin).await;
+    assert_eq!(listed.json()["data"], json!([]), "nothing was registered");
+}
+
+#[tokio::test]
+async fn an_unknown_endpoint_or_delivery_is_404() {
+    let (app, _, admin) = hooks_app("").await;
+    let (hook, _) = register(&app, &admin, "https://hooks.example.com/in", json!(["*"])).await;
+
+    let no_delivery = app
+        .post_json(
+            &format!("/api/v1/manage/webhooks/{hook}/deliveries/999/redeliver"),
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    let no_endpoint = app
+        .send_json(
+            "DELETE",
+            "/api/v1/manage/webhooks/999",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+
+    assert_eq!(no_delivery.status, 404);
+    assert!(
+        no_delivery.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("delivery")
+    );
+    assert_eq!(no_endpoint.status, 404);
+    assert!(
+        no_endpoint.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("webhook endpoint")
+    );
+    let still = app
+        .get_as(&format!("/api/v1/manage/webhooks/{hook}"), &admin)
+        .await;
+    assert_eq!(still.status, 200);
 }
 
 #[tokio::test]
