@@ -12,9 +12,11 @@ use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{self, Auth, jwt::JwtKeys};
-use crate::config::{CorsOrigins, HttpConfig, Secret};
+use crate::config::{CorsOrigins, FleetConfig, HttpConfig, Secret};
 use crate::crypto::token::SecretToken;
+use crate::db::redis::SharedStore;
 use crate::domain::comments::CommentPolicy;
+use crate::domain::rate_limit::SharedLimits;
 use crate::domain::revisions::Retention;
 use crate::domain::time::{Clock, SystemClock};
 use crate::domain::{self, Newsdesk};
@@ -23,6 +25,11 @@ use crate::http::cache::ResponseCache;
 use crate::http::cache::middleware::{HttpCaching, http_caching};
 use crate::http::{problem, request};
 use crate::rest::{self, RestState};
+
+/// How often a SQLite node reads the change feed for other nodes' writes.
+const CHANGE_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+/// How often a PostgreSQL node reads it without being woken.
+const CHANGE_FALLBACK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The parts of a running Newsdesk, built once from its settings.
 #[derive(Clone)]
@@ -70,6 +77,23 @@ impl AppState {
             auth,
             desk,
         }
+    }
+
+    /// Keeps this node's response cache true to writes served by other
+    /// nodes: woken by each commit on PostgreSQL (`LISTEN`), with a read of
+    /// the change feed every [`CHANGE_FALLBACK`] in case a wake-up is lost;
+    /// on SQLite, whose nodes share one machine, every [`CHANGE_POLL`].
+    pub fn follow_changes(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut signal = state.desk.change_signal(CHANGE_POLL, CHANGE_FALLBACK).await;
+            loop {
+                signal.wait().await;
+                if let Err(e) = state.cache.catch_up(&state.desk).await {
+                    tracing::warn!(error = %e, "reading the change feed failed; retrying");
+                }
+            }
+        })
     }
 
     /// Writes the views counted in memory, then retires the responses that
@@ -133,6 +157,23 @@ pub fn domain_settings(
                 logo_url: out.site_logo_url.clone(),
             },
         },
+        shared: shared_limits(&http.fleet),
+    }
+}
+
+/// The fleet's shared store, when one is configured.
+fn shared_limits(fleet: &FleetConfig) -> Option<SharedLimits> {
+    let url = fleet.redis_url.as_ref()?;
+    match SharedStore::new(url, &fleet.redis_prefix) {
+        Ok(store) => Some(SharedLimits {
+            store: Arc::new(store),
+            on_failure: fleet.redis_failure,
+        }),
+        // The URL was checked when the settings were read.
+        Err(e) => {
+            tracing::error!(error = %e, "NEWSDESK_REDIS_URL cannot be used; limits are per node");
+            None
+        }
     }
 }
 

@@ -188,6 +188,41 @@ pub struct HttpArgs {
         default_value = "Newsdesk <newsletter@localhost>"
     )]
     pub mail_from: String,
+    /// Redis (`redis://host:port/db`) for what a fleet of nodes shares: rate
+    /// limits, failed-login counters and persisted queries. Unset, each node
+    /// keeps its own.
+    #[arg(long, env = "NEWSDESK_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// While Redis is unreachable: `open` lets rate-limited requests through,
+    /// `closed` answers them 503 with Retry-After.
+    #[arg(long, env = "NEWSDESK_REDIS_FAILURE", value_enum, default_value_t = RedisFailure::Open)]
+    pub redis_failure: RedisFailure,
+    /// What every Redis key of this site starts with, so sites can share a Redis.
+    #[arg(long, env = "NEWSDESK_REDIS_PREFIX", default_value = "newsdesk:")]
+    pub redis_prefix: String,
+    /// Serve `GET /metrics` on this address of its own, without credentials;
+    /// unset, `/metrics` is on the API's address for tokens with `metrics:read`.
+    #[arg(long, env = "NEWSDESK_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+}
+
+/// What rate limits do while Redis cannot be reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RedisFailure {
+    /// Requests pass uncounted: the site stays up, limits are off.
+    Open,
+    /// Limited requests are answered 503: limits hold, service does not.
+    Closed,
+}
+
+/// What a fleet of nodes shares, validated.
+#[derive(Clone, Debug)]
+pub struct FleetConfig {
+    pub redis_url: Option<Secret>,
+    pub redis_failure: RedisFailure,
+    pub redis_prefix: String,
+    /// Where `/metrics` is served without credentials; `None`: on the API.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// How the outside is told of changes, validated.
@@ -242,6 +277,7 @@ pub struct HttpConfig {
     /// Long-lived connections one client may hold.
     pub streams_per_client: usize,
     pub outbound: OutboundConfig,
+    pub fleet: FleetConfig,
 }
 
 impl Default for HttpConfig {
@@ -340,6 +376,31 @@ impl HttpArgs {
             subscription_idle: Duration::from_secs(self.subscription_idle_secs),
             streams_per_client: self.streams_per_client as usize,
             outbound: self.outbound()?,
+            fleet: self.fleet()?,
+        })
+    }
+
+    fn fleet(&self) -> Result<FleetConfig, ConfigError> {
+        let redis_url = match self.redis_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url)
+                if (url.starts_with("redis://") || url.starts_with("redis+unix://"))
+                    && redis::Client::open(url).is_ok() =>
+            {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(ConfigError {
+                    setting: "NEWSDESK_REDIS_URL (--redis-url)",
+                    message: "must be a redis:// URL".into(),
+                });
+            }
+        };
+        Ok(FleetConfig {
+            redis_url,
+            redis_failure: self.redis_failure,
+            redis_prefix: self.redis_prefix.clone(),
+            metrics_bind: self.metrics_bind,
         })
     }
 

@@ -22,9 +22,6 @@ pub enum ServeError {
     Stopped(std::io::Error),
 }
 
-/// How often this node looks for writes made through other nodes.
-const CHANGE_POLL: Duration = Duration::from_secs(1);
-
 /// How often this node looks for deliveries due and articles whose time came.
 const OUTBOX_POLL: Duration = Duration::from_millis(500);
 
@@ -48,6 +45,7 @@ pub async fn run(
         .await
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
     tracing::info!(%bind, "newsdesk is serving on http://{bind}");
+    warn_if_limits_are_per_node(&state).await;
 
     let flusher = {
         let state = state.clone();
@@ -77,20 +75,7 @@ pub async fn run(
             }
         })
     };
-    // Writes served by other nodes reach this node's cache through the audit log.
-    let follower = {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(CHANGE_POLL);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(e) = state.cache.catch_up(&state.desk).await {
-                    tracing::warn!(error = %e, "reading the change feed failed; retrying");
-                }
-            }
-        })
-    };
+    let follower = state.follow_changes();
 
     // What the outside is owed: scheduled articles announced when their
     // time comes, webhooks and purges sent, old events forgotten. Every node
@@ -151,6 +136,22 @@ pub async fn run(
     }
     tracing::info!("newsdesk stopped");
     served.map_err(ServeError::Stopped)
+}
+
+/// Several nodes without a shared store each let a token have its whole
+/// rate: say so once, at start-up, where the operator looks.
+async fn warn_if_limits_are_per_node(state: &AppState) {
+    if state.desk.limits_are_shared() {
+        return;
+    }
+    match state.desk.other_nodes().await {
+        Ok(0) => {}
+        Ok(others) => tracing::warn!(
+            others,
+            "other Newsdesk nodes serve this database, but NEWSDESK_REDIS_URL is not set: rate limits, failed-login counts and persisted queries are per node"
+        ),
+        Err(e) => tracing::debug!(error = %e, "could not look for other nodes"),
+    }
 }
 
 async fn shutdown_signal() {

@@ -36,10 +36,10 @@ pub struct Auth {
 impl Auth {
     pub fn new(desk: Newsdesk, jwt: JwtKeys) -> Auth {
         Auth {
+            token_limits: desk.rate_limiter("token", Duration::from_secs(60)),
+            login_limits: desk.rate_limiter("login", LOGIN_WINDOW),
             desk,
             jwt,
-            token_limits: RateLimiter::new(Duration::from_secs(60)),
-            login_limits: RateLimiter::new(LOGIN_WINDOW),
         }
     }
 }
@@ -123,7 +123,8 @@ pub async fn authenticate(auth: &Auth, headers: &HeaderMap) -> Result<Authentica
         };
         let rate = auth
             .token_limits
-            .hit(&format!("token:{token_id}"), presented.rate_per_minute)?;
+            .hit(&format!("token:{token_id}"), presented.rate_per_minute)
+            .await?;
         auth.desk.record_token_use(*token_id);
         return Ok(Authenticated {
             actor: presented.actor,

@@ -104,7 +104,7 @@ pub(crate) enum TokenCommand {
         /// Who the token is for.
         #[arg(long)]
         name: String,
-        /// Comma-separated: content:read, content:write, comments:write, comments:moderate, admin.
+        /// Comma-separated: content:read, content:write, comments:write, comments:moderate, metrics:read, admin.
         #[arg(long)]
         scopes: String,
         /// Requests allowed per minute (`600` or `600/min`, `10/s`).

@@ -1,6 +1,7 @@
 //! Connecting to the database, running migrations, and a typed query helper.
 
 pub mod entities;
+pub mod redis;
 pub mod sql;
 
 use std::time::Duration;
@@ -23,6 +24,8 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
+        // Each node names its connections, so nodes can see each other.
+        .map_sqlx_postgres_opts(|opts| opts.application_name(&node_name()))
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -33,6 +36,46 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     let db = Database::connect(options).await?;
     db.ping().await?;
     Ok(db)
+}
+
+/// What this process calls its PostgreSQL connections: `newsdesk/` and a
+/// name of its own, so each node is told apart from the others.
+pub fn node_name() -> String {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let mut salt = [0u8; 4];
+        // Without randomness the process id alone still tells most nodes apart.
+        let _ = getrandom::fill(&mut salt);
+        format!(
+            "{NODE_PREFIX}{}-{:08x}",
+            std::process::id(),
+            u32::from_le_bytes(salt)
+        )
+    })
+    .clone()
+}
+
+/// What every node's connection name starts with.
+pub const NODE_PREFIX: &str = "newsdesk/";
+
+/// How many other Newsdesk nodes have connections to this database now
+/// (PostgreSQL; a SQLite file has one machine's nodes, which it cannot see).
+pub async fn other_nodes(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(0);
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT count(DISTINCT application_name) AS nodes FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name LIKE $1 AND application_name <> $2",
+            [format!("{NODE_PREFIX}%").into(), node_name().into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<i64>("", "nodes"))
+        .transpose()?
+        .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// Refreshes the statistics the query planner chooses indexes by. Without

@@ -13,15 +13,18 @@ pub enum Scope {
     ContentWrite,
     CommentsWrite,
     CommentsModerate,
+    /// Reading `/metrics`: what a Prometheus server's token holds.
+    MetricsRead,
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::ContentRead,
         Scope::ContentWrite,
         Scope::CommentsWrite,
         Scope::CommentsModerate,
+        Scope::MetricsRead,
         Scope::Admin,
     ];
 
@@ -31,6 +34,7 @@ impl Scope {
             Scope::ContentWrite => "content:write",
             Scope::CommentsWrite => "comments:write",
             Scope::CommentsModerate => "comments:moderate",
+            Scope::MetricsRead => "metrics:read",
             Scope::Admin => "admin",
         }
     }

@@ -301,7 +301,8 @@ pub async fn submit_comment(
         ));
     }
     desk.comment_limits()
-        .hit(&format!("comment:{client}"), policy.per_minute)?;
+        .hit(&format!("comment:{client}"), policy.per_minute)
+        .await?;
     let spam = input
         .honeypot
         .as_deref()

@@ -86,7 +86,7 @@ impl Newsdesk {
             // Listen before noting where the log stands: a write that
             // commits in between is then either before the position or
             // notified, never lost.
-            let wake = Wake::start(self.db()).await;
+            let wake = Wake::start(self.db(), POLL, FALLBACK).await;
             *position = Some(audit::latest_id(self.db()).await?);
             let desk = self.clone();
             tokio::spawn(async move { desk.fan_out(wake).await });
@@ -161,16 +161,35 @@ impl Newsdesk {
     }
 }
 
+impl Newsdesk {
+    /// Something to wait on for the next committed write, on any node: on
+    /// PostgreSQL a notification (or `fallback` passing without one), on
+    /// SQLite every `poll`.
+    pub async fn change_signal(&self, poll: Duration, fallback: Duration) -> ChangeSignal {
+        ChangeSignal(Wake::start(self.db(), poll, fallback).await)
+    }
+}
+
+/// Wakes whoever follows the change feed when there may be news.
+pub struct ChangeSignal(Wake);
+
+impl ChangeSignal {
+    /// Returns when a write may have committed since the last call.
+    pub async fn wait(&mut self) {
+        self.0.wait().await;
+    }
+}
+
 /// What wakes the fan-out: a notification, or the clock.
 enum Wake {
-    Listen(PgListener),
+    Listen(PgListener, Duration),
     Poll(tokio::time::Interval),
 }
 
 impl Wake {
     /// Listens on PostgreSQL, on a connection of its own so that the pool
     /// keeps every connection for requests; polls otherwise, or if listening fails.
-    async fn start(db: &DatabaseConnection) -> Wake {
+    async fn start(db: &DatabaseConnection, poll: Duration, fallback: Duration) -> Wake {
         if db.get_database_backend() == DbBackend::Postgres {
             let pool = db.get_postgres_connection_pool();
             let own = PgPoolOptions::new()
@@ -178,7 +197,7 @@ impl Wake {
                 .connect_lazy_with((*pool.connect_options()).clone());
             match PgListener::connect_with(&own).await {
                 Ok(mut listener) => match listener.listen(CHANNEL).await {
-                    Ok(()) => return Wake::Listen(listener),
+                    Ok(()) => return Wake::Listen(listener, fallback),
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot LISTEN for changes; polling instead")
                     }
@@ -186,7 +205,7 @@ impl Wake {
                 Err(e) => tracing::warn!(error = %e, "cannot LISTEN for changes; polling instead"),
             }
         }
-        let mut tick = tokio::time::interval(POLL);
+        let mut tick = tokio::time::interval(poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Wake::Poll(tick)
     }
@@ -195,8 +214,8 @@ impl Wake {
         match self {
             // A lost connection is reconnected by the listener; the fallback
             // read covers whatever was written meanwhile.
-            Wake::Listen(listener) => {
-                let _ = tokio::time::timeout(FALLBACK, listener.recv()).await;
+            Wake::Listen(listener, fallback) => {
+                let _ = tokio::time::timeout(*fallback, listener.recv()).await;
             }
             Wake::Poll(tick) => {
                 tick.tick().await;

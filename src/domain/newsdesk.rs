@@ -13,7 +13,7 @@ use super::actor::{Actor, ReadPolicy};
 use super::comments::CommentPolicy;
 use super::events::EventHub;
 use super::ids::{ArticleId, TokenId, UserId};
-use super::rate_limit::RateLimiter;
+use super::rate_limit::{RateLimiter, SharedLimits};
 use super::revisions::Retention;
 use super::time::Clock;
 use super::token_usage::TokenUsage;
@@ -34,6 +34,9 @@ pub struct Settings {
     pub workflow: Workflow,
     /// How the outside hears of changes: webhooks, purges, sync, mail.
     pub outbound: Outbound,
+    /// Where a fleet counts its rate limits and keeps what every node must
+    /// remember; `None` on a node of its own.
+    pub shared: Option<SharedLimits>,
 }
 
 /// Where and how Newsdesk tells the outside what changed.
@@ -111,6 +114,7 @@ struct Shared {
     workflow: Workflow,
     outbound: Outbound,
     comment_limits: RateLimiter,
+    shared: Option<SharedLimits>,
     views: ViewCounter,
     usage: TokenUsage,
     events: EventHub,
@@ -131,7 +135,12 @@ impl Newsdesk {
                 comment_policy: settings.comments,
                 workflow: settings.workflow,
                 outbound: settings.outbound,
-                comment_limits: RateLimiter::new(COMMENT_WINDOW),
+                comment_limits: RateLimiter::shared(
+                    "comment",
+                    COMMENT_WINDOW,
+                    settings.shared.clone(),
+                ),
+                shared: settings.shared,
                 views: ViewCounter::default(),
                 usage: TokenUsage::default(),
                 events: EventHub::default(),
@@ -191,6 +200,33 @@ impl Newsdesk {
         &self.shared.comment_limits
     }
 
+    /// A rate limiter named `name` (for metrics) with windows of `window`,
+    /// counted across the fleet when it shares a store.
+    pub fn rate_limiter(&self, name: &'static str, window: std::time::Duration) -> RateLimiter {
+        RateLimiter::shared(name, window, self.shared.shared.clone())
+    }
+
+    /// Whether rate limits are counted across the fleet.
+    pub fn limits_are_shared(&self) -> bool {
+        self.shared.shared.is_some()
+    }
+
+    /// What the fleet keeps under `key`: `None` when nothing is, when
+    /// there is no shared store, or when it cannot be reached.
+    pub async fn recall_shared(&self, key: &str) -> Option<String> {
+        let shared = self.shared.shared.as_ref()?;
+        shared.store.get(key).await.ok().flatten()
+    }
+
+    /// Keeps `value` under `key` for the whole fleet, for `ttl`; without a
+    /// reachable shared store this node alone remembers what its caller keeps.
+    pub async fn keep_shared(&self, key: &str, value: &str, ttl: std::time::Duration) {
+        if let Some(shared) = &self.shared.shared {
+            // Unreachable is logged by the store, once per outage.
+            let _ = shared.store.set(key, value, ttl).await;
+        }
+    }
+
     pub(in crate::domain) fn events(&self) -> &EventHub {
         &self.shared.events
     }
@@ -205,6 +241,11 @@ impl Newsdesk {
         use sea_orm::{EntityTrait, PaginatorTrait};
         Ok(sections::Entity::find().count(&self.db).await? == 0
             && articles::Entity::find().count(&self.db).await? == 0)
+    }
+
+    /// How many other nodes serve from this database now, as far as it can tell.
+    pub async fn other_nodes(&self) -> Result<u64> {
+        Ok(crate::db::other_nodes(&self.db).await?)
     }
 
     /// Whether the database answers.

@@ -72,7 +72,8 @@ impl Newsdesk {
     pub async fn sign_up(&self, client: &str, email: &str, lists: &[String]) -> Result<()> {
         let policy = self.comment_policy();
         self.comment_limits()
-            .hit(&format!("newsletter:{client}"), policy.per_minute)?;
+            .hit(&format!("newsletter:{client}"), policy.per_minute)
+            .await?;
         let email = email.trim().to_lowercase();
         let mut checks = Checks::new();
         checks.email("email", &email);

@@ -129,7 +129,7 @@ async fn graphql_get(
         operation_name: params.operation_name,
         extensions,
     };
-    match build_request(&state, asked) {
+    match build_request(&state, asked).await {
         Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request, true).await,
         Ok(request) => execute(&state, (auth, ip), media, request, true).await,
         Err(refusal) => refusal.respond(media),
@@ -219,7 +219,7 @@ async fn graphql_post(
         operation_name,
         extensions: body.extensions,
     };
-    match build_request(&state, asked) {
+    match build_request(&state, asked).await {
         Ok(request) if streamed => streaming::serve_sse(state, (auth, ip), request, false).await,
         Ok(request) => execute(&state, (auth, ip), media, request, false).await,
         Err(refusal) => refusal.respond(media),
@@ -265,13 +265,14 @@ impl Refusal {
     }
 }
 
-fn build_request(state: &GraphqlState, asked: Asked) -> Result<GraphqlRequest, Refusal> {
+async fn build_request(state: &GraphqlState, asked: Asked) -> Result<GraphqlRequest, Refusal> {
     if !(asked.variables.is_object() || asked.variables.is_null()) {
         return Err(Refusal::bad_request("`variables` must be an object"));
     }
     let query = state
         .persisted_queries
-        .resolve(asked.query, asked.extensions.as_ref())
+        .resolve(&state.desk, asked.query, asked.extensions.as_ref())
+        .await
         .map_err(|e| match e {
             PersistedQueryError::NotFound => Refusal {
                 status: None,

@@ -2,14 +2,20 @@
 //! only `extensions.persistedQuery.sha256Hash`; when the server does not know
 //! the hash it answers `PersistedQueryNotFound` and the client retries with
 //! the query, which is then remembered. Reads by hash fit in a GET URL, which
-//! CDNs cache.
+//! CDNs cache. Each node remembers queries in memory; a fleet sharing Redis
+//! also keeps them there, so a query registered through one node runs by
+//! hash on every other.
 
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::Newsdesk;
+
 /// Bytes of query text remembered; the least used are forgotten first.
 const CAPACITY_BYTES: u64 = 8 * 1024 * 1024;
+/// How long the fleet's shared store keeps a query after its registration.
+const SHARED_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// Why a persisted query could not be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,8 +49,9 @@ impl Default for PersistedQueries {
 
 impl PersistedQueries {
     /// The query to run, from the request's `query` and `extensions`.
-    pub fn resolve(
+    pub(crate) async fn resolve(
         &self,
+        fleet: &impl FleetMemory,
         query: Option<String>,
         extensions: Option<&serde_json::Value>,
     ) -> Result<String, PersistedQueryError> {
@@ -69,16 +76,45 @@ impl PersistedQueries {
                 if sha256_hex(&query) != hash {
                     return Err(PersistedQueryError::HashMismatch);
                 }
+                fleet.keep(&shared_key(&hash), &query).await;
                 self.queries.insert(hash, Arc::from(query.as_str()));
                 Ok(query)
             }
-            None => self
-                .queries
-                .get(&hash)
-                .map(|q| q.to_string())
-                .ok_or(PersistedQueryError::NotFound),
+            None => {
+                if let Some(known) = self.queries.get(&hash) {
+                    return Ok(known.to_string());
+                }
+                let query = fleet
+                    .recall(&shared_key(&hash))
+                    .await
+                    // A value not matching its key was not written by us.
+                    .filter(|query| sha256_hex(query) == hash)
+                    .ok_or(PersistedQueryError::NotFound)?;
+                self.queries.insert(hash, Arc::from(query.as_str()));
+                Ok(query)
+            }
         }
     }
+}
+
+/// What every node of the fleet remembers.
+pub(crate) trait FleetMemory {
+    async fn recall(&self, key: &str) -> Option<String>;
+    async fn keep(&self, key: &str, value: &str);
+}
+
+impl FleetMemory for Newsdesk {
+    async fn recall(&self, key: &str) -> Option<String> {
+        self.recall_shared(key).await
+    }
+
+    async fn keep(&self, key: &str, value: &str) {
+        self.keep_shared(key, value, SHARED_TTL).await;
+    }
+}
+
+fn shared_key(hash: &str) -> String {
+    format!("apq:{hash}")
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -95,49 +131,65 @@ mod tests {
 
     const QUERY: &str = "{ sections { slug } }";
 
+    /// A node of its own: nothing is shared.
+    struct Alone;
+
+    impl FleetMemory for Alone {
+        async fn recall(&self, _: &str) -> Option<String> {
+            None
+        }
+        async fn keep(&self, _: &str, _: &str) {}
+    }
+
     fn by_hash(hash: &str) -> serde_json::Value {
         json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } })
     }
 
-    #[test]
-    fn a_hash_is_unknown_until_sent_with_its_query() {
+    #[tokio::test]
+    async fn a_hash_is_unknown_until_sent_with_its_query() {
         let store = PersistedQueries::default();
         let ext = by_hash(&sha256_hex(QUERY));
         assert_eq!(
-            store.resolve(None, Some(&ext)),
+            store.resolve(&Alone, None, Some(&ext)).await,
             Err(PersistedQueryError::NotFound)
         );
         assert_eq!(
-            store.resolve(Some(QUERY.into()), Some(&ext)).as_deref(),
+            store
+                .resolve(&Alone, Some(QUERY.into()), Some(&ext))
+                .await
+                .as_deref(),
             Ok(QUERY)
         );
-        assert_eq!(store.resolve(None, Some(&ext)).as_deref(), Ok(QUERY));
+        assert_eq!(
+            store.resolve(&Alone, None, Some(&ext)).await.as_deref(),
+            Ok(QUERY)
+        );
     }
 
-    #[test]
-    fn a_query_with_someone_elses_hash_is_refused_and_not_stored() {
+    #[tokio::test]
+    async fn a_query_with_someone_elses_hash_is_refused_and_not_stored() {
         let store = PersistedQueries::default();
         let ext = by_hash(&sha256_hex("{ other }"));
         assert_eq!(
-            store.resolve(Some(QUERY.into()), Some(&ext)),
+            store.resolve(&Alone, Some(QUERY.into()), Some(&ext)).await,
             Err(PersistedQueryError::HashMismatch)
         );
         assert_eq!(
-            store.resolve(None, Some(&ext)),
+            store.resolve(&Alone, None, Some(&ext)).await,
             Err(PersistedQueryError::NotFound)
         );
     }
 
-    #[test]
-    fn other_versions_and_malformed_hashes_are_refused() {
+    #[tokio::test]
+    async fn other_versions_and_malformed_hashes_are_refused() {
         let store = PersistedQueries::default();
         let v2 = json!({ "persistedQuery": { "version": 2, "sha256Hash": sha256_hex(QUERY) } });
         assert!(matches!(
-            store.resolve(None, Some(&v2)),
+            store.resolve(&Alone, None, Some(&v2)).await,
             Err(PersistedQueryError::Malformed(_))
         ));
         assert!(matches!(
-            store.resolve(None, Some(&by_hash("abc"))),
+            store.resolve(&Alone, None, Some(&by_hash("abc"))).await,
             Err(PersistedQueryError::Malformed(_))
         ));
     }

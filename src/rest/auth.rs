@@ -56,14 +56,16 @@ pub async fn login(
         ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
     );
     let limits = &state.auth.login_limits;
-    limits.check(&account_key, LOGIN_ATTEMPTS_PER_WINDOW)?;
-    limits.check(&ip_key, LOGIN_ATTEMPTS_PER_WINDOW)?;
+    limits
+        .check(&account_key, LOGIN_ATTEMPTS_PER_WINDOW)
+        .await?;
+    limits.check(&ip_key, LOGIN_ATTEMPTS_PER_WINDOW).await?;
     match state.desk.verify_login(&body.email, &body.password).await {
         Ok(user) => tokens_for(&state, &user).await,
         Err(error @ Error::Unauthenticated(_)) => {
             // Counting can refuse the next try; this one has already failed.
-            let _ = limits.hit(&account_key, LOGIN_ATTEMPTS_PER_WINDOW);
-            let _ = limits.hit(&ip_key, LOGIN_ATTEMPTS_PER_WINDOW);
+            let _ = limits.hit(&account_key, LOGIN_ATTEMPTS_PER_WINDOW).await;
+            let _ = limits.hit(&ip_key, LOGIN_ATTEMPTS_PER_WINDOW).await;
             Err(error)
         }
         Err(other) => Err(other),

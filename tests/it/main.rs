@@ -16,6 +16,7 @@ mod contract_openapi;
 mod demo;
 mod docs_pages;
 mod feeds;
+mod fleet;
 mod graphql_caching;
 mod graphql_http;
 mod graphql_limits;

@@ -160,6 +160,11 @@ impl TestApp {
         &self.db
     }
 
+    /// Where the app's database is.
+    pub fn db_url(&self) -> &str {
+        &self.db_url
+    }
+
     /// How many SQL statements the app's pool has executed so far.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
@@ -284,29 +289,67 @@ impl TestApp {
 
     /// Sends a request through the real router and checks the answer against openapi.yaml.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let method: Method = request.method().clone();
-        let path = request.uri().path().to_owned();
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router never fails");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body can be read")
-            .to_bytes()
-            .to_vec();
-        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-        contract::check(&method, &path, status.as_u16(), content_type, &body);
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+        send_through(&self.router, request).await
+    }
+}
+
+impl Node {
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        send_through(
+            &self.router,
+            Request::get(uri)
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    pub async fn get_as(&self, uri: &str, token: &str) -> TestResponse {
+        send_through(
+            &self.router,
+            Request::get(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("a valid request"),
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: Value) -> TestResponse {
+        send_through(
+            &self.router,
+            Request::post(uri)
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("a valid request"),
+        )
+        .await
+    }
+}
+
+/// Sends a request through `router` and checks the answer against openapi.yaml.
+async fn send_through(router: &Router, request: Request<Body>) -> TestResponse {
+    let method: Method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("the router never fails");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the body can be read")
+        .to_bytes()
+        .to_vec();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    contract::check(&method, &path, status.as_u16(), content_type, &body);
+    TestResponse {
+        status,
+        headers,
+        body,
     }
 }
