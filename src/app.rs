@@ -23,6 +23,7 @@ use crate::domain::{self, Newsdesk};
 use crate::graphql::{self, GraphqlState};
 use crate::http::cache::ResponseCache;
 use crate::http::cache::middleware::{HttpCaching, http_caching};
+use crate::http::metrics::{self, RequestMetrics};
 use crate::http::{problem, request};
 use crate::rest::{self, RestState};
 
@@ -186,8 +187,16 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
         desk: state.desk.clone(),
         auth: state.auth.clone(),
     };
+    let routes = rest::router();
+    let request_metrics = RequestMetrics::new(
+        routes
+            .operations()
+            .iter()
+            .map(|operation| operation.path)
+            .chain([graphql::http::PATH]),
+    );
     Router::new()
-        .merge(rest::router().into_router().with_state(rest))
+        .merge(routes.into_router().with_state(rest))
         .merge(graphql::http::router().with_state(state.graphql.clone()))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::method_not_allowed)
@@ -214,6 +223,10 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             ),
         )
         .layer(cors(&http.cors_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            request_metrics,
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             request::RequestLimits {
                 timeout: http.request_timeout,

@@ -79,7 +79,12 @@ impl From<sea_orm::DbErr> for Error {
     fn from(error: sea_orm::DbErr) -> Self {
         use sea_orm::{DbErr, RuntimeErr};
         match &error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Error::Unavailable,
+            DbErr::ConnectionAcquire(_) => {
+                // Every connection stayed busy past the pool's wait.
+                metrics::counter!("newsdesk_db_pool_acquire_failures_total").increment(1);
+                Error::Unavailable
+            }
+            DbErr::Conn(_) => Error::Unavailable,
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))
                 if is_outage(e) =>
             {

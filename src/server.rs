@@ -18,6 +18,11 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("NEWSDESK_METRICS_BIND (--metrics-bind): cannot listen on {addr}: {source}")]
+    MetricsBind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the server stopped: {0}")]
     Stopped(std::io::Error),
 }
@@ -44,6 +49,21 @@ pub async fn run(
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
+    let metrics = match http.fleet.metrics_bind {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::MetricsBind { addr, source })?;
+            tracing::info!(%addr, "metrics are served on http://{addr}/metrics");
+            let router = crate::rest::metrics::private_router(state.desk.clone());
+            Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics address stopped serving");
+                }
+            }))
+        }
+        None => None,
+    };
     tracing::info!(%bind, "newsdesk is serving on http://{bind}");
     warn_if_limits_are_per_node(&state).await;
 
@@ -127,6 +147,9 @@ pub async fn run(
     flusher.abort();
     outbox.abort();
     follower.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     planner.abort();
     if let Err(e) = state.flush_views().await {
         tracing::error!(error = %e, pending = state.desk.pending_views(), "views counted since the last flush were not written");

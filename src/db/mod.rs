@@ -3,6 +3,7 @@
 pub mod entities;
 pub mod redis;
 pub mod sql;
+pub mod statements;
 
 use std::time::Duration;
 
@@ -33,7 +34,8 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    let db = Database::connect(options).await?;
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(statements::record);
     db.ping().await?;
     Ok(db)
 }
@@ -76,6 +78,42 @@ pub async fn other_nodes(db: &DatabaseConnection) -> Result<u64, DbErr> {
         .map(|row| row.try_get::<i64>("", "nodes"))
         .transpose()?
         .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+}
+
+/// How a pool's connections are used now.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// The pool's connections now.
+pub fn pool_use(db: &DatabaseConnection) -> PoolUse {
+    let (open, idle, max) = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => (0, 0, 0),
+    };
+    PoolUse {
+        open,
+        idle: u32::try_from(idle).unwrap_or(u32::MAX),
+        max,
+    }
 }
 
 /// Refreshes the statistics the query planner chooses indexes by. Without

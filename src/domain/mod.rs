@@ -24,6 +24,7 @@ pub mod more_like_this;
 pub mod newsdesk;
 pub mod newsletter;
 pub mod notes;
+pub mod operations;
 pub mod outbox;
 pub mod page;
 pub mod popular;

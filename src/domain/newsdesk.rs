@@ -267,10 +267,15 @@ impl Newsdesk {
     /// Writes the views counted in memory; says whether there were any, so
     /// only then are the responses that rank by them retired.
     pub async fn flush_views(&self) -> Result<bool> {
-        if self.shared.views.pending() == 0 {
+        let pending = self.shared.views.pending();
+        if pending == 0 {
             return Ok(false);
         }
+        let started = std::time::Instant::now();
         self.shared.views.flush(&self.db).await?;
+        metrics::histogram!("newsdesk_view_flush_views").record(pending as f64);
+        metrics::histogram!("newsdesk_view_flush_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
         Ok(true)
     }
 

@@ -4,5 +4,6 @@
 
 pub mod assets;
 pub mod cache;
+pub mod metrics;
 pub mod problem;
 pub mod request;

@@ -9,6 +9,7 @@ pub mod envelopes;
 pub mod extract;
 pub mod feeds;
 pub mod live;
+pub mod metrics;
 pub mod moderation;
 pub mod newsletter;
 pub mod notes;
@@ -141,6 +142,12 @@ pub fn router() -> Routes {
     Routes::new()
         .get("/healthz", ops::healthz)
         .get("/readyz", ops::readyz)
+        .manage(
+            Method::GET,
+            "/metrics",
+            crate::domain::operations::SCOPE,
+            metrics::metrics,
+        )
         .get("/openapi.yaml", ops::openapi)
         .get("/docs", crate::http::assets::docs)
         .get("/assets/{name}", crate::http::assets::asset)

@@ -28,6 +28,7 @@ mod graphql_visibility;
 mod graphql_workflow;
 mod http_caching;
 mod live_coverage;
+mod metrics;
 mod migrations;
 mod newsletter;
 mod notes;

@@ -317,6 +317,18 @@ impl Newsdesk {
         }
         model.update(&txn).await?;
         txn.commit().await?;
+        let target = match &delivery.to {
+            Recipient::Webhook(_) => "webhook",
+            Recipient::Purge => "purge",
+            Recipient::Mail => "mail",
+        };
+        let attempt = match (succeeded, next) {
+            (true, _) => "delivered",
+            (false, Some(_)) => "will_retry",
+            (false, None) => "gave_up",
+        };
+        metrics::counter!("newsdesk_delivery_attempts_total", "target" => target, "outcome" => attempt)
+            .increment(1);
         if let (true, Some(endpoint)) = (gone, endpoint) {
             tracing::warn!(endpoint = endpoint.id, url = %endpoint.url, "webhook endpoint answered 410 Gone; disabling it");
             disable(

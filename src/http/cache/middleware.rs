@@ -110,14 +110,14 @@ pub async fn http_caching(
         Err(response) => return response,
     };
     if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
-        return shared(&asked, &hit, &caching.public);
+        return cache_hit(&asked, &hit, &caching.public);
     }
     let _leading = if caching.cache.store.enabled() {
         match caching.cache.flights.lead_or_follow(&key).await {
             Some(leader) => Some(leader),
             None => {
                 if let Some(hit) = caching.cache.store.get(&key, &caching.cache.clock) {
-                    return shared(&asked, &hit, &caching.public);
+                    return cache_hit(&asked, &hit, &caching.public);
                 }
                 None
             }
@@ -125,6 +125,9 @@ pub async fn http_caching(
     } else {
         None
     };
+    if caching.cache.store.enabled() {
+        metrics::counter!("newsdesk_response_cache_misses_total").increment(1);
+    }
     let began = caching.cache.clock.now();
     let response = next.run(request).await;
     let tags = response.extensions().get::<CacheTags>().cloned();
@@ -191,6 +194,14 @@ async fn cache_key(
 }
 
 /// A public response, fresh or from the store, as this request asked for it.
+/// A response served from the store, counted for the metrics.
+fn cache_hit(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -> Response {
+    metrics::counter!("newsdesk_response_cache_hits_total").increment(1);
+    metrics::counter!("newsdesk_response_cache_hit_bytes_total")
+        .increment(stored.body.len() as u64);
+    shared(asked, stored, cache_control)
+}
+
 fn shared(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -> Response {
     let not_modified = asked.method.is_safe()
         && asked

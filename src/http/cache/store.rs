@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
+use moka::notification::RemovalCause;
 
 use crate::domain::cache_tags::{CacheTag, CacheTags};
 
@@ -110,6 +111,16 @@ impl ResponseStore {
                 })
                 .max_capacity(capacity_bytes)
                 .time_to_live(LONGEST_STAY)
+                .eviction_listener(|_, _, cause| {
+                    let cause = match cause {
+                        RemovalCause::Size => "size",
+                        RemovalCause::Expired => "expired",
+                        RemovalCause::Explicit => "retired",
+                        RemovalCause::Replaced => return,
+                    };
+                    metrics::counter!("newsdesk_response_cache_evictions_total", "cause" => cause)
+                        .increment(1);
+                })
                 .build()
         });
         ResponseStore { entries }
@@ -134,6 +145,8 @@ impl ResponseStore {
     pub fn insert(&self, key: String, response: Arc<CachedResponse>) {
         if let Some(entries) = &self.entries {
             entries.insert(key, response);
+            metrics::gauge!("newsdesk_response_cache_bytes").set(entries.weighted_size() as f64);
+            metrics::gauge!("newsdesk_response_cache_entries").set(entries.entry_count() as f64);
         }
     }
 }

@@ -59,8 +59,10 @@ impl TestAppBuilder {
         let (test_db, mut conn, db_url) = db::TestDb::create().await;
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            // What the app's own pool reports, as in production.
+            newsdesk::db::statements::record(info);
         });
         let state = match self.clock {
             Some(clock) => AppState::with_clock(conn.clone(), &self.http, clock),
