@@ -54,6 +54,13 @@ pub struct DbSettings {
     pub max_connections: u32,
 }
 
+/// Where public reads may go instead of the primary.
+#[derive(Clone, Debug)]
+pub struct ReplicaSettings {
+    pub urls: Vec<Secret>,
+    pub max_lag: Duration,
+}
+
 /// The default store: a SQLite file next to where Newsdesk runs, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://newsdesk.db?mode=rwc";
 
@@ -66,6 +73,12 @@ pub struct DatabaseArgs {
     /// Connections in the pool.
     #[arg(long, env = "NEWSDESK_DB_MAX_CONNECTIONS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub db_max_connections: u32,
+    /// Read replicas for public reads: comma-separated `postgres://` URLs.
+    #[arg(long, env = "NEWSDESK_DATABASE_REPLICA_URLS", hide_env_values = true)]
+    pub database_replica_urls: Option<String>,
+    /// A replica further behind than this is skipped until it catches up.
+    #[arg(long, env = "NEWSDESK_REPLICA_MAX_LAG_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub replica_max_lag_ms: u64,
 }
 
 /// Everything `newsdesk serve` needs beyond the database.
@@ -317,6 +330,32 @@ impl DatabaseArgs {
         Ok(DbSettings {
             url: Secret::new(url),
             max_connections: self.db_max_connections,
+        })
+    }
+
+    /// The read replicas, each a PostgreSQL URL.
+    pub fn replicas(&self) -> Result<ReplicaSettings, ConfigError> {
+        let urls = self
+            .database_replica_urls
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(|url| {
+                if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                    Ok(Secret::new(url))
+                } else {
+                    Err(ConfigError {
+                        setting: "NEWSDESK_DATABASE_REPLICA_URLS (--database-replica-urls)",
+                        message: "each must be a postgres:// URL".into(),
+                    })
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReplicaSettings {
+            urls,
+            max_lag: Duration::from_millis(self.replica_max_lag_ms),
         })
     }
 }
@@ -634,8 +673,29 @@ mod tests {
         let args = DatabaseArgs {
             database_url: "mysql://x".into(),
             db_max_connections: 4,
+            database_replica_urls: None,
+            replica_max_lag_ms: 2000,
         };
         let err = args.settings().unwrap_err();
         assert!(err.to_string().starts_with("NEWSDESK_DATABASE_URL"));
+    }
+
+    #[test]
+    fn replica_urls_are_a_comma_separated_list_of_postgres_urls() {
+        let args = DatabaseArgs {
+            database_url: "postgres://primary/news".into(),
+            db_max_connections: 4,
+            database_replica_urls: Some(
+                " postgres://replica-1/news, postgresql://replica-2/news ,".into(),
+            ),
+            replica_max_lag_ms: 500,
+        };
+        let replicas = args.replicas().unwrap();
+        let urls: Vec<&str> = replicas.urls.iter().map(Secret::expose).collect();
+        assert_eq!(
+            urls,
+            ["postgres://replica-1/news", "postgresql://replica-2/news"]
+        );
+        assert_eq!(replicas.max_lag, Duration::from_millis(500));
     }
 }

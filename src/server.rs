@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::app::{self, AppState};
 use crate::config::HttpConfig;
+use crate::domain::replicas::Replicas;
 
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum ServeError {
     Stopped(std::io::Error),
 }
 
+/// How often each read replica's lag is checked.
+const REPLICA_CHECK: Duration = Duration::from_secs(1);
+
 /// How often this node looks for deliveries due and articles whose time came.
 const OUTBOX_POLL: Duration = Duration::from_millis(500);
 
@@ -40,11 +44,24 @@ const STATISTICS_REFRESH: Duration = Duration::from_secs(3600);
 /// Serves the API on `bind` until a shutdown signal.
 pub async fn run(
     db: DatabaseConnection,
+    replicas: Option<Replicas>,
     bind: SocketAddr,
     http: HttpConfig,
     views_flush: Duration,
 ) -> Result<(), ServeError> {
     let state = AppState::new(db, &http);
+    let replica_checks = replicas.map(|replicas| {
+        state.desk.use_replicas(replicas);
+        let desk = state.desk.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(REPLICA_CHECK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                desk.check_replicas().await;
+            }
+        })
+    });
     let router = app::build(state.clone(), &http);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -147,6 +164,9 @@ pub async fn run(
     flusher.abort();
     outbox.abort();
     follower.abort();
+    if let Some(checks) = replica_checks {
+        checks.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ConfigError, DatabaseArgs, HttpArgs};
 use crate::domain::Newsdesk;
+use crate::domain::replicas::Replicas;
 use crate::domain::time::SystemClock;
 use crate::error::Error;
 use crate::{db, seed, server};
@@ -362,6 +363,7 @@ fn operator_desk_with(
 async fn serve(args: ServeArgs) -> Result<(), StartupError> {
     init_logging(&args.log)?;
     let http = args.http.config()?;
+    let replica_settings = args.db.replicas()?;
     let mut conn = connect(&args.db).await?;
     if !args.no_migrate {
         db::migrate(&conn).await.map_err(StartupError::Migrate)?;
@@ -388,8 +390,16 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
             link.expires_at.to_rfc3339()
         );
     }
+    let replicas = (!replica_settings.urls.is_empty())
+        .then(|| {
+            db::connect_replicas(&replica_settings, args.db.db_max_connections)
+                .map(|members| Replicas::new(members, replica_settings.max_lag))
+        })
+        .transpose()
+        .map_err(StartupError::Connect)?;
     server::run(
         conn,
+        replicas,
         args.http.bind,
         http,
         std::time::Duration::from_secs(args.http.views_flush_secs),

@@ -40,6 +40,37 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     Ok(db)
 }
 
+/// Pools on the read replicas, named by host and database for the logs.
+/// Lazy: a replica that is down at start-up is used once it answers.
+pub fn connect_replicas(
+    settings: &crate::config::ReplicaSettings,
+    max_connections: u32,
+) -> Result<Vec<(String, DatabaseConnection)>, DbErr> {
+    settings
+        .urls
+        .iter()
+        .map(|url| {
+            let options: sea_orm::sqlx::postgres::PgConnectOptions = url
+                .expose()
+                .parse()
+                .map_err(|e: sea_orm::sqlx::Error| DbErr::Custom(e.to_string()))?;
+            let name = format!(
+                "{}:{}/{}",
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or("")
+            );
+            let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(2))
+                .connect_lazy_with(options.application_name(&node_name()));
+            let mut db = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+            db.set_metric_callback(statements::record);
+            Ok((name, db))
+        })
+        .collect()
+}
+
 /// What this process calls its PostgreSQL connections: `newsdesk/` and a
 /// name of its own, so each node is told apart from the others.
 pub fn node_name() -> String {

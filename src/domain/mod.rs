@@ -33,6 +33,7 @@ pub mod publishing;
 pub mod rate_limit;
 pub mod reads;
 pub mod related_links;
+pub mod replicas;
 pub mod replies;
 pub mod revisions;
 pub mod search;

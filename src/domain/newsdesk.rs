@@ -14,6 +14,7 @@ use super::comments::CommentPolicy;
 use super::events::EventHub;
 use super::ids::{ArticleId, TokenId, UserId};
 use super::rate_limit::{RateLimiter, SharedLimits};
+use super::replicas::{self, Replicas};
 use super::revisions::Retention;
 use super::time::Clock;
 use super::token_usage::TokenUsage;
@@ -115,6 +116,7 @@ struct Shared {
     outbound: Outbound,
     comment_limits: RateLimiter,
     shared: Option<SharedLimits>,
+    replicas: std::sync::OnceLock<Replicas>,
     views: ViewCounter,
     usage: TokenUsage,
     events: EventHub,
@@ -141,6 +143,7 @@ impl Newsdesk {
                     settings.shared.clone(),
                 ),
                 shared: settings.shared,
+                replicas: std::sync::OnceLock::new(),
                 views: ViewCounter::default(),
                 usage: TokenUsage::default(),
                 events: EventHub::default(),
@@ -159,9 +162,40 @@ impl Newsdesk {
     pub fn reader(&self, actor: &Actor) -> Result<Reader> {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
+            db: self.read_connection(actor).clone(),
             desk: self.clone(),
             now: Some(self.now()),
         })
+    }
+
+    /// Where `actor`'s public reads go: a usable replica, unless the actor
+    /// may write (it must see its own writes) or none is usable.
+    fn read_connection(&self, actor: &Actor) -> &DatabaseConnection {
+        match self.shared.replicas.get() {
+            Some(replicas) if !replicas::may_write(actor) => replicas.pick().unwrap_or(&self.db),
+            _ => &self.db,
+        }
+    }
+
+    /// Sends public reads to these replicas from now on; set once, at
+    /// start-up. Each is used once a check finds it answering and current.
+    pub fn use_replicas(&self, replicas: Replicas) {
+        if self.shared.replicas.set(replicas).is_err() {
+            tracing::warn!("read replicas were already set; keeping the first");
+        }
+    }
+
+    /// Checks how far behind each replica is, and uses only those within bounds.
+    pub async fn check_replicas(&self) {
+        if let Some(replicas) = self.shared.replicas.get() {
+            replicas.check().await;
+        }
+    }
+
+    /// How stale a public read may be when replicas serve them: `None`
+    /// without replicas.
+    pub fn replica_lag_bound(&self) -> Option<std::time::Duration> {
+        self.shared.replicas.get().map(Replicas::max_lag)
     }
 
     /// The same right for a connection that outlives many reads (a
@@ -170,6 +204,7 @@ impl Newsdesk {
     pub fn lasting_reader(&self, actor: &Actor) -> Result<Reader> {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
+            db: self.read_connection(actor).clone(),
             desk: self.clone(),
             now: None,
         })
@@ -325,6 +360,8 @@ impl Newsdesk {
 /// `domain::reads`) are every public read.
 #[derive(Clone)]
 pub struct Reader {
+    /// Where its reads go: the primary or a replica.
+    db: DatabaseConnection,
     desk: Newsdesk,
     /// The moment the read happens at: one request sees one instant, so
     /// an article going live mid-request is in all of its lists or none.
@@ -334,7 +371,7 @@ pub struct Reader {
 
 impl Reader {
     pub(in crate::domain) fn db(&self) -> &impl ConnectionTrait {
-        &self.desk.db
+        &self.db
     }
 
     pub(in crate::domain) fn desk(&self) -> &Newsdesk {

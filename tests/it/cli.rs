@@ -110,6 +110,13 @@ fn bad_outbound_settings_exit_with_one_line_naming_them() {
         ("NEWSDESK_PURGE_URL", "ftp://cdn.example.com/{keys}"),
         ("NEWSDESK_PURGE_HEADER", "no colon here"),
         ("NEWSDESK_PUBLIC_URL", "news.example.com"),
+        ("NEWSDESK_REDIS_URL", "cache.example.com:6379"),
+        ("NEWSDESK_REDIS_FAILURE", "sometimes"),
+        (
+            "NEWSDESK_DATABASE_REPLICA_URLS",
+            "postgres://replica/db,mysql://other/db",
+        ),
+        ("NEWSDESK_METRICS_BIND", "everywhere"),
     ] {
         let out = newsdesk().env(variable, value).output().unwrap();
         assert_failed_with_one_line_naming(&out, variable);

@@ -36,6 +36,7 @@ mod one_statement_reads;
 mod ops;
 mod pagination;
 mod previews;
+mod replicas;
 mod replies;
 mod response_cache;
 mod rest_articles;

@@ -4,7 +4,9 @@
 //! database consistent without a message bus. Scheduled articles have no
 //! write at the moment they go live; the clock is watched for them instead.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::Duration;
 
 use tokio::sync::Mutex;
 
@@ -44,7 +46,7 @@ impl Default for Invalidation {
 impl Invalidation {
     /// Applies every write logged since the last call. The first call only
     /// notes where the log stands: nothing was cached before it.
-    pub async fn catch_up(&self, desk: &Newsdesk, clock: &TagClock) -> Result<()> {
+    pub async fn catch_up(&self, desk: &Newsdesk, clock: &Arc<TagClock>) -> Result<()> {
         let mut applied = self.applied.lock().await;
         let Some(mut after) = *applied else {
             *applied = Some(desk.change_feed_position().await?);
@@ -58,7 +60,10 @@ impl Invalidation {
             if changes.everything {
                 clock.changed_everything();
             } else if !changes.retired.is_empty() {
-                clock.changed(changes.retired);
+                clock.changed(changes.retired.iter().copied());
+            }
+            if let Some(lag) = desk.replica_lag_bound() {
+                retire_again_after(lag, clock, changes.retired, changes.everything);
             }
             *applied = Some(after);
             if changes.touched_articles || changes.everything {
@@ -112,4 +117,23 @@ impl Invalidation {
         );
         Ok(())
     }
+}
+
+/// With read replicas, a read that follows a write may still see a replica
+/// from before it, and the cache would keep that answer under the new
+/// state. Replicas in use are never further behind than `lag`, so retiring
+/// the same tags once more after it drops whatever such a read stored.
+fn retire_again_after(lag: Duration, clock: &Arc<TagClock>, tags: Vec<CacheTag>, everything: bool) {
+    if tags.is_empty() && !everything {
+        return;
+    }
+    let clock = clock.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(lag).await;
+        if everything {
+            clock.changed_everything();
+        } else {
+            clock.changed(tags);
+        }
+    });
 }

@@ -8,6 +8,8 @@ pub mod invalidation;
 pub mod middleware;
 pub mod store;
 
+use std::sync::Arc;
+
 use crate::config::{CacheConfig, Freshness};
 use crate::domain::Newsdesk;
 use crate::domain::cache_tags::CacheTag;
@@ -19,7 +21,7 @@ use store::{ResponseStore, TagClock};
 pub struct ResponseCache {
     pub store: ResponseStore,
     pub flights: flights::Flights,
-    pub clock: TagClock,
+    pub clock: Arc<TagClock>,
     pub invalidation: Invalidation,
     pub freshness: Freshness,
 }
@@ -29,7 +31,7 @@ impl ResponseCache {
         ResponseCache {
             store: ResponseStore::new(config.capacity_bytes),
             flights: flights::Flights::default(),
-            clock: TagClock::default(),
+            clock: Arc::new(TagClock::default()),
             invalidation: Invalidation::default(),
             freshness: config.freshness,
         }
