@@ -158,13 +158,12 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE new
 redis_up
 
 echo "== seeding $ARTICLES articles and $COMMENTS comments"
-"$BIN" seed --scale --articles "$ARTICLES" --comments "$COMMENTS" --database-url "$DB_URL" --log warn
+export NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_LOG=warn
+"$BIN" seed --scale --articles "$ARTICLES" --comments "$COMMENTS"
 printf 'fleet-password-123\n' | "$BIN" user create --email fleet@example.com --name Fleet \
-  --role admin --database-url "$DB_URL" --log warn >/dev/null
-READ_TOKEN=$("$BIN" token create --name fleet-reader --scopes content:read --rate 1000/s \
-  --database-url "$DB_URL" --log warn | tail -n 1)
-LIMITED_TOKEN=$("$BIN" token create --name fleet-limited --scopes content:read --rate 600/min \
-  --database-url "$DB_URL" --log warn | tail -n 1)
+  --role admin >/dev/null
+READ_TOKEN=$("$BIN" token create --name fleet-reader --scopes content:read --rate 1000/s | tail -n 1)
+LIMITED_TOKEN=$("$BIN" token create --name fleet-limited --scopes content:read --rate 600/min | tail -n 1)
 
 echo "== two nodes on ${NODE_PORTS[*]}, nginx on $LB_PORT"
 node_up 0
@@ -180,7 +179,7 @@ login() {
 if wanted delay; then
   echo "== delay: a write on node A, seen on node B"
   result=$(python3 ops/invalidation_delay.py "http://127.0.0.1:${NODE_PORTS[0]}" \
-    "http://127.0.0.1:${NODE_PORTS[1]}" "$(login)" story-1 200)
+    "http://127.0.0.1:${NODE_PORTS[1]}" "$(login)" fleet-delay-check 200)
   echo "   $result"
   record "{\"scenario\": \"delay\", \"result\": $result}"
 fi

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Cross-node delay: from a write acknowledged by node A to node B serving it.
 
-Edits an article's title through node A (an editor's PATCH), then reads the
-article from node B, where it is cached, until the new title shows. Prints
+Creates and publishes an article through node A, then edits its title there
+(an editor's PATCH) again and again, each time reading the article from node
+B, where it is cached, until the new title shows. Prints
 one JSON line: {"writes": n, "p50_ms": .., "p99_ms": .., "max_ms": ..}.
 
-    invalidation_delay.py NODE_A NODE_B ACCESS_TOKEN SLUG [WRITES]
+    invalidation_delay.py NODE_A NODE_B ACCESS_TOKEN NEW_SLUG [WRITES]
 """
 import http.client
 import json
@@ -31,12 +32,19 @@ def main():
     writes = int(sys.argv[5]) if len(sys.argv) > 5 else 200
     a, b = connect(node_a), connect(node_b)
     auth = {"Authorization": f"Bearer {token}"}
-    status, _, body = call(b, "GET", f"/api/v1/articles/{slug}")
-    assert status == 200, (status, body)
+    json_auth = {**auth, "Content-Type": "application/json"}
+    status, headers, body = call(a, "POST", "/api/v1/manage/articles", {
+        "title": "Fleet check", "slug": slug, "body_markdown": "Measured.",
+        "section": "section-1", "authors": ["author-1"]}, json_auth)
+    assert status == 201, (status, body)
     article_id = json.loads(body)["id"]
-    status, headers, body = call(a, "GET", f"/api/v1/manage/articles/{article_id}", headers=auth)
+    status, headers, body = call(a, "POST", f"/api/v1/manage/articles/{article_id}/publish",
+                                 headers={**auth, "If-Match": headers.get("etag") or headers.get("ETag")})
     assert status == 200, (status, body)
     etag = headers.get("etag") or headers.get("ETag")
+    # Read once on node B, so the article is in its cache when the edits begin.
+    status, _, body = call(b, "GET", f"/api/v1/articles/{slug}")
+    assert status == 200, (status, body)
     delays = []
     for i in range(writes):
         title = f"Fleet check {time.time_ns()} #{i}"

@@ -1,6 +1,7 @@
 //! The `newsdesk` command line: serve (the default), migrate, seed.
 
 mod accounts;
+mod logging;
 mod webhooks;
 
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use crate::domain::replicas::Replicas;
 use crate::domain::time::SystemClock;
 use crate::error::Error;
 use crate::{db, seed, server};
+use logging::{LogArgs, TraceArgs};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -160,13 +162,6 @@ pub(crate) enum UserCommand {
     },
 }
 
-#[derive(Args, Debug, Clone)]
-struct LogArgs {
-    /// Log filter, as in `info` or `newsdesk=debug,sea_orm=warn`.
-    #[arg(long, env = "NEWSDESK_LOG", default_value = "info,sqlx=warn")]
-    log: String,
-}
-
 /// Options of `newsdesk serve`.
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
@@ -176,6 +171,8 @@ pub struct ServeArgs {
     pub http: HttpArgs,
     #[command(flatten)]
     log: LogArgs,
+    #[command(flatten)]
+    traces: TraceArgs,
     /// Do not apply pending migrations at start-up.
     #[arg(long, env = "NEWSDESK_NO_MIGRATE")]
     pub no_migrate: bool,
@@ -269,7 +266,7 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Migrate { db, log }) => {
-            init_logging(&log)?;
+            logging::init(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)
         }
@@ -334,7 +331,7 @@ async fn migrated(
     db: &DatabaseArgs,
     log: &LogArgs,
 ) -> Result<sea_orm::DatabaseConnection, StartupError> {
-    init_logging(log)?;
+    logging::init(log)?;
     let conn = connect(db).await?;
     db::migrate(&conn).await.map_err(StartupError::Migrate)?;
     Ok(conn)
@@ -361,7 +358,7 @@ fn operator_desk_with(
 }
 
 async fn serve(args: ServeArgs) -> Result<(), StartupError> {
-    init_logging(&args.log)?;
+    let _telemetry = logging::init_with_traces(&args.log, Some(&args.traces))?;
     let http = args.http.config()?;
     let replica_settings = args.db.replicas()?;
     let mut conn = connect(&args.db).await?;
@@ -411,17 +408,4 @@ async fn serve(args: ServeArgs) -> Result<(), StartupError> {
 async fn connect(args: &DatabaseArgs) -> Result<sea_orm::DatabaseConnection, StartupError> {
     let settings = args.settings()?;
     db::connect(&settings).await.map_err(StartupError::Connect)
-}
-
-fn init_logging(args: &LogArgs) -> Result<(), StartupError> {
-    let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
-        .map_err(|e| StartupError::Log(e.to_string()))?;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        // Logs go to stderr, so what a command prints (a token's secret, the schema) stays clean.
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init()
-        .map_err(|e| StartupError::Log(e.to_string()))
 }

@@ -66,6 +66,7 @@ fn user_from(model: users::Model) -> Result<User> {
 }
 
 /// Creates an editor account; admins only, recorded in the audit log.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create_user(desk: &Newsdesk, actor: &Actor, new: NewUser) -> Result<User> {
     actor.require(Scope::Admin)?;
     let db = desk.db();
@@ -145,6 +146,7 @@ pub async fn find_user(db: &impl ConnectionTrait, id: UserId) -> Result<Option<U
 
 /// Deletes an account; its tokens stop working at once. Admins only,
 /// recorded in the audit log.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn delete_user(desk: &Newsdesk, actor: &Actor, id: UserId) -> Result<()> {
     actor.require(Scope::Admin)?;
     let txn = desk.db().begin().await?;
@@ -237,6 +239,7 @@ pub struct TokenInfo {
 
 /// Creates a token and returns its secret, which is not stored and cannot be
 /// shown again; admins only, recorded in the audit log.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create_token(
     desk: &Newsdesk,
     actor: &Actor,
@@ -281,6 +284,7 @@ pub async fn create_token(
 }
 
 /// Every token, oldest first; admins only.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo>> {
     actor.require(Scope::Admin)?;
     let db = desk.db();
@@ -305,6 +309,7 @@ pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo
 
 /// Revokes a token; the next request that presents it is refused. Admins
 /// only, recorded in the audit log.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn revoke_token(desk: &Newsdesk, actor: &Actor, id: TokenId) -> Result<()> {
     let id = id.0;
     actor.require(Scope::Admin)?;

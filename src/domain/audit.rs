@@ -182,6 +182,7 @@ pub struct AuditEntry {
 /// from its entry to its commit, so entries become visible in id order; the
 /// same statement sends the `NOTIFY` that wakes subscribers at that commit.
 /// SQLite has a single writer, so it needs neither.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn record(
     db: &DatabaseTransaction,
     actor: &Actor,
@@ -206,6 +207,7 @@ pub async fn record(
 }
 
 /// The newest entries; admins only.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn recent(desk: &Newsdesk, actor: &Actor, limit: Limit) -> Result<Vec<AuditEntry>> {
     let db = desk.db();
     actor.require(SCOPE)?;

@@ -279,6 +279,7 @@ impl Reader {
 
 impl Newsdesk {
     /// Appends an entry to an article's live coverage.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn add_live_entry(
         &self,
         actor: &Actor,
@@ -318,6 +319,7 @@ impl Newsdesk {
     }
 
     /// Edits an entry: its text, credit or pin.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn edit_live_entry(
         &self,
         actor: &Actor,
@@ -357,6 +359,7 @@ impl Newsdesk {
     }
 
     /// Deletes an entry for good; the audit log keeps who did it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn delete_live_entry(
         &self,
         actor: &Actor,

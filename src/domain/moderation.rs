@@ -52,6 +52,7 @@ impl Decision {
 }
 
 /// Comments in a status, oldest first: by default the queue waiting for review.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn queue(
     desk: &Newsdesk,
     actor: &Actor,
@@ -104,6 +105,7 @@ impl WithArticleSlugs for sea_orm::Select<comments::Entity> {
 }
 
 /// Applies a decision to a comment and records it.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn decide(
     desk: &Newsdesk,
     actor: &Actor,

@@ -251,6 +251,7 @@ impl Newsdesk {
     }
 
     /// Confirmed subscribers, of one list or of any, oldest first.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn subscribers(&self, actor: &Actor, list: Option<&str>) -> Result<Vec<Subscriber>> {
         actor.require(SCOPE)?;
         let confirmed = newsletter_subscribers::Entity::find()

@@ -151,6 +151,7 @@ pub struct NoteFields {
 
 impl Newsdesk {
     /// Attaches a public note to a published article.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn add_note(
         &self,
         actor: &Actor,
@@ -218,6 +219,7 @@ impl Newsdesk {
     }
 
     /// Takes a note off the public article; the newsroom still sees it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn remove_note(&self, actor: &Actor, article: ArticleId, note: i64) -> Result<Note> {
         actor.require(SCOPE)?;
         let txn = self.db().begin().await?;
@@ -248,6 +250,7 @@ impl Newsdesk {
     }
 
     /// Every note on an article, removed ones too, newest first; the newsroom's view.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn managed_notes(&self, actor: &Actor, article: ArticleId) -> Result<Vec<Note>> {
         actor.require(SCOPE)?;
         let db = self.db();

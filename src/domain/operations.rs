@@ -29,6 +29,7 @@ pub struct Operations {
 
 impl Newsdesk {
     /// The numbers behind `/metrics`.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn operations(&self, actor: &Actor) -> Result<Operations> {
         actor.require(SCOPE)?;
         let waiting: Vec<(String, i64)> = webhook_deliveries::Entity::find()

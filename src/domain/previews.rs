@@ -48,6 +48,7 @@ const REFUSED: Error = Error::NotFound(Resource::PreviewLink);
 
 impl Newsdesk {
     /// Mints a preview link to article `id`, in any status.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn mint_preview_link(&self, actor: &Actor, id: ArticleId) -> Result<PreviewLink> {
         actor.require(SCOPE)?;
         let db = self.db();
@@ -91,6 +92,7 @@ impl Newsdesk {
     }
 
     /// Revokes every working preview link to article `id`; says how many.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn revoke_preview_links(&self, actor: &Actor, id: ArticleId) -> Result<u64> {
         actor.require(SCOPE)?;
         let db = self.db();

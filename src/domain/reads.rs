@@ -48,6 +48,7 @@ fn ranked_by_views() -> CacheTags {
 /// Reads answered as finished JSON, one statement each (see [`documents`]).
 impl Reader {
     /// Public articles as JSON, newest first, filtered and paged.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_list_json(
         &self,
         filter: &ArticleFilter,
@@ -58,6 +59,7 @@ impl Reader {
     }
 
     /// An author as JSON, with a page of their public articles.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn author_json(
         &self,
         slug: &Slug,
@@ -72,6 +74,7 @@ impl Reader {
     }
 
     /// A tag as JSON, with a page of its public articles.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn tag_json(
         &self,
         slug: &Slug,
@@ -101,6 +104,7 @@ impl Reader {
 
     /// One public article as JSON, with a first page of its comment threads
     /// when `comments` is given.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_json(
         &self,
         slug: &Slug,
@@ -123,18 +127,21 @@ impl Reader {
     }
 
     /// Public articles like the one at `slug`, as a JSON array.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn more_like_this_json(&self, slug: &Slug, limit: Limit) -> Result<Tagged<String>> {
         let similar = documents::more_like_this(self.db(), self.now(), slug, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
     /// The most read public articles in a window, as a JSON array.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn popular_json(&self, window: Window, limit: Limit) -> Result<Tagged<String>> {
         let ranked = documents::popular(self.db(), self.now(), window, limit).await?;
         Ok(Tagged::new(ranked, ranked_by_views()))
     }
 
     /// A page of the comment threads of the public article at `slug`, as JSON.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn comments_json(&self, slug: &Slug, page: &PageRequest) -> Result<Tagged<JsonPage>> {
         let (article, threads) = documents::comments_on(self.db(), self.now(), slug, page).await?;
         Ok(Tagged::new(threads, CacheTags::article(article)))
@@ -144,6 +151,7 @@ impl Reader {
 /// Reads for pages and lists.
 impl Reader {
     /// Rows of public articles, for faces that load the rest piece by piece.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_rows(
         &self,
         filter: &ArticleFilter,
@@ -154,18 +162,21 @@ impl Reader {
     }
 
     /// How many public articles match.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn count_articles(&self, filter: &ArticleFilter) -> Result<Tagged<u64>> {
         let n = articles::count_articles(self.db(), self.now(), filter).await?;
         Ok(Tagged::new(n, CacheTags::article_lists()))
     }
 
     /// One public article's row.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_row(&self, slug: &Slug) -> Result<Tagged<ArticleRow>> {
         let row = articles::find_article_row(self.db(), self.now(), slug).await?;
         Ok(Tagged::new(row, CacheTags::article_lists()))
     }
 
     /// A page of an article's public comment threads.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn threads(
         &self,
         article_id: ArticleId,
@@ -177,6 +188,7 @@ impl Reader {
 
     /// A page of the direct replies to a public comment, each with the first
     /// of its own.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn replies(
         &self,
         comment_id: CommentId,
@@ -190,6 +202,7 @@ impl Reader {
     }
 
     /// Rows of public articles like `article`.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn more_like_this_rows(
         &self,
         article: &ArticleRow,
@@ -201,6 +214,7 @@ impl Reader {
     }
 
     /// The rows of the most read public articles, with their views.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn popular_rows(
         &self,
         window: Window,
@@ -211,6 +225,7 @@ impl Reader {
     }
 
     /// Counts one view of a public article.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn record_view(&self, slug: &Slug) -> Result<()> {
         self.desk()
             .views()
@@ -222,6 +237,7 @@ impl Reader {
 /// Reads of sections, authors and tags.
 impl Reader {
     /// Every section, as a tree.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn section_tree(&self) -> Result<Tagged<Vec<SectionNode>>> {
         Ok(Tagged::new(
             sections::section_tree(self.db()).await?,
@@ -230,6 +246,7 @@ impl Reader {
     }
 
     /// One section with its subsections.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn section(&self, slug: &Slug) -> Result<Tagged<Section>> {
         Ok(Tagged::new(
             sections::get_section(self.db(), slug).await?,
@@ -238,6 +255,7 @@ impl Reader {
     }
 
     /// One section's row.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn section_info(&self, slug: &Slug) -> Result<Tagged<SectionInfo>> {
         Ok(Tagged::new(
             sections::find_section(self.db(), slug).await?,
@@ -246,6 +264,7 @@ impl Reader {
     }
 
     /// Every section's row.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn all_sections(&self) -> Result<Tagged<Vec<SectionInfo>>> {
         Ok(Tagged::new(
             sections::all_sections(self.db()).await?,
@@ -254,6 +273,7 @@ impl Reader {
     }
 
     /// One author.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn author(&self, slug: &Slug) -> Result<Tagged<Author>> {
         Ok(Tagged::new(
             authors::find_author(self.db(), slug).await?,
@@ -262,6 +282,7 @@ impl Reader {
     }
 
     /// One tag.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn tag(&self, slug: &Slug) -> Result<Tagged<Tag>> {
         Ok(Tagged::new(
             tags::find_tag(self.db(), slug).await?,
@@ -274,6 +295,7 @@ impl Reader {
 /// Each answers for the keys it found; what they show is what the page's
 /// articles show, so they carry those articles' tags.
 impl Reader {
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn sections_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, SectionInfo>>> {
         Ok(Tagged::new(
             batch::sections_by_id(self.db(), ids).await?,
@@ -281,6 +303,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn subsections_of(
         &self,
         parents: &[i64],
@@ -291,6 +314,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn authors_of(
         &self,
         article_ids: &[i64],
@@ -301,6 +325,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn tags_of(&self, article_ids: &[i64]) -> Result<Tagged<HashMap<i64, Vec<Tag>>>> {
         Ok(Tagged::new(
             batch::tags_for(self.db(), article_ids).await?,
@@ -308,6 +333,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn bodies_of(
         &self,
         article_ids: &[i64],
@@ -316,6 +342,7 @@ impl Reader {
         Ok(Tagged::new(bodies, of_articles(article_ids)))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn related_links_of(
         &self,
         article_ids: &[i64],
@@ -332,6 +359,7 @@ impl Reader {
         Ok(Tagged::new(links, tags))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn comment_counts_of(
         &self,
         article_ids: &[i64],
@@ -340,6 +368,7 @@ impl Reader {
         Ok(Tagged::new(counts, of_articles(article_ids)))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn articles_by_id(&self, ids: &[i64]) -> Result<Tagged<Vec<ArticleRow>>> {
         Ok(Tagged::new(
             articles::rows_by_ids(self.db(), self.now(), ids).await?,
@@ -347,6 +376,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn authors_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Author>>> {
         Ok(Tagged::new(
             authors::authors_by_ids(self.db(), ids).await?,
@@ -354,6 +384,7 @@ impl Reader {
         ))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn tags_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Tag>>> {
         Ok(Tagged::new(
             tags::tags_by_ids(self.db(), ids).await?,
@@ -362,11 +393,13 @@ impl Reader {
     }
 
     /// Public comments reached by id rather than through their article.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn comments_by_id(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Comment>>> {
         let found = comments::comments_by_ids(self.db(), self.now(), ids).await?;
         Ok(Tagged::new(found, CacheTags::of([CacheTag::Comments])))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn related_links_by_id(
         &self,
         ids: &[i64],

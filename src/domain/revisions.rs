@@ -126,6 +126,7 @@ pub struct RevisionDiff {
 
 /// Saves the article's editable fields as they stand inside `txn`, as the
 /// revision of its current version; then drops revisions beyond `keep`.
+#[tracing::instrument(level = "info", skip_all)]
 pub(crate) async fn record(
     txn: &impl ConnectionTrait,
     actor: &Actor,
@@ -353,6 +354,7 @@ fn summary(r: &article_revisions::Model) -> RevisionSummary {
 
 /// An article's revisions with their fields, newest first; editors only.
 /// The rows hold the fields anyway, so a list that shows them costs no more.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn list(
     desk: &Newsdesk,
     actor: &Actor,
@@ -392,6 +394,7 @@ pub async fn list(
 }
 
 /// One revision of an article; editors only.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn get(
     desk: &Newsdesk,
     actor: &Actor,
@@ -412,6 +415,7 @@ async fn find(db: &impl ConnectionTrait, article: ArticleId, revision: i64) -> R
 }
 
 /// What changed from revision `from` to revision `to` of an article.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn diff(
     desk: &Newsdesk,
     actor: &Actor,
@@ -433,6 +437,7 @@ pub async fn diff(
 /// `revision` left them, if `expected_version` is still current. The restore
 /// is a new save with a new version and its own revision. Sections,
 /// authors, tags and linked articles deleted since are field errors.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn restore(
     desk: &Newsdesk,
     actor: &Actor,

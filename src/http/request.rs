@@ -96,7 +96,23 @@ pub async fn request_context(
     next: Next,
 ) -> Response {
     let id = request_id(&request);
-    let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+        trace_id = tracing::field::Empty,
+    );
+    #[cfg(feature = "otel")]
+    {
+        // The trace's id beside the request's, so a log line leads to its trace.
+        use opentelemetry::trace::TraceContextExt;
+        use tracing_opentelemetry::OpenTelemetrySpanExt;
+        let trace_id = span.context().span().span_context().trace_id();
+        if trace_id != opentelemetry::trace::TraceId::INVALID {
+            span.record("trace_id", tracing::field::display(trace_id));
+        }
+    }
     let started = Instant::now();
     let context = RequestContext {
         id: id.clone(),

@@ -51,6 +51,7 @@ mod structured_data;
 mod subscriptions;
 mod subscriptions_ws;
 mod sync;
+mod telemetry;
 mod visibility;
 mod webhooks;
 mod write_articles;

@@ -22,6 +22,7 @@ use crate::domain::visibility::ArticleStatus;
 use crate::error::{Error, Resource, Result};
 
 /// Creates a draft. The slug comes from the title unless given, kept unique.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create(
     desk: &Newsdesk,
     actor: &Actor,
@@ -149,6 +150,7 @@ pub(crate) async fn claim_version(
 }
 
 /// Edits an article, if `expected_version` (required) is still current.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn update(
     desk: &Newsdesk,
     actor: &Actor,

@@ -24,6 +24,7 @@ use crate::error::{Error, Resource, Result};
 use super::commands::claim_version;
 
 /// Moves an article to another status, if `expected_version` is still current.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn transition(
     desk: &Newsdesk,
     actor: &Actor,
@@ -90,6 +91,7 @@ pub async fn transition(
 }
 
 /// Replaces the further-reading list, in the order given, if `expected_version` is still current.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn set_related_links(
     desk: &Newsdesk,
     actor: &Actor,
@@ -173,6 +175,7 @@ pub(crate) async fn resolve_links(
 }
 
 /// Deletes an article for good, if `expected_version` is still current.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn delete(
     desk: &Newsdesk,
     actor: &Actor,

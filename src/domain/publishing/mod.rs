@@ -141,6 +141,7 @@ pub fn parse_status(raw: &str) -> Result<&'static str> {
 }
 
 /// Every article in the newsroom, newest created first, optionally in one status.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn list_managed(
     desk: &Newsdesk,
     actor: &Actor,
@@ -195,6 +196,7 @@ pub async fn list_managed(
 }
 
 /// The id of the article with this slug, in any status, for the newsroom.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn id_by_slug(desk: &Newsdesk, actor: &Actor, slug: &Slug) -> Result<Option<ArticleId>> {
     use sea_orm::{ColumnTrait, QueryFilter};
     actor.require(SCOPE)?;
@@ -219,6 +221,7 @@ pub(in crate::domain) async fn ensure_exists(
 }
 
 /// One article in any status, for the newsroom.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: ArticleId) -> Result<ManagedArticle> {
     let id = id.0;
     let db = desk.db();

@@ -26,6 +26,7 @@ fn check_author(checks: &mut Checks, fields: &AuthorFields, creating: bool) {
 }
 
 /// Creates an author.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields) -> Result<Author> {
     actor.require(super::SCOPE)?;
     let db = desk.db();
@@ -63,6 +64,7 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
 }
 
 /// Edits an author; absent fields keep what is stored.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn update_author(
     desk: &Newsdesk,
     actor: &Actor,
@@ -108,6 +110,7 @@ pub async fn update_author(
 }
 
 /// Deletes an author no article credits.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Result<()> {
     let id = id.0;
     actor.require(super::SCOPE)?;
@@ -128,6 +131,7 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Resu
 }
 
 /// Creates a tag.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Result<Tag> {
     actor.require(super::SCOPE)?;
     let db = desk.db();
@@ -161,6 +165,7 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
 }
 
 /// Edits a tag; absent fields keep what is stored.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn update_tag(
     desk: &Newsdesk,
     actor: &Actor,
@@ -199,6 +204,7 @@ pub async fn update_tag(
 }
 
 /// Deletes a tag; articles simply lose it.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: TagId) -> Result<()> {
     let id = id.0;
     actor.require(super::SCOPE)?;

@@ -56,6 +56,7 @@ fn section_info(model: sections::Model) -> SectionInfo {
 }
 
 /// Creates a section.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn create_section(
     desk: &Newsdesk,
     actor: &Actor,
@@ -100,6 +101,7 @@ pub async fn create_section(
 }
 
 /// Edits a section.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn update_section(
     desk: &Newsdesk,
     actor: &Actor,
@@ -151,6 +153,7 @@ pub async fn update_section(
 }
 
 /// Deletes a section that no article and no subsection uses.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Result<()> {
     let id = id.0;
     let db = desk.db();

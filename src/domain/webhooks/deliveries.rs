@@ -342,6 +342,7 @@ impl Newsdesk {
     }
 
     /// The newest deliveries to an endpoint with their tries, newest first.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn webhook_deliveries(
         &self,
         actor: &Actor,
@@ -409,6 +410,7 @@ impl Newsdesk {
 
     /// Sends delivery `delivery` of endpoint `endpoint` again, as a new
     /// delivery due now with the same `webhook-id`.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn redeliver(
         &self,
         actor: &Actor,

@@ -110,6 +110,7 @@ fn check(desk: &Newsdesk, checks: &mut Checks, fields: &EndpointFields, creating
 impl Newsdesk {
     /// Registers an endpoint; its secret is in the answer and nowhere else
     /// it can be read.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_webhook(
         &self,
         actor: &Actor,
@@ -153,6 +154,7 @@ impl Newsdesk {
     }
 
     /// Every endpoint, oldest first.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn webhooks(&self, actor: &Actor) -> Result<Vec<Endpoint>> {
         actor.require(SCOPE)?;
         Ok(webhook_endpoints::Entity::find()
@@ -165,12 +167,14 @@ impl Newsdesk {
     }
 
     /// One endpoint.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn webhook(&self, actor: &Actor, id: WebhookId) -> Result<Endpoint> {
         actor.require(SCOPE)?;
         Ok(find(self, id).await?.into())
     }
 
     /// Edits an endpoint. Enabling it again clears why it was disabled.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn update_webhook(
         &self,
         actor: &Actor,
@@ -213,6 +217,7 @@ impl Newsdesk {
     }
 
     /// Removes an endpoint and what was owed to it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn delete_webhook(&self, actor: &Actor, id: WebhookId) -> Result<()> {
         actor.require(SCOPE)?;
         find(self, id).await?;
