@@ -1,5 +1,5 @@
 -- wrk script for the fleet tests: a reader's mix of article pages and the
--- latest list, with one comment posted in every twenty requests. Counts
+-- latest list, with one comment posted in every FLEET_WRITE_EVERY (100) requests. Counts
 -- answers by status in each thread, and prints them as one JSON line:
 --   {"statuses": {"200": n, "202": n, ...}}
 -- FLEET_ARTICLES: how many story-N articles exist; FLEET_AUTHOR: the name
@@ -9,6 +9,7 @@ local articles = tonumber(os.getenv("FLEET_ARTICLES") or "1000")
 local author = os.getenv("FLEET_AUTHOR") or "fleet"
 local token = os.getenv("FLEET_TOKEN")
 local reads_only = os.getenv("FLEET_READS_ONLY") == "1"
+local write_every = tonumber(os.getenv("FLEET_WRITE_EVERY") or "100")
 local threads = {}
 
 function setup(thread)
@@ -32,7 +33,7 @@ end
 function request()
   counter = counter + 1
   local n = math.random(1, articles)
-  if not reads_only and counter % 20 == 0 then
+  if not reads_only and counter % write_every == 0 then
     local body = '{"author_name":"' .. author ..
       '","author_email":"fleet@example.com","body":"A comment under load."}'
     return wrk.format("POST", "/api/v1/articles/story-" .. n .. "/comments",

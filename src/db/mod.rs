@@ -15,6 +15,9 @@ use sea_orm::{
 
 pub use crate::config::DbSettings;
 
+/// How long a request waits for a free connection before it is answered 503.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Opens a pool. SQLite files are created when missing and run in WAL mode with
 /// a busy timeout, so a writer makes readers wait instead of fail.
 pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
@@ -23,7 +26,10 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         .max_connections(settings.max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        // While the database is down, the pool keeps trying to connect until
+        // this passes: short, so callers get a 503 with Retry-After rather
+        // than a request hanging for the whole outage.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false)
         // Each node names its connections, so nodes can see each other.
         .map_sqlx_postgres_opts(|opts| opts.application_name(&node_name()))
@@ -62,7 +68,7 @@ pub fn connect_replicas(
             );
             let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
                 .max_connections(max_connections)
-                .acquire_timeout(Duration::from_secs(2))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_lazy_with(options.application_name(&node_name()));
             let mut db = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
             db.set_metric_callback(statements::record);
