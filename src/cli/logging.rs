@@ -102,10 +102,11 @@ pub fn init_with_traces(
     };
     #[cfg(not(feature = "otel"))]
     let traces_layer: Option<Box<dyn Layer<tracing_subscriber::Registry> + Send + Sync>> = None;
+    // The log filter chooses log lines only: traces keep every span at
+    // `info`, whatever is logged.
     tracing_subscriber::registry()
-        .with(traces_layer)
-        .with(lines)
-        .with(filter)
+        .with(traces_layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
+        .with(lines.with_filter(filter))
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))?;
     Ok(Telemetry {

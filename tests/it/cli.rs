@@ -1,28 +1,11 @@
 //! The `newsdesk` binary: start-up errors, serving, and graceful shutdown.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+
+use crate::support::process::{free_port, newsdesk};
 use std::time::{Duration, Instant};
-
-fn newsdesk() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("NEWSDESK_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("NEWSDESK_LOG", "warn");
-    cmd
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// One HTTP/1.1 request over a plain socket; returns the status line and body.
 fn http(port: u16, method: &str, path: &str) -> Option<(String, String)> {

@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use newsdesk::config::RedisFailure;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::support::fixtures::{newsroom_in, published_draft};
-use crate::support::{Node, TestApp};
+use crate::support::{Node, TestApp, sha256_hex, url_encode};
 
 /// The variable that points the fleet tests at a Redis server.
 const REDIS_ENV: &str = "NEWSDESK_TEST_REDIS_URL";
@@ -102,33 +101,18 @@ async fn failed_logins_are_counted_across_nodes() {
     assert_eq!(failed_login(&b).await, 429);
 }
 
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn persisted_get(query: Option<&str>) -> String {
     const QUERY: &str = "{ sections { slug } }";
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(QUERY) } });
-    let mut uri = format!("/graphql?extensions={}", urlencode(&extensions.to_string()));
+    let mut uri = format!(
+        "/graphql?extensions={}",
+        url_encode(&extensions.to_string())
+    );
     if let Some(query) = query {
         assert_eq!(query, QUERY);
-        uri.push_str(&format!("&query={}", urlencode(query)));
+        uri.push_str(&format!("&query={}", url_encode(query)));
     }
     uri
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -4,18 +4,10 @@
 use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::support::{TestApp, TestResponse};
+use crate::support::{TestApp, TestResponse, sha256_hex, url_encode};
 
 const QUERY: &str = "{ sections { slug name } }";
-
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn persisted(hash: &str) -> Value {
     json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } })
@@ -42,17 +34,6 @@ async fn get_by_hash(app: &TestApp, hash: &str) -> TestResponse {
             .unwrap(),
     )
     .await
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -4,13 +4,13 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::json;
 
-use crate::support::{TestApp, TestResponse};
+use crate::support::{TestApp, TestResponse, url_encode};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
 
 async fn get(app: &TestApp, query: &str, accept: Option<&str>) -> TestResponse {
-    let uri = format!("/graphql?query={}", urlencode(query));
+    let uri = format!("/graphql?query={}", url_encode(query));
     let mut request = Request::get(uri);
     if let Some(accept) = accept {
         request = request.header("accept", accept);
@@ -27,17 +27,6 @@ async fn post(app: &TestApp, body: &str, content_type: &str, accept: &str) -> Te
             .unwrap(),
     )
     .await
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -66,10 +55,10 @@ async fn get_takes_variables_and_an_operation_name() {
     app.article("story").create().await;
     let uri = format!(
         "/graphql?query={}&variables={}&operationName=B",
-        urlencode(
+        url_encode(
             "query A { sections { slug } } query B($s: String!) { article(slug: $s) { slug } }"
         ),
-        urlencode(r#"{"s":"story"}"#)
+        url_encode(r#"{"s":"story"}"#)
     );
 
     let res = app

@@ -2,27 +2,11 @@
 //! and (in a build with `--features otel`) spans reach an OTLP collector.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+
+use crate::support::process::{free_port, newsdesk};
 use std::time::{Duration, Instant};
-
-fn newsdesk() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("NEWSDESK_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// GET `path` with our own request id; the status line.
 fn get(port: u16, path: &str, request_id: &str) -> Option<String> {
@@ -129,7 +113,7 @@ fn an_otlp_endpoint_needs_a_build_with_trace_export() {
 /// A collector taking OTLP/HTTP posts: each request's headers and body.
 #[cfg(feature = "otel")]
 fn collector() -> (u16, std::sync::mpsc::Receiver<(String, Vec<u8>)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (sender, received) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

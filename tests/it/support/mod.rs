@@ -4,6 +4,7 @@
 pub mod contract;
 pub mod db;
 pub mod fixtures;
+pub mod process;
 pub mod receiver;
 pub mod smtp;
 pub mod streams;
@@ -119,6 +120,27 @@ impl TestResponse {
     pub fn slugs(&self) -> Vec<String> {
         slugs(&self.json()["data"])
     }
+}
+
+/// `text` percent-encoded for a query string.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The SHA-256 of `text` in lowercase hex, as persisted queries name queries.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The `slug` of each item of a JSON array.
