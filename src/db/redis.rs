@@ -149,15 +149,20 @@ impl SharedStore {
         }
     }
 
-    /// The connection, made on first use; while Redis is away, one attempt
-    /// per [`RECONNECT_EVERY`], so requests do not queue on connecting.
+    /// The connection, made on first use: one caller connects while the
+    /// others wait for it (a node's first requests must not pass uncounted).
+    /// While Redis is away, one attempt per [`RECONNECT_EVERY`], so requests
+    /// do not queue on connecting.
     async fn connection(&self) -> Result<ConnectionManager, String> {
         if let Some(conn) = self.connection.read().await.as_ref() {
             return Ok(conn.clone());
         }
-        let Ok(mut last_attempt) = self.last_attempt.try_lock() else {
-            return Err("connecting".to_owned());
-        };
+        let mut last_attempt = tokio::time::timeout(CALL_TIMEOUT * 2, self.last_attempt.lock())
+            .await
+            .map_err(|_| "still connecting".to_owned())?;
+        if let Some(conn) = self.connection.read().await.as_ref() {
+            return Ok(conn.clone());
+        }
         if last_attempt.is_some_and(|at| at.elapsed() < RECONNECT_EVERY) {
             return Err("not connected".to_owned());
         }

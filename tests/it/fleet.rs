@@ -75,6 +75,27 @@ async fn a_token_limit_holds_across_nodes() {
     assert!(fifth.header("retry-after").is_some());
 }
 
+#[tokio::test]
+async fn a_nodes_first_requests_are_counted_even_when_they_arrive_together() {
+    let Some(url) = redis_url() else { return };
+    let app = fleet_app(&url, RedisFailure::Open).await;
+    let token = app.token_with_rate("content:read", 3).await;
+
+    let read = || app.get_as("/api/v1/sections", &token);
+    let answers = tokio::join!(read(), read(), read(), read(), read(), read());
+    let statuses = [
+        answers.0.status,
+        answers.1.status,
+        answers.2.status,
+        answers.3.status,
+        answers.4.status,
+        answers.5.status,
+    ];
+
+    let served = statuses.iter().filter(|s| s.as_u16() == 200).count();
+    assert_eq!(served, 3, "{statuses:?}");
+}
+
 async fn failed_login(node: &Node) -> u16 {
     node.post_json(
         "/api/v1/auth/login",
