@@ -10,9 +10,11 @@
 #          recovery time after it is back
 #   c      stop Redis mid-load, with NEWSDESK_REDIS_FAILURE=open and then =closed
 #   e      a token limited to 600/min, hammered through both nodes for a minute
+#   r      a real streaming standby (pg_basebackup) as read replica: reads go to it,
+#          an editor reads its own writes, and stopping it mid-load is survived
 #   d      a soak at mixed load: RSS and open files of both nodes sampled over time
 #
-#   ops/fleet-test.sh [--soak-minutes N] [--only delay,a,b,c,e,d] [--out FILE]
+#   ops/fleet-test.sh [--soak-minutes N] [--only delay,a,b,c,e,r,d] [--out FILE]
 #
 # Results: one JSON document (ops/results/latest.json by default), and the
 # figures on stdout. RELIABILITY.md is written from them.
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SOAK_MINUTES=30
-ONLY="delay,a,b,c,e,d"
+ONLY="delay,a,b,c,e,r,d"
 OUT=ops/results/latest.json
 ARTICLES=1000
 COMMENTS=5000
@@ -72,6 +74,7 @@ cleanup() {
   for pid in "${NODE_PIDS[@]}" "$REDIS_PID" "$NGINX_PID"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
+  [ -f "$WORK/standby/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$WORK/standby" -m fast -w stop >/dev/null 2>&1 || true
   [ -d "$WORK/pg" ] && pg_down 2>/dev/null || true
   wait 2>/dev/null || true
 }
@@ -86,8 +89,10 @@ redis_up() {
 }
 redis_down() { kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=""; }
 
+REPLICA_URLS=""
 node_up() { # $1: 0 or 1; $2: redis failure mode
   local port=${NODE_PORTS[$1]}
+  NEWSDESK_DATABASE_REPLICA_URLS="$REPLICA_URLS" \
   NEWSDESK_LOG=warn NEWSDESK_DATABASE_URL="$DB_URL" NEWSDESK_BIND="127.0.0.1:$port" \
     NEWSDESK_REDIS_URL="$REDIS_URL" NEWSDESK_REDIS_FAILURE="${2:-open}" \
     NEWSDESK_JWT_SECRET="$JWT_SECRET" NEWSDESK_COMMENTS_PER_MINUTE=10000 \
@@ -281,6 +286,41 @@ if wanted e; then
   load e 58 FLEET_TOKEN="$LIMITED_TOKEN" FLEET_READS_ONLY=1 > "$WORK/e.json"
   echo "   wrk: $(cat "$WORK/e.json")"
   record "{\"scenario\": \"e\", \"limit_per_minute\": 600, \"wrk\": $(cat "$WORK/e.json")}"
+fi
+
+if wanted r; then
+  echo "== (r) a streaming standby as read replica"
+  STANDBY_PORT=25433
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$WORK/standby" -R -X stream
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/standby" -l "$WORK/standby.log" -w \
+    -o "-p $STANDBY_PORT -k $WORK -c listen_addresses=127.0.0.1 -c hot_standby_feedback=on" start >/dev/null
+  commits() { psql -h 127.0.0.1 -p "$1" -U postgres -d newsdesk -Atqc \
+    "select xact_commit from pg_stat_database where datname = 'newsdesk'"; }
+  REPLICA_URLS="postgres://postgres@127.0.0.1:$STANDBY_PORT/newsdesk"
+  node_down 0; node_down 1
+  node_up 0; node_up 1
+  sleep 2
+  on_standby=$(commits "$STANDBY_PORT"); on_primary=$(commits "$PG_PORT")
+  # A read-only token's reads skip the response cache and go to the standby.
+  load r-reads 10 FLEET_TOKEN="$READ_TOKEN" FLEET_READS_ONLY=1 > "$WORK/r-reads.json"
+  on_standby=$(( $(commits "$STANDBY_PORT") - on_standby )); on_primary=$(( $(commits "$PG_PORT") - on_primary ))
+  echo "   reads: $(cat "$WORK/r-reads.json")"
+  echo "   transactions while reading: standby $on_standby, primary $on_primary"
+  # An editor writes through the balancer and reads back through it at once.
+  own=$(python3 ops/read_your_writes.py "$LB" "$(login)")
+  echo "   read-your-writes: $own"
+  lag=$(psql -h 127.0.0.1 -p "$STANDBY_PORT" -U postgres -d newsdesk -Atqc \
+    "select coalesce(round(extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000), 0)")
+  load r-stop 15 FLEET_TOKEN="$READ_TOKEN" FLEET_READS_ONLY=1 > "$WORK/r-stop.json" &
+  wrk_pid=$!
+  sleep 5
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/standby" -m fast -w stop >/dev/null
+  wait "$wrk_pid"
+  echo "   standby stopped mid-load: $(cat "$WORK/r-stop.json")"
+  record "{\"scenario\": \"r\", \"reads\": $(cat "$WORK/r-reads.json"), \"transactions_on_standby\": $on_standby, \"transactions_on_primary\": $on_primary, \"read_your_writes\": $own, \"standby_replay_age_ms\": $lag, \"standby_stopped\": $(cat "$WORK/r-stop.json")}"
+  REPLICA_URLS=""
+  node_down 0; node_down 1
+  node_up 0; node_up 1
 fi
 
 if wanted d; then

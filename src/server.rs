@@ -113,6 +113,7 @@ pub async fn run(
         })
     };
     let follower = state.follow_changes();
+    let metrics_upkeep = crate::http::metrics::keep_up();
 
     // What the outside is owed: scheduled articles announced when their
     // time comes, webhooks and purges sent, old events forgotten. Every node
@@ -164,6 +165,9 @@ pub async fn run(
     flusher.abort();
     outbox.abort();
     follower.abort();
+    if let Some(upkeep) = metrics_upkeep {
+        upkeep.abort();
+    }
     if let Some(checks) = replica_checks {
         checks.abort();
     }

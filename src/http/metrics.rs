@@ -182,6 +182,25 @@ fn describe() {
     }
 }
 
+/// How often recorded histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds the samples histograms recorded since the last call into their
+/// buckets, every [`UPKEEP_EVERY`], until the process ends. Without it the
+/// exporter keeps every sample until a scrape, and a node nobody scrapes
+/// grows by each request's samples (seen in the fleet soak: 230 kB/s).
+pub fn keep_up() -> Option<tokio::task::JoinHandle<()>> {
+    let handle = recorder()?;
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(UPKEEP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            handle.run_upkeep();
+        }
+    }))
+}
+
 /// What requests are counted by: the router's path templates.
 pub struct RequestMetrics {
     routes: matchit::Router<&'static str>,
