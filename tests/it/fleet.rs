@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use newsdesk::config::RedisFailure;
 use serde_json::json;
 
-use crate::support::fixtures::{newsroom_in, published_draft};
+use crate::support::fixtures::{newsroom_in, published_draft, retitle};
 use crate::support::{Node, TestApp, sha256_hex, url_encode};
 
 /// The variable that points the fleet tests at a Redis server.
@@ -207,17 +207,7 @@ async fn a_write_reaches_another_nodes_cache_without_waiting_for_a_poll() {
 
     for round in 0..5 {
         let title = format!("Port talks resume, update {round}");
-        let edited = app
-            .send_if_match(
-                "PATCH",
-                &format!("/api/v1/manage/articles/{id}"),
-                &etag,
-                Some(json!({ "title": title })),
-                &token,
-            )
-            .await;
-        assert_eq!(edited.status, 200, "{}", edited.text());
-        etag = edited.header("etag").unwrap().to_owned();
+        etag = retitle(&app, &token, id, &etag, &title).await;
 
         // The safety-net read comes once a second: this is well inside it.
         let seen = seen_within(&other, slug, &title, Duration::from_millis(400)).await;

@@ -410,6 +410,25 @@ pub async fn published_draft(app: &TestApp, token: &str) -> (i64, String) {
     (id, etag.to_owned())
 }
 
+/// Gives article `id` a new title through the write API as `token`,
+/// naming the version `etag`; the new version's ETag.
+pub async fn retitle(app: &TestApp, token: &str, id: i64, etag: &str, title: &str) -> String {
+    let edited = app
+        .send_if_match(
+            "PATCH",
+            &format!("/api/v1/manage/articles/{id}"),
+            etag,
+            Some(json!({ "title": title })),
+            token,
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    edited
+        .header("etag")
+        .expect("writes answer an ETag")
+        .to_owned()
+}
+
 /// A new article as the write API takes it, in that newsroom; its slug is
 /// `port-talks-resume`.
 pub fn draft() -> Value {
