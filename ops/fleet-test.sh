@@ -291,7 +291,7 @@ fi
 if wanted r; then
   echo "== (r) a streaming standby as read replica"
   STANDBY_PORT=25433
-  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$WORK/standby" -R -X stream
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$WORK/standby" -R -X stream -c fast
   as_pg "$PG_BIN/pg_ctl" -D "$WORK/standby" -l "$WORK/standby.log" -w \
     -o "-p $STANDBY_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby_feedback=on" start >/dev/null
   commits() { psql -h 127.0.0.1 -p "$1" -U postgres -d newsdesk -Atqc \
