@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::super::newsdesk::{PurgeTarget, WebhookPolicy};
@@ -173,15 +174,16 @@ fn retry_after(value: &str) -> Option<Duration> {
         .ok()
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped, so the keys fit any part of
+/// the purge URL.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn encode_component(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(raw, COMPONENT).to_string()
 }
 
 /// Whether `ip` lies inside a network rather than on the internet.

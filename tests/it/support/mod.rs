@@ -16,6 +16,7 @@ use http_body_util::BodyExt;
 use newsdesk::app::{self, AppState};
 use newsdesk::config::HttpConfig;
 use newsdesk::domain::time::ManualClock;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use std::sync::Arc;
@@ -124,14 +125,12 @@ impl TestResponse {
 
 /// `text` percent-encoded for a query string.
 pub fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// The SHA-256 of `text` in lowercase hex, as persisted queries name queries.
