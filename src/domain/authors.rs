@@ -1,15 +1,12 @@
 //! Authors, and the public articles they wrote.
 
 use crate::domain::ids::AuthorId;
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::articles::{self, ArticleRow, Scope};
 use super::batch;
 use super::ids::Slug;
-use super::page::{Page, PageRequest};
 use crate::db::entities::authors;
 use crate::error::{Error, Resource, Result};
 
@@ -55,18 +52,4 @@ pub async fn authors_by_ids(
         .all(db)
         .await?;
     Ok(found.into_iter().map(|a| (a.id, Author::from(a))).collect())
-}
-
-/// A page of an author's public articles, newest first, as rows.
-pub async fn author_article_rows(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    author_id: i64,
-    page: &PageRequest,
-) -> Result<Page<ArticleRow>> {
-    let scope = Scope {
-        author_id: Some(author_id),
-        ..Scope::default()
-    };
-    articles::list_in_scope(db, now, &scope, page).await
 }

@@ -55,21 +55,33 @@ impl Comment {
     }
 }
 
-/// A page of approved top-level comments, each with the first of its
-/// replies: a statement for the page and one per level of replies shown,
-/// whatever the page size or the threads' sizes. A reply whose parent is not
-/// approved is hidden with it.
-pub async fn threads(
+/// A page of approved top-level comments under each of `article_ids`, each
+/// with the first of its replies: a statement for the pages and one per level
+/// of replies shown, whatever the number of articles, the page size or the
+/// threads' sizes, so a list of articles showing their comments costs no
+/// more than one article. A reply whose parent is not approved is hidden
+/// with it.
+pub async fn threads_of(
     db: &impl ConnectionTrait,
-    article_id: i64,
+    article_ids: &[i64],
     page: &PageRequest,
-) -> Result<Page<Comment>> {
-    // A thread's first comment has no root; asking by `root_id` rather than
-    // `parent_id` lets one index answer in order, no sort.
-    let first_comments = Condition::all()
+) -> Result<HashMap<i64, Page<Comment>>> {
+    let article_ids = dedup(article_ids);
+    let groups = article_ids
+        .iter()
+        .map(|&id| first_comments_of(id))
+        .collect();
+    let pages = replies::pages_where(db, groups, CursorKind::Comments, page).await?;
+    Ok(article_ids.into_iter().zip(pages).collect())
+}
+
+/// The first comments of `article_id`'s threads. A thread's first comment
+/// has no root; asking by `root_id` rather than `parent_id` lets one index
+/// answer in order, no sort.
+fn first_comments_of(article_id: i64) -> Condition {
+    Condition::all()
         .add(comments::Column::ArticleId.eq(article_id))
-        .add(comments::Column::RootId.is_null());
-    replies::page_where(db, first_comments, CursorKind::Comments, page).await
+        .add(comments::Column::RootId.is_null())
 }
 
 #[derive(sea_orm::FromQueryResult)]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::articles::{self, ArticleFilter};
+use super::articles::{self, ArticleFilter, ArticleList};
 use super::batch;
 use super::cache_tags::CacheTags;
 use super::ids::ArticleId;
@@ -124,7 +124,7 @@ impl Reader {
         let rows = articles::list_article_rows(
             db,
             self.now(),
-            filter,
+            &ArticleList::Filtered(filter.clone()),
             &PageRequest::first(Limit::of(FEED_SIZE)),
         )
         .await?

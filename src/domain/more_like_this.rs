@@ -1,37 +1,92 @@
 //! "More like this": public articles that share tags or the section with one article.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, IdenStatic};
+use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic};
 
 use super::articles::{ArticleRow, ROW_COLUMNS, public_row_select};
+use super::ids::ArticleId;
 use super::page::Limit;
 use crate::db::entities::{article_tags, articles as article_table};
 use crate::db::sql::{Dialect, Sql};
 use crate::error::Result;
 
-/// Public articles sharing tags or the section with `article`: most shared tags
-/// first (the same section counts as one more), then newest. Never the article itself.
-pub async fn more_like_this_rows(
+/// Public articles sharing tags or the section with each of `articles`: most
+/// shared tags first (the same section counts as one more), then newest.
+/// Never the article itself. One statement for all of them: each article's
+/// ranking is its own bounded select, and the selects are joined by
+/// `UNION ALL`, so a list asking for More like this costs what one article does.
+pub async fn more_like_this_of(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    article: &ArticleRow,
+    articles: &[SimilarTo],
     limit: Limit,
-) -> Result<Vec<ArticleRow>> {
+) -> Result<HashMap<ArticleId, Vec<ArticleRow>>> {
+    let mut similar: HashMap<ArticleId, Vec<(ArticleRow, i64)>> = HashMap::new();
+    if articles.is_empty() {
+        return Ok(HashMap::new());
+    }
     let mut sql = Sql::new(Dialect::of(db.get_database_backend()));
-    ranked(
-        &mut sql,
-        now,
-        Expr::val(article.id.0),
-        Expr::val(article.section_id),
-        limit,
-    );
-    let rows = db.query_all_raw(sql.statement()).await?;
-    Ok(rows
-        .iter()
-        .map(|row| ArticleRow::from_query_result(row, ""))
-        .collect::<std::result::Result<_, DbErr>>()?)
+    for (n, article) in articles.iter().enumerate() {
+        similar.entry(article.article).or_default();
+        if n > 0 {
+            sql.push(" UNION ALL ");
+        }
+        // The id is a number of ours, written as a literal so PostgreSQL knows its type.
+        sql.push(&format!(
+            "SELECT CAST({} AS BIGINT) AS {LIKE}, r{n}.* FROM (",
+            article.article.0
+        ));
+        ranked(
+            &mut sql,
+            now,
+            Expr::val(article.article.0),
+            Expr::val(article.section),
+            limit,
+        );
+        sql.push(&format!(") r{n}"));
+    }
+    for row in db.query_all_raw(sql.statement()).await? {
+        let like = ArticleId(row.try_get("", LIKE)?);
+        let score: i64 = row.try_get("", SCORE)?;
+        let found = ArticleRow::from_query_result(&row, "")?;
+        similar.entry(like).or_default().push((found, score));
+    }
+    Ok(similar
+        .into_iter()
+        .map(|(like, mut rows)| {
+            // UNION ALL promises no order; each list is put back in its own.
+            rows.sort_by(|(a, a_score), (b, b_score)| {
+                b_score
+                    .cmp(a_score)
+                    .then(b.published_at.cmp(&a.published_at))
+                    .then(b.id.0.cmp(&a.id.0))
+            });
+            (like, rows.into_iter().map(|(row, _)| row).collect())
+        })
+        .collect())
 }
+
+/// An article to find others like: its id and its section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SimilarTo {
+    pub article: ArticleId,
+    pub section: i64,
+}
+
+impl SimilarTo {
+    pub fn of(row: &ArticleRow) -> SimilarTo {
+        SimilarTo {
+            article: row.id,
+            section: row.section_id,
+        }
+    }
+}
+
+/// The column naming the article a row is like.
+const LIKE: &str = "like_article";
 
 /// Writes the select of the articles like the one whose id and section are
 /// `id` and `section` (values, or references to a table the statement

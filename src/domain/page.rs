@@ -15,7 +15,7 @@ pub const DEFAULT_LIMIT: u64 = 20;
 pub const BOX_LIMIT: u64 = 5;
 
 /// A page size the server accepts: 1 to [`MAX_LIMIT`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Limit(u64);
 
 impl Limit {
@@ -60,7 +60,7 @@ impl Limit {
 }
 
 /// Which list a cursor belongs to, so one list's cursor cannot steer another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CursorKind {
     Articles,
     Comments,
@@ -88,7 +88,7 @@ impl CursorKind {
 }
 
 /// A position in a list ordered by (time, id): the last item the client saw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Cursor {
     pub kind: CursorKind,
     pub at: DateTime<Utc>,
@@ -169,7 +169,7 @@ impl Cursor {
 }
 
 /// What a client asks of a list: how many, and after which item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub limit: Limit,
     pub after: Option<Cursor>,

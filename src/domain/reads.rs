@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use super::articles::{self, ArticleBody, ArticleFilter, ArticleRow};
+use super::articles::{self, ArticleBody, ArticleFilter, ArticleList, ArticleRow};
 use super::authors::{self, Author};
 use super::batch;
 use super::cache_tags::{CacheTag, CacheTags};
 use super::comments::{self, Comment};
 use super::documents::{self, ArticleJson, ArticleListJson, JsonPage};
 use super::ids::{ArticleId, CommentId, Slug};
-use super::more_like_this;
+use super::more_like_this::{self, SimilarTo};
 use super::newsdesk::Reader;
 use super::page::{Limit, Page, PageRequest};
 use super::popular::{self, Window};
@@ -154,17 +154,17 @@ impl Reader {
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_rows(
         &self,
-        filter: &ArticleFilter,
+        list: &ArticleList,
         page: &PageRequest,
     ) -> Result<Tagged<Page<ArticleRow>>> {
-        let page = articles::list_article_rows(self.db(), self.now(), filter, page).await?;
+        let page = articles::list_article_rows(self.db(), self.now(), list, page).await?;
         Ok(Tagged::new(page, CacheTags::article_lists()))
     }
 
     /// How many public articles match.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn count_articles(&self, filter: &ArticleFilter) -> Result<Tagged<u64>> {
-        let n = articles::count_articles(self.db(), self.now(), filter).await?;
+    pub async fn count_articles(&self, list: &ArticleList) -> Result<Tagged<u64>> {
+        let n = articles::count_articles(self.db(), self.now(), list).await?;
         Ok(Tagged::new(n, CacheTags::article_lists()))
     }
 
@@ -175,15 +175,15 @@ impl Reader {
         Ok(Tagged::new(row, CacheTags::article_lists()))
     }
 
-    /// A page of an article's public comment threads.
+    /// A page of each article's public comment threads.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn threads(
+    pub async fn threads_of(
         &self,
-        article_id: ArticleId,
+        article_ids: &[i64],
         page: &PageRequest,
-    ) -> Result<Tagged<Page<Comment>>> {
-        let threads = comments::threads(self.db(), article_id.0, page).await?;
-        Ok(Tagged::new(threads, CacheTags::article(article_id)))
+    ) -> Result<Tagged<HashMap<i64, Page<Comment>>>> {
+        let threads = comments::threads_of(self.db(), article_ids, page).await?;
+        Ok(Tagged::new(threads, of_articles(article_ids)))
     }
 
     /// A page of the direct replies to a public comment, each with the first
@@ -201,15 +201,15 @@ impl Reader {
         Ok(Tagged::new(replies, CacheTags::of([CacheTag::Comments])))
     }
 
-    /// Rows of public articles like `article`.
+    /// Rows of public articles like each of `articles`.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn more_like_this_rows(
+    pub async fn more_like_this_of(
         &self,
-        article: &ArticleRow,
+        articles: &[SimilarTo],
         limit: Limit,
-    ) -> Result<Tagged<Vec<ArticleRow>>> {
+    ) -> Result<Tagged<HashMap<ArticleId, Vec<ArticleRow>>>> {
         let similar =
-            more_like_this::more_like_this_rows(self.db(), self.now(), article, limit).await?;
+            more_like_this::more_like_this_of(self.db(), self.now(), articles, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 

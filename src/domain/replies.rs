@@ -8,10 +8,12 @@ use crate::domain::ids::CommentId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement, UnionType, WindowStatement,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QuerySelect,
 };
 
 use super::comments::Comment;
@@ -200,31 +202,96 @@ pub(super) async fn page_where(
     kind: CursorKind,
     page: &PageRequest,
 ) -> Result<Page<Comment>> {
-    use comments::Column as C;
-    let mut query = comments::Entity::find()
-        .filter(matching)
-        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS));
-    if let Some(after) = page.after {
-        query = query.filter(after.after(Expr::col(C::CreatedAt), Expr::col(C::Id)));
-    }
-    let rows = query
-        .order_by_asc(C::CreatedAt)
-        .order_by_asc(C::Id)
-        .limit(page.limit.get() + 1)
-        .all(db)
-        .await?;
-    let page = Page::from_overfetch(rows, page.limit, |c| Cursor {
-        kind,
-        at: c.created_at,
-        id: c.id,
-    });
-    let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
-    let mut nested = shown_under(db, &ids).await?;
-    Ok(page.map(|c| {
-        let replies = nested.remove(&c.id).unwrap_or_default();
-        Comment::of(c, replies)
+    let mut pages = pages_where(db, vec![matching], kind, page).await?;
+    Ok(pages.pop().unwrap_or(Page {
+        items: Vec::new(),
+        next_cursor: None,
     }))
 }
+
+/// [`page_where`] for several conditions at once (the threads of every
+/// article in a list), in as many statements as for one: each condition's
+/// page is read by its own ordered, limited select, so it walks its index
+/// as far as its page and no further, and the selects are joined by
+/// `UNION ALL`; the replies of every page are read together. The pages come
+/// back in the order of `groups`.
+pub(super) async fn pages_where(
+    db: &impl ConnectionTrait,
+    groups: Vec<Condition>,
+    kind: CursorKind,
+    page: &PageRequest,
+) -> Result<Vec<Page<Comment>>> {
+    use comments::Column as C;
+    let mut union: Option<SelectStatement> = None;
+    for (n, matching) in groups.iter().enumerate() {
+        let mut one = Query::select();
+        one.column(Asterisk)
+            .from(comments::Entity)
+            .cond_where(matching.clone())
+            .and_where(Expr::col(C::Status).eq(PUBLIC_COMMENT_STATUS));
+        if let Some(after) = page.after {
+            one.and_where(after.after(Expr::col(C::CreatedAt), Expr::col(C::Id)));
+        }
+        one.order_by(C::CreatedAt, Order::Asc)
+            .order_by(C::Id, Order::Asc)
+            .limit(page.limit.get() + 1);
+        // Wrapped so each member keeps its own ORDER BY and LIMIT, which SQLite
+        // allows only in a subquery, and says which group its rows answer.
+        let wrapped = Query::select()
+            .column(Asterisk)
+            .expr_as(
+                Expr::cust(format!("CAST({n} AS BIGINT)")),
+                Alias::new(GROUP),
+            )
+            .from_subquery(one, Alias::new(format!("g{n}")))
+            .to_owned();
+        match union.as_mut() {
+            None => union = Some(wrapped),
+            Some(all) => {
+                all.union(UnionType::All, wrapped);
+            }
+        }
+    }
+    let Some(union) = union else {
+        return Ok(Vec::new());
+    };
+    let mut rows: Vec<Vec<comments::Model>> = vec![Vec::new(); groups.len()];
+    for row in db.query_all(&union).await? {
+        let group = usize::try_from(row.try_get::<i64>("", GROUP)?).unwrap_or(usize::MAX);
+        if let Some(mine) = rows.get_mut(group) {
+            mine.push(comments::Model::from_query_result(&row, "")?);
+        }
+    }
+    let pages: Vec<Page<comments::Model>> = rows
+        .into_iter()
+        .map(|mut mine| {
+            // UNION ALL promises no order; each page is put back in its own.
+            mine.sort_by_key(|c| (c.created_at, c.id));
+            Page::from_overfetch(mine, page.limit, |c| Cursor {
+                kind,
+                at: c.created_at,
+                id: c.id,
+            })
+        })
+        .collect();
+    let ids: Vec<i64> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|c| c.id))
+        .collect();
+    let mut nested = shown_under(db, &ids).await?;
+    Ok(pages
+        .into_iter()
+        .map(|p| {
+            p.map(|c| {
+                let replies = nested.remove(&c.id).unwrap_or_default();
+                Comment::of(c, replies)
+            })
+        })
+        .collect())
+}
+
+/// The column that says which of a batch's groups a row answers.
+const GROUP: &str = "batch_group";
 
 /// A page of the direct replies to a comment the caller may see, each with
 /// its own replies shown as in a thread, and how many there are in all.

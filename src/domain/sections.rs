@@ -106,13 +106,26 @@ pub async fn get_section(db: &impl ConnectionTrait, slug: &Slug) -> Result<Secti
 
 /// The ids of a section and of every section below it.
 pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Result<Vec<i64>> {
-    let root = sections::Entity::find()
-        .filter(sections::Column::Slug.eq(slug.as_str()))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound(Resource::Section))?;
     let all = all(db).await?;
-    let mut ids = vec![root.id];
+    let root = all
+        .iter()
+        .find(|s| s.slug == slug.as_str())
+        .ok_or(Error::NotFound(Resource::Section))?;
+    Ok(descendants(&all, root.id))
+}
+
+/// The id of the section `id` and of every section below it, in one statement.
+pub(crate) async fn subtree_of(db: &impl ConnectionTrait, id: SectionId) -> Result<Vec<i64>> {
+    let all = all(db).await?;
+    if !all.iter().any(|s| s.id == id.0) {
+        return Err(Error::NotFound(Resource::Section));
+    }
+    Ok(descendants(&all, id.0))
+}
+
+/// `root` and every section below it, nearest first.
+fn descendants(all: &[sections::Model], root: i64) -> Vec<i64> {
+    let mut ids = vec![root];
     let mut next = 0;
     while next < ids.len() {
         let parent = ids[next];
@@ -123,7 +136,7 @@ pub(crate) async fn subtree_ids(db: &impl ConnectionTrait, slug: &Slug) -> Resul
         );
         next += 1;
     }
-    Ok(ids)
+    ids
 }
 
 /// One section by slug.

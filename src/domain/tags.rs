@@ -1,15 +1,12 @@
 //! Tags, and the public articles that carry them.
 
 use crate::domain::ids::TagId;
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::articles::{self, ArticleRow, Scope};
 use super::batch;
 use super::ids::Slug;
-use super::page::{Page, PageRequest};
 use crate::db::entities::tags;
 use crate::error::{Error, Resource, Result};
 
@@ -48,18 +45,4 @@ pub async fn tags_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashM
         .all(db)
         .await?;
     Ok(found.into_iter().map(|t| (t.id, Tag::from(t))).collect())
-}
-
-/// A page of a tag's public articles, newest first, as rows.
-pub async fn tag_article_rows(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    tag_id: i64,
-    page: &PageRequest,
-) -> Result<Page<ArticleRow>> {
-    let scope = Scope {
-        tag_id: Some(tag_id),
-        ..Scope::default()
-    };
-    articles::list_in_scope(db, now, &scope, page).await
 }

@@ -7,7 +7,7 @@ use super::articles::Article;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::prefetch;
-use crate::domain::articles::{ArticleFilter, ArticleRow};
+use crate::domain::articles::{ArticleList, ArticleRow};
 use crate::domain::page::{CursorKind, Page, PageRequest};
 
 /// Relay's page information. Only forward paging (`first`/`after`) is offered.
@@ -41,22 +41,22 @@ pub struct ArticleEdge {
 pub struct ArticleConnection {
     pub page: Page<ArticleRow>,
     /// What the list holds, for `totalCount`.
-    pub filter: ArticleFilter,
+    pub list: ArticleList,
 }
 
 impl ArticleConnection {
-    /// A page of the published articles `filter` holds.
+    /// A page of the published articles `list` holds.
     pub async fn load(
         ctx: &Context<'_>,
-        filter: ArticleFilter,
+        list: ArticleList,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
         let page =
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
                 .gql()?;
-        let page = ctx.shown(ctx.reader()?.article_rows(&filter, &page).await.gql()?);
-        Ok(ArticleConnection { page, filter })
+        let page = ctx.shown(ctx.reader()?.article_rows(&list, &page).await.gql()?);
+        Ok(ArticleConnection { page, list })
     }
 }
 
@@ -86,7 +86,7 @@ impl ArticleConnection {
 
     /// All articles in the list, over every page. Counted only when asked.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let n = ctx.shown(ctx.reader()?.count_articles(&self.filter).await.gql()?);
+        let n = ctx.shown(ctx.reader()?.count_articles(&self.list).await.gql()?);
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }

@@ -7,7 +7,7 @@ use super::articles::{Article, list_complexity};
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::prefetch;
-use crate::domain::articles::{ArticleRow, ListArticles};
+use crate::domain::articles::{ArticleList, ArticleRow, ListArticles};
 use crate::domain::ids::Slug;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
 use crate::domain::popular::Window;
@@ -62,16 +62,9 @@ impl ArticleQuery {
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref()),
         )
         .gql()?;
-        let page = ctx.shown(
-            ctx.reader()?
-                .article_rows(&query.filter, &query.page)
-                .await
-                .gql()?,
-        );
-        Ok(ArticleConnection {
-            page,
-            filter: query.filter,
-        })
+        let list = ArticleList::Filtered(query.filter);
+        let page = ctx.shown(ctx.reader()?.article_rows(&list, &query.page).await.gql()?);
+        Ok(ArticleConnection { page, list })
     }
 
     /// One published article; null with a NOT_FOUND error when there is none.

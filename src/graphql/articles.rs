@@ -11,8 +11,8 @@ use super::context::ContextExt;
 use super::error::{GqlResult, code, coded};
 use super::live::LiveEntryConnection;
 use super::loaders::{
-    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, DescribedOf, LinksOf, NotesOf, SectionKey,
-    TagsOf, prefetch,
+    ArticleKey, AuthorsOf, BodyOf, CommentCountOf, DescribedOf, LinksOf, MoreLikeThisOf, NotesOf,
+    SectionKey, TagsOf, ThreadsOf, prefetch,
 };
 use super::node::{Kind, global_id};
 use super::notes::ArticleNote;
@@ -23,7 +23,8 @@ use super::taxonomy::{Author, Tag};
 use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::live::EntryPage;
 use crate::domain::markdown;
-use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
+use crate::domain::more_like_this::SimilarTo;
+use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, Page, PageRequest};
 use crate::domain::related_links;
 
 /// A published article.
@@ -260,12 +261,15 @@ impl Article {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<Article>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let rows = ctx.shown(
-            ctx.reader()?
-                .more_like_this_rows(&self.0, limit)
-                .await
-                .gql()?,
-        );
+        let rows = ctx
+            .loader()?
+            .load_one(MoreLikeThisOf {
+                of: SimilarTo::of(&self.0),
+                limit,
+            })
+            .await
+            .gql()?
+            .unwrap_or_default();
         prefetch(ctx, &rows, ctx.look_ahead()).await?;
         Ok(rows.into_iter().map(Article).collect())
     }
@@ -325,7 +329,18 @@ impl Article {
         let page =
             PageRequest::forward(CursorKind::Comments, first.map(i64::from), after.as_deref())
                 .gql()?;
-        let threads = ctx.shown(ctx.reader()?.threads(self.0.id, &page).await.gql()?);
+        let threads = ctx
+            .loader()?
+            .load_one(ThreadsOf {
+                article: self.0.id.0,
+                page,
+            })
+            .await
+            .gql()?
+            .unwrap_or(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
         Ok(CommentConnection(threads))
     }
 }

@@ -9,7 +9,9 @@ use super::error::GqlResult;
 use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::authors::Author;
 use crate::domain::comments::Comment;
+use crate::domain::more_like_this::SimilarTo;
 use crate::domain::notes::Note;
+use crate::domain::page::{Limit, Page, PageRequest};
 use crate::domain::related_links::RelatedLink;
 use crate::domain::sections::SectionInfo;
 use crate::domain::structured::Described;
@@ -88,7 +90,35 @@ keys! {
     LinkKey,
 }
 
+/// A page of an article's comment threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadsOf {
+    pub article: i64,
+    pub page: PageRequest,
+}
+
+/// At most `limit` articles like one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MoreLikeThisOf {
+    pub of: SimilarTo,
+    pub limit: Limit,
+}
+
 type Loaded<K, V> = Result<HashMap<K, V>, Arc<Error>>;
+
+/// `keys` split by what they ask besides their article (a page size, a
+/// cursor), so each such group is one batch read.
+fn grouped<K, G, V>(keys: &[K], split: impl Fn(&K) -> (G, V)) -> HashMap<G, Vec<V>>
+where
+    G: std::hash::Hash + Eq,
+{
+    let mut groups: HashMap<G, Vec<V>> = HashMap::new();
+    for key in keys {
+        let (group, item) = split(key);
+        groups.entry(group).or_default().push(item);
+    }
+    groups
+}
 
 fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().map(|&k| id(k)).collect()
@@ -219,6 +249,39 @@ impl Loader<CommentCountOf> for DomainLoader {
             self.shown(self.reader.comment_counts_of(&ids(keys, |k| k.0)).await?),
             CommentCountOf,
         ))
+    }
+}
+
+impl Loader<ThreadsOf> for DomainLoader {
+    type Value = Page<Comment>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[ThreadsOf]) -> Loaded<ThreadsOf, Page<Comment>> {
+        let mut loaded = HashMap::new();
+        for (page, articles) in grouped(keys, |k| (k.page, k.article)) {
+            let threads = self.shown(self.reader.threads_of(&articles, &page).await?);
+            loaded.extend(
+                threads
+                    .into_iter()
+                    .map(|(article, threads)| (ThreadsOf { article, page }, threads)),
+            );
+        }
+        Ok(loaded)
+    }
+}
+
+impl Loader<MoreLikeThisOf> for DomainLoader {
+    type Value = Vec<ArticleRow>;
+    type Error = Arc<Error>;
+    async fn load(&self, keys: &[MoreLikeThisOf]) -> Loaded<MoreLikeThisOf, Vec<ArticleRow>> {
+        let mut loaded = HashMap::new();
+        for (limit, articles) in grouped(keys, |k| (k.limit, k.of)) {
+            let mut similar = self.shown(self.reader.more_like_this_of(&articles, limit).await?);
+            loaded.extend(articles.into_iter().map(|of| {
+                let rows = similar.remove(&of.article).unwrap_or_default();
+                (MoreLikeThisOf { of, limit }, rows)
+            }));
+        }
+        Ok(loaded)
     }
 }
 

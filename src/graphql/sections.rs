@@ -8,7 +8,7 @@ use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::{ChildrenOf, SectionKey};
 use super::node::{Kind, global_id};
-use crate::domain::articles::ArticleFilter;
+use crate::domain::articles::ArticleList;
 use crate::domain::ids::Slug;
 use crate::domain::sections::SectionInfo;
 use crate::error::Resource;
@@ -68,11 +68,7 @@ impl Section {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let filter = ArticleFilter {
-            section: Some(Slug::parse_address(&self.0.slug, Resource::Section).gql()?),
-            ..ArticleFilter::default()
-        };
-        ArticleConnection::load(ctx, filter, first, after).await
+        ArticleConnection::load(ctx, ArticleList::InSection(self.0.id), first, after).await
     }
 }
 

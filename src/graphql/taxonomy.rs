@@ -7,7 +7,7 @@ use super::articles::list_complexity;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::node::{Kind, global_id};
-use crate::domain::articles::ArticleFilter;
+use crate::domain::articles::ArticleList;
 use crate::domain::authors;
 use crate::domain::ids::Slug;
 use crate::domain::tags;
@@ -46,11 +46,7 @@ impl Author {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let filter = ArticleFilter {
-            author: Some(Slug::parse_address(&self.0.slug, Resource::Author).gql()?),
-            ..ArticleFilter::default()
-        };
-        ArticleConnection::load(ctx, filter, first, after).await
+        ArticleConnection::load(ctx, ArticleList::ByAuthor(self.0.id), first, after).await
     }
 }
 
@@ -79,11 +75,7 @@ impl Tag {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let filter = ArticleFilter {
-            tag: Some(Slug::parse_address(&self.0.slug, Resource::Tag).gql()?),
-            ..ArticleFilter::default()
-        };
-        ArticleConnection::load(ctx, filter, first, after).await
+        ArticleConnection::load(ctx, ArticleList::WithTag(self.0.id), first, after).await
     }
 }
 

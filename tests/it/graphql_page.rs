@@ -177,3 +177,143 @@ async fn the_page_query_runs_a_fixed_number_of_statements_whatever_the_page_size
         );
     }
 }
+
+const LIST_QUERY: &str = r#"
+query List($list: Int!) {
+  articles(first: $list) {
+    nodes {
+      slug
+      comments(first: 2) {
+        edges { cursor node { body replies(first: 2) { totalCount nodes { body } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+      moreLikeThis(first: 3) { slug section { name } authors { name } }
+    }
+  }
+}
+"#;
+
+const ONE_QUERY: &str = r#"
+query One($slug: String!) {
+  article(slug: $slug) {
+    slug
+    comments(first: 2) {
+      edges { cursor node { body replies(first: 2) { totalCount nodes { body } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+    moreLikeThis(first: 3) { slug section { name } authors { name } }
+  }
+}
+"#;
+
+/// Twenty stories in two sections and two tags, with 0 to 3 threads each,
+/// every thread answered once.
+async fn stories_with_comments(app: &TestApp) {
+    let sections = [
+        app.section("world").create().await,
+        app.section("sport").create().await,
+    ];
+    let tags = [app.tag("t1").await, app.tag("t2").await];
+    let ada = app.author("ada").await;
+    let t = Utc::now() - Duration::hours(1);
+    for i in 0..20 {
+        let story = app
+            .article(&format!("story-{i:02}"))
+            .section(sections[i % 2])
+            .tags(&[tags[i / 10]])
+            .authors(&[ada])
+            .hours_ago(i as i64 + 2)
+            .create()
+            .await;
+        for c in 0..(i % 4) as i64 {
+            let top = app
+                .comment(story)
+                .body(&format!("{i}/{c}"))
+                .at(t + Duration::seconds(c))
+                .create()
+                .await;
+            app.comment(story)
+                .reply_to(top)
+                .body(&format!("{i}/{c} answered"))
+                .at(t + Duration::seconds(100 + c))
+                .create()
+                .await;
+        }
+    }
+}
+
+async fn statements_for_list(app: &TestApp, size: i64) -> (usize, Value) {
+    let before = app.statements();
+    let data = app.graphql_data(LIST_QUERY, json!({ "list": size })).await;
+    (app.statements() - before, data)
+}
+
+#[tokio::test]
+async fn a_list_of_twenty_asking_each_for_comments_and_more_like_this_costs_what_a_list_of_two_does()
+ {
+    let app = TestApp::builder()
+        .http(|http| http.cache.capacity_bytes = 0)
+        .build()
+        .await;
+    stories_with_comments(&app).await;
+    app.get("/api/v1/sections").await;
+
+    let (two, _) = statements_for_list(&app, 2).await;
+    let (twenty, data) = statements_for_list(&app, 20).await;
+    assert_eq!(
+        twenty, two,
+        "a list of 20 took {twenty} statements, of 2 {two}"
+    );
+    assert_eq!(data["articles"]["nodes"].as_array().unwrap().len(), 20);
+}
+
+#[tokio::test]
+async fn each_article_in_a_list_shows_its_own_comments_and_more_like_this() {
+    let app = TestApp::new().await;
+    stories_with_comments(&app).await;
+
+    let list = app.graphql_data(LIST_QUERY, json!({ "list": 20 })).await;
+    for node in list["articles"]["nodes"].as_array().unwrap() {
+        let slug = node["slug"].as_str().unwrap();
+        let alone = app.graphql_data(ONE_QUERY, json!({ "slug": slug })).await;
+        assert_eq!(node, &alone["article"], "{slug}");
+    }
+    let busy = &list["articles"]["nodes"][3];
+    assert_eq!(busy["comments"]["edges"][1]["node"]["body"], "3/1");
+    assert_eq!(busy["comments"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(
+        busy["comments"]["edges"][0]["node"]["replies"]["nodes"][0]["body"],
+        "3/0 answered"
+    );
+}
+
+async fn statements_for(app: &TestApp, query: &str) -> usize {
+    let before = app.statements();
+    app.graphql_data(query, json!({})).await;
+    app.statements() - before
+}
+
+#[tokio::test]
+async fn an_author_or_tag_lists_its_articles_without_looking_itself_up_again() {
+    let app = TestApp::builder()
+        .http(|http| http.cache.capacity_bytes = 0)
+        .build()
+        .await;
+    stories_with_comments(&app).await;
+    app.get("/api/v1/sections").await;
+
+    let plain_list = statements_for(&app, "{ articles(first: 5) { nodes { slug } } }").await;
+    for (alone, with_articles) in [
+        (
+            r#"{ author(slug: "ada") { name } }"#,
+            r#"{ author(slug: "ada") { name articles(first: 5) { nodes { slug } } } }"#,
+        ),
+        (
+            r#"{ tag(slug: "t1") { name } }"#,
+            r#"{ tag(slug: "t1") { name articles(first: 5) { nodes { slug } } } }"#,
+        ),
+    ] {
+        let extra = statements_for(&app, with_articles).await - statements_for(&app, alone).await;
+        assert_eq!(extra, plain_list, "{with_articles}");
+    }
+}

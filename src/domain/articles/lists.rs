@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
-use super::{ArticleFilter, ArticleRow, public_row_select};
+use super::{ArticleFilter, ArticleList, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
 use crate::db::fetch_all;
 use crate::db::sql::Dialect;
@@ -29,24 +29,24 @@ pub(crate) struct Scope {
 pub async fn list_article_rows(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    filter: &ArticleFilter,
+    list: &ArticleList,
     page: &PageRequest,
 ) -> Result<Page<ArticleRow>> {
-    let scope = resolve_filter(db, filter).await?;
+    let scope = resolve_list(db, list).await?;
     list_in_scope(db, now, &scope, page).await
 }
 
-/// How many published articles the filter holds.
+/// How many published articles the list holds.
 pub async fn count_articles(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    filter: &ArticleFilter,
+    list: &ArticleList,
 ) -> Result<u64> {
     #[derive(FromQueryResult)]
     struct Count {
         n: i64,
     }
-    let scope = resolve_filter(db, filter).await?;
+    let scope = resolve_list(db, list).await?;
     let mut q = scoped_select(&scope, now);
     q.clear_selects();
     q.expr_as(
@@ -58,6 +58,26 @@ pub async fn count_articles(
     );
     let n = fetch_all::<Count>(db, &q).await?.first().map_or(0, |c| c.n);
     Ok(u64::try_from(n).unwrap_or_default())
+}
+
+/// The ids a list is read by: a filter's slugs looked up, a known section's
+/// subtree; a known author or tag as it is.
+async fn resolve_list(db: &impl ConnectionTrait, list: &ArticleList) -> Result<Scope> {
+    Ok(match list {
+        ArticleList::Filtered(filter) => resolve_filter(db, filter).await?,
+        ArticleList::InSection(id) => Scope {
+            section_ids: Some(sections::subtree_of(db, *id).await?),
+            ..Scope::default()
+        },
+        ArticleList::ByAuthor(id) => Scope {
+            author_id: Some(id.0),
+            ..Scope::default()
+        },
+        ArticleList::WithTag(id) => Scope {
+            tag_id: Some(id.0),
+            ..Scope::default()
+        },
+    })
 }
 
 /// Resolves each filter slug. A slug that names nothing is not found, like
@@ -129,7 +149,7 @@ pub(crate) fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatem
 }
 
 /// One page of the public articles in `scope`.
-pub(crate) async fn list_in_scope(
+async fn list_in_scope(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     scope: &Scope,

@@ -3,11 +3,11 @@
 
 mod lists;
 
-pub(crate) use lists::{Scope, filtered_by_slug, list_in_scope, paged, visible_until};
 pub use lists::{count_articles, list_article_rows, rows_by_ids};
+pub(crate) use lists::{filtered_by_slug, paged, visible_until};
 pub(crate) use lists::{resolve_filter, scoped_select};
 
-use crate::domain::ids::ArticleId;
+use crate::domain::ids::{ArticleId, AuthorId, SectionId, TagId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -97,6 +97,17 @@ pub struct ArticleFilter {
     pub section: Option<Slug>,
     pub tag: Option<Slug>,
     pub author: Option<Slug>,
+}
+
+/// What a list of published articles holds: what a client's filter names, or
+/// the articles of a section (with its subsections), an author or a tag
+/// already found, which need not be looked up by slug again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArticleList {
+    Filtered(ArticleFilter),
+    InSection(SectionId),
+    ByAuthor(AuthorId),
+    WithTag(TagId),
 }
 
 /// `GET /articles`: a filtered page of published articles, newest first.
