@@ -178,33 +178,27 @@ async fn the_page_query_runs_a_fixed_number_of_statements_whatever_the_page_size
     }
 }
 
-const LIST_QUERY: &str = r#"
-query List($list: Int!) {
-  articles(first: $list) {
-    nodes {
-      slug
-      comments(first: 2) {
-        edges { cursor node { body replies(first: 2) { totalCount nodes { body } } } }
-        pageInfo { hasNextPage endCursor }
-      }
-      moreLikeThis(first: 3) { slug section { name } authors { name } }
-    }
+/// What each article is asked for, in a list and alone.
+const ARTICLE_PARTS: &str = r#"
+fragment Parts on Article {
+  slug
+  comments(first: 2) {
+    edges { cursor node { body replies(first: 2) { totalCount nodes { body } } } }
+    pageInfo { hasNextPage endCursor }
   }
+  moreLikeThis(first: 3) { slug section { name } authors { name } }
 }
 "#;
 
-const ONE_QUERY: &str = r#"
-query One($slug: String!) {
-  article(slug: $slug) {
-    slug
-    comments(first: 2) {
-      edges { cursor node { body replies(first: 2) { totalCount nodes { body } } } }
-      pageInfo { hasNextPage endCursor }
-    }
-    moreLikeThis(first: 3) { slug section { name } authors { name } }
-  }
+fn list_query() -> String {
+    format!(
+        "query List($list: Int!) {{ articles(first: $list) {{ nodes {{ ...Parts }} }} }}{ARTICLE_PARTS}"
+    )
 }
-"#;
+
+fn one_query() -> String {
+    format!("query One($slug: String!) {{ article(slug: $slug) {{ ...Parts }} }}{ARTICLE_PARTS}")
+}
 
 /// Twenty stories in two sections and two tags, with 0 to 3 threads each,
 /// every thread answered once.
@@ -244,7 +238,9 @@ async fn stories_with_comments(app: &TestApp) {
 
 async fn statements_for_list(app: &TestApp, size: i64) -> (usize, Value) {
     let before = app.statements();
-    let data = app.graphql_data(LIST_QUERY, json!({ "list": size })).await;
+    let data = app
+        .graphql_data(&list_query(), json!({ "list": size }))
+        .await;
     (app.statements() - before, data)
 }
 
@@ -272,10 +268,12 @@ async fn each_article_in_a_list_shows_its_own_comments_and_more_like_this() {
     let app = TestApp::new().await;
     stories_with_comments(&app).await;
 
-    let list = app.graphql_data(LIST_QUERY, json!({ "list": 20 })).await;
+    let list = app.graphql_data(&list_query(), json!({ "list": 20 })).await;
     for node in list["articles"]["nodes"].as_array().unwrap() {
         let slug = node["slug"].as_str().unwrap();
-        let alone = app.graphql_data(ONE_QUERY, json!({ "slug": slug })).await;
+        let alone = app
+            .graphql_data(&one_query(), json!({ "slug": slug }))
+            .await;
         assert_eq!(node, &alone["article"], "{slug}");
     }
     let busy = &list["articles"]["nodes"][3];
