@@ -2,7 +2,6 @@
 //! with this request's loaders and tags, and the answer in the negotiated
 //! media type with the status the spec gives it.
 
-use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ErrorExtensionValues, ServerError, Value};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -103,7 +102,7 @@ pub(super) async fn execute(
         Err(rejection) => return refused(media, &rejection.into_error()),
     };
     let client_key = crate::auth::client_key(&actor, ip);
-    let document = match parse_query(&request.query) {
+    let document = match state.documents.parse(&request.query) {
         Ok(document) => document,
         Err(e) => {
             return request_error(
@@ -158,6 +157,7 @@ pub(super) async fn execute(
     if let Some(name) = request.operation_name.clone() {
         gql = gql.operation_name(name);
     }
+    gql.set_parsed_query(ExecutableDocument::clone(&document));
     let response = state.schema.execute(gql).await;
 
     let uncoded = |e: &ServerError| {

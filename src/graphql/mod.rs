@@ -8,6 +8,7 @@ pub mod articles;
 pub mod blocks;
 pub mod comments;
 pub mod context;
+pub mod documents;
 pub mod error;
 pub mod execution;
 pub mod http;
@@ -45,6 +46,8 @@ pub struct GraphqlState {
     /// Whether `GET /graphql` from a browser shows GraphiQL.
     pub graphiql: bool,
     pub persisted_queries: Arc<PersistedQueries>,
+    /// Documents parsed before, by their text.
+    pub documents: Arc<documents::ParsedDocuments>,
     /// The WebSocket and event-stream connections open now.
     pub connections: Arc<streaming::OpenConnections>,
     /// Credential checks, for WebSocket clients that authenticate in
@@ -65,6 +68,7 @@ impl GraphqlState {
             schema: schema(introspection),
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
+            documents: Arc::new(documents::ParsedDocuments::default()),
             connections: Arc::new(streaming::OpenConnections::new(streams)),
             auth,
         }
