@@ -158,7 +158,10 @@ pub(super) async fn execute(
         gql = gql.operation_name(name);
     }
     gql.set_parsed_query(ExecutableDocument::clone(&document));
+    // Never closed, so this waits for a turn rather than failing.
+    let turn = state.executing.acquire().await;
     let response = state.schema.execute(gql).await;
+    drop(turn);
 
     let uncoded = |e: &ServerError| {
         e.extensions

@@ -48,12 +48,20 @@ pub struct GraphqlState {
     pub persisted_queries: Arc<PersistedQueries>,
     /// Documents parsed before, by their text.
     pub documents: Arc<documents::ParsedDocuments>,
+    /// Operations executing now, at most [`EXECUTING_PER_CORE`] per core.
+    pub executing: Arc<tokio::sync::Semaphore>,
     /// The WebSocket and event-stream connections open now.
     pub connections: Arc<streaming::OpenConnections>,
     /// Credential checks, for WebSocket clients that authenticate in
     /// `connection_init` (browsers cannot set headers on a WebSocket).
     pub auth: Arc<Auth>,
 }
+
+/// Operations executed at once per core. An operation mostly waits on the
+/// database's few connections, so more at once do not finish sooner: each
+/// only holds its partial answer in memory longer. Past this, operations
+/// queue in arrival order holding nothing but their request.
+pub const EXECUTING_PER_CORE: usize = 4;
 
 impl GraphqlState {
     pub fn new(
@@ -69,6 +77,10 @@ impl GraphqlState {
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
             documents: Arc::new(documents::ParsedDocuments::default()),
+            executing: Arc::new(tokio::sync::Semaphore::new(
+                EXECUTING_PER_CORE
+                    * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            )),
             connections: Arc::new(streaming::OpenConnections::new(streams)),
             auth,
         }

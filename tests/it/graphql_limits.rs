@@ -73,3 +73,30 @@ async fn a_page_over_a_hundred_is_bad_user_input_everywhere() {
         assert_eq!(code(&body), "BAD_USER_INPUT", "{query}");
     }
 }
+
+#[tokio::test]
+async fn operations_past_those_executing_at_once_wait_their_turn_and_all_answer() {
+    // No response cache, so every operation executes.
+    let app = TestApp::builder()
+        .http(|http| http.cache.capacity_bytes = 0)
+        .build()
+        .await;
+    for i in 0..3 {
+        app.article(&format!("story-{i}")).create().await;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let many = 3 * newsdesk::graphql::EXECUTING_PER_CORE * cores;
+    let query = "{ articles(first: 5) { nodes { slug } } }";
+
+    let answers = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        futures_util::future::join_all((0..many).map(|_| app.graphql_data(query, json!({})))),
+    )
+    .await
+    .expect("every operation answered");
+
+    assert_eq!(answers.len(), many);
+    for data in answers {
+        assert_eq!(data["articles"]["nodes"].as_array().unwrap().len(), 3);
+    }
+}

@@ -405,7 +405,7 @@ async fn concurrent_misses_for_one_page_are_answered_by_one_computation() {
     };
 
     let before = app.statements();
-    let answers = futures_join_all((0..8).map(|_| app.get(uri))).await;
+    let answers = futures_util::future::join_all((0..8).map(|_| app.get(uri))).await;
 
     assert!(answers.iter().all(|a| a.status == 200));
     assert!(
@@ -413,34 +413,6 @@ async fn concurrent_misses_for_one_page_are_answered_by_one_computation() {
         "8 concurrent misses ran {} statements",
         app.statements() - before
     );
-}
-
-/// Polls every future to completion together, on this task.
-async fn futures_join_all<F: std::future::Future>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<F::Output> {
-    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
-    let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut all = true;
-        for (slot, future) in done.iter_mut().zip(pending.iter_mut()) {
-            if slot.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *slot = Some(value),
-                    std::task::Poll::Pending => all = false,
-                }
-            }
-        }
-        if all {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    done.into_iter()
-        .map(|v| v.expect("every future finished"))
-        .collect()
 }
 
 #[tokio::test]
