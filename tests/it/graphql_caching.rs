@@ -102,10 +102,7 @@ async fn an_unsupported_persisted_query_version_is_refused() {
 
 #[tokio::test]
 async fn response_fields_come_in_query_order_every_time() {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     let id = app.article("story").create().await;
     app.comment(id).create().await;
     let query = r#"{

@@ -77,10 +77,7 @@ async fn a_page_over_a_hundred_is_bad_user_input_everywhere() {
 #[tokio::test]
 async fn operations_past_those_executing_at_once_wait_their_turn_and_all_answer() {
     // No response cache, so every operation executes.
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     for i in 0..3 {
         app.article(&format!("story-{i}")).create().await;
     }

@@ -247,10 +247,7 @@ async fn statements_for_list(app: &TestApp, size: i64) -> (usize, Value) {
 #[tokio::test]
 async fn a_list_of_twenty_asking_each_for_comments_and_more_like_this_costs_what_a_list_of_two_does()
  {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     stories_with_comments(&app).await;
     app.get("/api/v1/sections").await;
 
@@ -293,10 +290,7 @@ async fn statements_for(app: &TestApp, query: &str) -> usize {
 
 #[tokio::test]
 async fn an_author_or_tag_lists_its_articles_without_looking_itself_up_again() {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     stories_with_comments(&app).await;
     app.get("/api/v1/sections").await;
 

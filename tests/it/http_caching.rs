@@ -85,10 +85,7 @@ async fn an_outdated_if_none_match_gets_the_whole_response() {
 
 #[tokio::test]
 async fn the_same_content_always_gets_the_same_etag() {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     app.article("story").create().await;
 
     let first = app.get("/api/v1/articles/story").await;

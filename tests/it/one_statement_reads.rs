@@ -10,10 +10,7 @@ use crate::support::TestApp;
 /// A newsroom with one of everything a page shows: a nested section, an
 /// author, a tag, further reading, and a thread with more replies than shown.
 async fn full_newsroom() -> TestApp {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     let world = app.section("world").create().await;
     app.section("europe").parent(world).create().await;
     let ada = app.author("ada").await;

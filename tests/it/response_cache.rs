@@ -86,10 +86,7 @@ async fn a_repeated_public_read_is_served_without_touching_the_database() {
 
 #[tokio::test]
 async fn with_the_cache_off_every_read_reaches_the_database() {
-    let app = TestApp::builder()
-        .http(|http| http.cache.capacity_bytes = 0)
-        .build()
-        .await;
+    let app = TestApp::uncached().await;
     app.article("story").create().await;
     app.get("/api/v1/articles").await;
 

@@ -179,6 +179,14 @@ impl TestApp {
         Self::builder().build().await
     }
 
+    /// A default app without the response cache, so every read executes.
+    pub async fn uncached() -> TestApp {
+        Self::builder()
+            .http(|http| http.cache.capacity_bytes = 0)
+            .build()
+            .await
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
     }
