@@ -5,9 +5,10 @@
 //! are exported, the trace id), so one can be found from the other.
 
 use clap::Args;
-use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{Filtered, LevelFilter};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, Registry};
 
 use super::StartupError;
 
@@ -101,11 +102,9 @@ pub fn init_with_traces(
         None => (None, None),
     };
     #[cfg(not(feature = "otel"))]
-    let traces_layer: Option<Box<dyn Layer<tracing_subscriber::Registry> + Send + Sync>> = None;
-    // The log filter chooses log lines only: traces keep every span at
-    // `info`, whatever is logged.
+    let traces_layer: Option<TracesLayer> = None;
     tracing_subscriber::registry()
-        .with(traces_layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
+        .with(traced(traces_layer))
         .with(lines.with_filter(filter))
         .try_init()
         .map_err(|e| StartupError::Log(e.to_string()))?;
@@ -115,6 +114,16 @@ pub fn init_with_traces(
     })
 }
 
+type TracesLayer = Box<dyn Layer<Registry> + Send + Sync>;
+
+/// The traces layer, when there is one, sees every span at `info` whatever
+/// the log filter keeps. Without one nothing is added: a filter standing
+/// alone would still ask for every `info` span, and a quiet log would pay
+/// for spans on every request that no one reads.
+fn traced(traces: Option<TracesLayer>) -> Option<Filtered<TracesLayer, LevelFilter, Registry>> {
+    traces.map(|layer| layer.with_filter(LevelFilter::INFO))
+}
+
 #[cfg(feature = "otel")]
 mod otel {
     use opentelemetry::trace::TracerProvider;
@@ -122,12 +131,10 @@ mod otel {
     use opentelemetry_sdk::trace::SdkTracerProvider;
     use tracing_subscriber::Layer;
 
-    use super::StartupError;
-
-    type BoxedLayer = Box<dyn Layer<tracing_subscriber::Registry> + Send + Sync>;
+    use super::{StartupError, TracesLayer};
 
     /// A layer turning spans into OTLP traces sent in batches to `endpoint`.
-    pub fn layer(endpoint: &str) -> Result<(BoxedLayer, SdkTracerProvider), StartupError> {
+    pub fn layer(endpoint: &str) -> Result<(TracesLayer, SdkTracerProvider), StartupError> {
         if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
             return Err(StartupError::Log(
                 "NEWSDESK_OTLP_ENDPOINT (--otlp-endpoint): must be an http(s) URL".into(),
@@ -153,5 +160,20 @@ mod otel {
             tracing_opentelemetry::layer().with_tracer(tracer).boxed(),
             provider,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing::Subscriber;
+
+    #[test]
+    fn without_trace_export_a_quiet_log_asks_for_no_info_spans() {
+        let quiet = tracing_subscriber::registry().with(traced(None)).with(
+            tracing_subscriber::fmt::layer()
+                .with_filter(tracing_subscriber::EnvFilter::new("warn")),
+        );
+        assert_eq!(quiet.max_level_hint(), Some(LevelFilter::WARN));
     }
 }
