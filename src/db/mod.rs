@@ -1,6 +1,7 @@
 //! Connecting to the database, running migrations, and a typed query helper.
 
 pub mod entities;
+pub mod reads;
 pub mod redis;
 pub mod sql;
 pub mod statements;

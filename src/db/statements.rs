@@ -19,7 +19,8 @@ pub async fn counted<F: Future>(work: F) -> (F::Output, u32) {
         .await
 }
 
-/// Notes one statement: installed as the pool's metric callback.
+/// Notes one statement: installed as the pool's metric callback, and
+/// called for the reads run outside it (`db::reads`).
 pub fn record(info: &sea_orm::metric::Info<'_>) {
     let _ = IN_REQUEST.try_with(|count| count.set(count.get() + 1));
     metrics::histogram!("newsdesk_db_statement_duration_seconds")

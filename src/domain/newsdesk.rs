@@ -20,6 +20,7 @@ use super::time::Clock;
 use super::token_usage::TokenUsage;
 use super::views::ViewCounter;
 use crate::crypto::token::SecretToken;
+use crate::db::reads::Reads;
 use crate::error::Result;
 
 /// What the domain's rules depend on, built by the app from its configuration.
@@ -104,7 +105,8 @@ pub struct Workflow {
 /// The handle to everything Newsdesk knows. Cloning it is cheap.
 #[derive(Clone)]
 pub struct Newsdesk {
-    db: DatabaseConnection,
+    /// The primary: its pool, and where its one-statement reads run.
+    reads: Reads,
     shared: Arc<Shared>,
 }
 
@@ -128,7 +130,7 @@ const COMMENT_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 impl Newsdesk {
     pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
         Newsdesk {
-            db,
+            reads: Reads::new(db),
             shared: Arc::new(Shared {
                 clock: settings.clock,
                 read_policy: ReadPolicy {
@@ -153,7 +155,19 @@ impl Newsdesk {
 
     /// The pool, for the domain's own queries.
     pub(in crate::domain) fn db(&self) -> &DatabaseConnection {
-        &self.db
+        self.reads.pool()
+    }
+
+    /// Where the primary's one-statement reads run.
+    pub(in crate::domain) fn reads(&self) -> &Reads {
+        &self.reads
+    }
+
+    /// Reports the statements the one-statement reads run beside the pool
+    /// to `hook`, as the pool reports to its metric callback: whoever
+    /// replaced that callback (to count an app's statements) sees them all.
+    pub fn report_statements_to(&self, hook: crate::db::reads::StatementHook) {
+        self.reads.report_statements_to(hook);
     }
 
     /// The right to read published content, granted to `actor` under the
@@ -162,7 +176,7 @@ impl Newsdesk {
     pub fn reader(&self, actor: &Actor) -> Result<Reader> {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
-            db: self.read_connection(actor).clone(),
+            reads: self.read_connection(actor),
             desk: self.clone(),
             now: Some(self.now()),
         })
@@ -170,10 +184,14 @@ impl Newsdesk {
 
     /// Where `actor`'s public reads go: a usable replica, unless the actor
     /// may write (it must see its own writes) or none is usable.
-    fn read_connection(&self, actor: &Actor) -> &DatabaseConnection {
-        match self.shared.replicas.get() {
-            Some(replicas) if !replicas::may_write(actor) => replicas.pick().unwrap_or(&self.db),
-            _ => &self.db,
+    fn read_connection(&self, actor: &Actor) -> Reads {
+        let replica = match self.shared.replicas.get() {
+            Some(replicas) if !replicas::may_write(actor) => replicas.pick(),
+            _ => None,
+        };
+        match replica {
+            Some(replica) => Reads::pooled(replica.clone()),
+            None => self.reads.clone(),
         }
     }
 
@@ -204,7 +222,7 @@ impl Newsdesk {
     pub fn lasting_reader(&self, actor: &Actor) -> Result<Reader> {
         self.shared.read_policy.check(actor)?;
         Ok(Reader {
-            db: self.read_connection(actor).clone(),
+            reads: self.read_connection(actor),
             desk: self.clone(),
             now: None,
         })
@@ -274,18 +292,18 @@ impl Newsdesk {
     pub async fn is_empty(&self) -> Result<bool> {
         use crate::db::entities::{articles, sections};
         use sea_orm::{EntityTrait, PaginatorTrait};
-        Ok(sections::Entity::find().count(&self.db).await? == 0
-            && articles::Entity::find().count(&self.db).await? == 0)
+        Ok(sections::Entity::find().count(self.db()).await? == 0
+            && articles::Entity::find().count(self.db()).await? == 0)
     }
 
     /// How many other nodes serve from this database now, as far as it can tell.
     pub async fn other_nodes(&self) -> Result<u64> {
-        Ok(crate::db::other_nodes(&self.db).await?)
+        Ok(crate::db::other_nodes(self.db()).await?)
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
-        Ok(self.db.ping().await?)
+        Ok(self.db().ping().await?)
     }
 
     /// Counts `views` views of an article on `day`, as if read then; the
@@ -307,7 +325,7 @@ impl Newsdesk {
             return Ok(false);
         }
         let started = std::time::Instant::now();
-        self.shared.views.flush(&self.db).await?;
+        self.shared.views.flush(self.db()).await?;
         metrics::histogram!("newsdesk_view_flush_views").record(pending as f64);
         metrics::histogram!("newsdesk_view_flush_duration_seconds")
             .record(started.elapsed().as_secs_f64());
@@ -316,17 +334,17 @@ impl Newsdesk {
 
     /// Writes the token use counted in memory.
     pub async fn flush_token_usage(&self) -> Result<()> {
-        self.shared.usage.flush(&self.db).await
+        self.shared.usage.flush(self.db()).await
     }
 
     /// Brings the query planner's statistics up to date.
     pub async fn refresh_statistics(&self) -> Result<()> {
-        Ok(crate::db::refresh_statistics(&self.db).await?)
+        Ok(crate::db::refresh_statistics(self.db()).await?)
     }
 
     /// The partner behind an API token, counting the request against it.
     pub async fn authenticate_token(&self, secret: &str) -> Result<Presented> {
-        super::accounts::authenticate_token(&self.db, secret).await
+        super::accounts::authenticate_token(self.db(), secret).await
     }
 
     /// Counts one request made with a token; written with the next flush.
@@ -336,22 +354,22 @@ impl Newsdesk {
 
     /// An editor account by id.
     pub async fn find_user(&self, id: UserId) -> Result<Option<User>> {
-        super::accounts::find_user(&self.db, id).await
+        super::accounts::find_user(self.db(), id).await
     }
 
     /// The account whose password this is.
     pub async fn verify_login(&self, email: &str, password: &str) -> Result<User> {
-        super::accounts::verify_login(&self.db, email, password).await
+        super::accounts::verify_login(self.db(), email, password).await
     }
 
     /// A new refresh token for a signed-in editor.
     pub async fn issue_refresh_token(&self, user_id: UserId) -> Result<SecretToken> {
-        super::accounts::issue_refresh_token(&self.db, user_id).await
+        super::accounts::issue_refresh_token(self.db(), user_id).await
     }
 
     /// Trades a refresh token for its successor.
     pub async fn rotate_refresh_token(&self, presented: &str) -> Result<(User, SecretToken)> {
-        super::accounts::rotate_refresh_token(&self.db, presented).await
+        super::accounts::rotate_refresh_token(self.db(), presented).await
     }
 }
 
@@ -361,7 +379,7 @@ impl Newsdesk {
 #[derive(Clone)]
 pub struct Reader {
     /// Where its reads go: the primary or a replica.
-    db: DatabaseConnection,
+    reads: Reads,
     desk: Newsdesk,
     /// The moment the read happens at: one request sees one instant, so
     /// an article going live mid-request is in all of its lists or none.
@@ -371,7 +389,11 @@ pub struct Reader {
 
 impl Reader {
     pub(in crate::domain) fn db(&self) -> &impl ConnectionTrait {
-        &self.db
+        self.reads.pool()
+    }
+
+    pub(in crate::domain) fn reads(&self) -> &Reads {
+        &self.reads
     }
 
     pub(in crate::domain) fn desk(&self) -> &Newsdesk {

@@ -124,7 +124,8 @@ impl Newsdesk {
     pub async fn preview_json(&self, presented: &str) -> Result<ArticleJson> {
         let now = self.now();
         let id = self.previewed(presented, now).await?;
-        let mut found = documents::article(self.db(), now, WhichArticle::Preview(id), None).await?;
+        let mut found =
+            documents::article(self.reads(), now, WhichArticle::Preview(id), None).await?;
         found.article =
             super::structured::with_structured_data(&self.outbound().site, &found.article)?;
         Ok(found)

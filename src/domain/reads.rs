@@ -54,7 +54,7 @@ impl Reader {
         filter: &ArticleFilter,
         page: &PageRequest,
     ) -> Result<Tagged<ArticleListJson>> {
-        let list = documents::article_list(self.db(), self.now(), filter, page).await?;
+        let list = documents::article_list(self.reads(), self.now(), filter, page).await?;
         Ok(Tagged::new(list, CacheTags::article_lists()))
     }
 
@@ -111,7 +111,7 @@ impl Reader {
         comments: Option<&PageRequest>,
     ) -> Result<Tagged<ArticleJson>> {
         let mut found = documents::article(
-            self.db(),
+            self.reads(),
             self.now(),
             documents::WhichArticle::Public(slug),
             comments,
@@ -129,21 +129,22 @@ impl Reader {
     /// Public articles like the one at `slug`, as a JSON array.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn more_like_this_json(&self, slug: &Slug, limit: Limit) -> Result<Tagged<String>> {
-        let similar = documents::more_like_this(self.db(), self.now(), slug, limit).await?;
+        let similar = documents::more_like_this(self.reads(), self.now(), slug, limit).await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
     /// The most read public articles in a window, as a JSON array.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn popular_json(&self, window: Window, limit: Limit) -> Result<Tagged<String>> {
-        let ranked = documents::popular(self.db(), self.now(), window, limit).await?;
+        let ranked = documents::popular(self.reads(), self.now(), window, limit).await?;
         Ok(Tagged::new(ranked, ranked_by_views()))
     }
 
     /// A page of the comment threads of the public article at `slug`, as JSON.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn comments_json(&self, slug: &Slug, page: &PageRequest) -> Result<Tagged<JsonPage>> {
-        let (article, threads) = documents::comments_on(self.db(), self.now(), slug, page).await?;
+        let (article, threads) =
+            documents::comments_on(self.reads(), self.now(), slug, page).await?;
         Ok(Tagged::new(threads, CacheTags::article(article)))
     }
 }

@@ -29,7 +29,8 @@ impl Reader {
     pub async fn described(&self, ids: &[i64]) -> Result<Tagged<HashMap<i64, Described>>> {
         let site = &self.desk().outbound().site;
         let mut found = HashMap::new();
-        for (id, _, json) in documents::public_articles_by_id(self.db(), self.now(), ids).await? {
+        for (id, _, json) in documents::public_articles_by_id(self.reads(), self.now(), ids).await?
+        {
             let doc: Value = serde_json::from_str(&json)
                 .map_err(|e| Error::Internal(format!("an article document is not JSON: {e}")))?;
             let (structured_data, share) = describe(site, &doc);

@@ -315,7 +315,7 @@ impl Reader {
     /// The public articles among `ids`, whole, in one statement.
     async fn articles_now(&self, ids: &[i64]) -> Result<HashMap<i64, SyncItem>> {
         let site = &self.desk().outbound().site;
-        documents::public_articles_by_id(self.db(), self.now(), ids)
+        documents::public_articles_by_id(self.reads(), self.now(), ids)
             .await?
             .into_iter()
             .map(|(id, slug, json)| {

@@ -137,3 +137,29 @@ async fn the_database_writes_the_cursors_rust_writes() {
         );
     }
 }
+
+/// On SQLite the one-statement reads run on the request's own thread, from
+/// connections of their own, not on the pool's: a read needs no pooled
+/// connection, so it answers even while writers hold every one.
+#[tokio::test]
+async fn on_sqlite_public_reads_answer_while_every_pooled_connection_is_taken() {
+    use sea_orm::TransactionTrait;
+    let app = TestApp::uncached().await;
+    if app.db().get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return;
+    }
+    app.article("story").create().await;
+    // The first request reads where the change feed stands; later ones do not.
+    app.get("/api/v1/articles").await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(app.db().begin().await.expect("a pooled connection"));
+    }
+
+    let started = std::time::Instant::now();
+    let res = app.get("/api/v1/articles/story").await;
+
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    drop(held);
+}

@@ -16,7 +16,6 @@ pub fn teaser_shape(d: Dialect, a: &str) -> String {
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::articles::{self, ArticleFilter};
 use super::ids::{ArticleId, Slug};
@@ -26,6 +25,7 @@ use super::popular::{Window, ranked_totals};
 use super::related_links::public_links;
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::{articles as article_table, comments};
+use crate::db::reads::{Reads, Row};
 use crate::db::sql::{Dialect, PerDialect, Sql};
 use crate::error::{Error, Resource, Result};
 
@@ -68,14 +68,14 @@ pub enum WhichArticle<'a> {
     Preview(ArticleId),
 }
 
-fn dialect(db: &impl ConnectionTrait) -> Dialect {
-    Dialect::of(db.get_database_backend())
+fn dialect(db: &Reads) -> Dialect {
+    Dialect::of(db.backend())
 }
 
 /// A page of public articles, newest first, filtered by section (with its
 /// subsections), tag and author. A slug that names nothing is not found.
 pub async fn article_list(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     filter: &ArticleFilter,
     page: &PageRequest,
@@ -127,7 +127,7 @@ pub async fn article_list(
     ));
     sql.push(") q) p");
     let row = one_row(db, sql).await?;
-    let found = |i: usize| -> Result<Option<String>> { Ok(row.try_get_by_index(i)?) };
+    let found = |i: usize| -> Result<Option<String>> { Ok(row.get(i)?) };
     let (section, tag, author) = (found(0)?, found(1)?, found(2)?);
     for (asked, found, missing) in [
         (
@@ -144,8 +144,8 @@ pub async fn article_list(
     }
     Ok(ArticleListJson {
         page: JsonPage {
-            data: row.try_get_by_index(3)?,
-            next_cursor: row.try_get_by_index(4)?,
+            data: row.get(3)?,
+            next_cursor: row.get(4)?,
         },
         tag,
         author,
@@ -155,7 +155,7 @@ pub async fn article_list(
 /// The most viewed public articles in the window, most views first, as the
 /// JSON array of their teasers with their views.
 pub async fn popular(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     window: Window,
     limit: Limit,
@@ -172,13 +172,13 @@ pub async fn popular(
     }))
     .select(&ranked_totals(now, window, limit))
     .push(") t JOIN articles a ON a.id = t.article_id) p");
-    Ok(one_row(db, sql).await?.try_get_by_index(0)?)
+    Ok(one_row(db, sql).await?.get(0)?)
 }
 
 /// The public articles like the one at `slug`, best first, as the JSON
 /// array of their teasers.
 pub async fn more_like_this(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     slug: &Slug,
     limit: Limit,
@@ -205,10 +205,10 @@ pub async fn more_like_this(
     );
     sql.push(") m) p");
     let row = one_row(db, sql).await?;
-    if row.try_get_by_index::<i64>(0)? == 0 {
+    if row.get::<i64>(0)? == 0 {
         return Err(Error::NotFound(Resource::Article));
     }
-    Ok(row.try_get_by_index(1)?)
+    Ok(row.get(1)?)
 }
 
 /// The statement behind [`article`] and [`public_articles_by_id`]: each
@@ -264,7 +264,7 @@ fn whole_articles(
 /// The public articles among `ids`: id, slug and the whole article as
 /// JSON, in one statement; those not public are left out.
 pub async fn public_articles_by_id(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<Vec<(ArticleId, String, String)>> {
@@ -273,23 +273,17 @@ pub async fn public_articles_by_id(
     }
     let art = articles::public_by_ids(now, ids);
     let sql = whole_articles(dialect(db), now, art, None);
-    db.query_all_raw(sql.statement())
+    db.all(sql.statement())
         .await?
         .iter()
-        .map(|row| {
-            Ok((
-                ArticleId(row.try_get_by_index(0)?),
-                row.try_get_by_index(3)?,
-                row.try_get_by_index(1)?,
-            ))
-        })
+        .map(|row| Ok((ArticleId(row.get(0)?), row.get(3)?, row.get(1)?)))
         .collect()
 }
 
 /// The public article at `slug`, whole, with the first page of its comment
 /// threads when `comments` gives its size.
 pub async fn article(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     which: WhichArticle<'_>,
     comments: Option<&PageRequest>,
@@ -300,17 +294,17 @@ pub async fn article(
     };
     let sql = whole_articles(dialect(db), now, art, comments);
     let row = db
-        .query_one_raw(sql.statement())
+        .one(sql.statement())
         .await?
         .ok_or(Error::NotFound(Resource::Article))?;
     Ok(ArticleJson {
-        id: ArticleId(row.try_get_by_index(0)?),
-        article: row.try_get_by_index(1)?,
-        links_articles: row.try_get_by_index(2)?,
+        id: ArticleId(row.get(0)?),
+        article: row.get(1)?,
+        links_articles: row.get(2)?,
         comments: match comments {
             Some(_) => Some(JsonPage {
-                data: row.try_get_by_index(3)?,
-                next_cursor: row.try_get_by_index(4)?,
+                data: row.get(3)?,
+                next_cursor: row.get(4)?,
             }),
             None => None,
         },
@@ -320,7 +314,7 @@ pub async fn article(
 /// A page of the comment threads of the public article at `slug`, and the
 /// article's id.
 pub async fn comments_on(
-    db: &impl ConnectionTrait,
+    db: &Reads,
     now: DateTime<Utc>,
     slug: &Slug,
     page: &PageRequest,
@@ -335,14 +329,14 @@ pub async fn comments_on(
         .push(thread_columns(d))
         .push(" FROM art");
     let row = db
-        .query_one_raw(sql.statement())
+        .one(sql.statement())
         .await?
         .ok_or(Error::NotFound(Resource::Article))?;
     Ok((
-        ArticleId(row.try_get_by_index(0)?),
+        ArticleId(row.get(0)?),
         JsonPage {
-            data: row.try_get_by_index(1)?,
-            next_cursor: row.try_get_by_index(2)?,
+            data: row.get(1)?,
+            next_cursor: row.get(2)?,
         },
     ))
 }
@@ -404,8 +398,8 @@ fn thread_columns(d: Dialect) -> &'static str {
 }
 
 /// The one row an aggregate statement returns.
-async fn one_row(db: &impl ConnectionTrait, sql: Sql) -> Result<QueryResult> {
-    db.query_one_raw(sql.statement())
+async fn one_row(db: &Reads, sql: Sql) -> Result<Row> {
+    db.one(sql.statement())
         .await?
         .ok_or_else(|| Error::Internal("an aggregate read returned no row".into()))
 }

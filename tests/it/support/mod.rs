@@ -61,15 +61,18 @@ impl TestAppBuilder {
         let (test_db, mut conn, db_url) = db::TestDb::create().await;
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        conn.set_metric_callback(move |info| {
+        let count: newsdesk::db::reads::StatementHook = Arc::new(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
             // What the app's own pool reports, as in production.
             newsdesk::db::statements::record(info);
         });
+        let hook = count.clone();
+        conn.set_metric_callback(move |info| hook(info));
         let state = match self.clock {
             Some(clock) => AppState::with_clock(conn.clone(), &self.http, clock),
             None => AppState::new(conn.clone(), &self.http),
         };
+        state.desk.report_statements_to(count);
         TestApp {
             db: conn,
             router: app::build(state.clone(), &self.http),
