@@ -101,10 +101,14 @@ fn is_outage(error: &sea_orm::sqlx::Error) -> bool {
     match error {
         Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
         // PostgreSQL's class 57P (operator intervention: shutting down,
-        // cannot connect now) and 08 (connection exception).
-        Sqlx::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+        // cannot connect now) and 08 (connection exception); SQLite's busy
+        // and locked (5 and 6, and their extended codes): other writers
+        // kept the database past the busy timeout.
+        Sqlx::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("57P")
+                || code.starts_with("08")
+                || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        }),
         _ => false,
     }
 }

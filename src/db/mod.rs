@@ -11,7 +11,8 @@ use std::time::Duration;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter,
+    FromQueryResult, PaginatorTrait, QueryFilter, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 pub use crate::config::DbSettings;
@@ -174,6 +175,21 @@ pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use migration::MigratorTrait;
     migration::Migrator::up(db, None).await
+}
+
+/// Begins a transaction that writes. On SQLite it asks for the write lock
+/// at once (`BEGIN IMMEDIATE`), waiting for it as long as the busy timeout
+/// allows: a transaction begun the default way takes the lock only at its
+/// first write, and if it read before that while another writer committed,
+/// SQLite refuses it at once ("database is locked") rather than wait, which
+/// moderators approving comments side by side ran into. PostgreSQL ignores
+/// the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Runs a select built with sea-query and reads each row as `T`.

@@ -4,7 +4,6 @@
 use super::audit::{self, AuditAction, Audited};
 use super::newsdesk::Newsdesk;
 use crate::domain::ids::{TokenId, UserId};
-use sea_orm::TransactionTrait;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -85,7 +84,7 @@ pub async fn create_user(desk: &Newsdesk, actor: &Actor, new: NewUser) -> Result
         .await
         .map_err(|e| Error::Internal(format!("hashing a password failed: {e}")))?;
     let now = time::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = users::ActiveModel {
         email: Set(email),
         name: Set(name),
@@ -149,7 +148,7 @@ pub async fn find_user(db: &impl ConnectionTrait, id: UserId) -> Result<Option<U
 #[tracing::instrument(level = "info", skip_all)]
 pub async fn delete_user(desk: &Newsdesk, actor: &Actor, id: UserId) -> Result<()> {
     actor.require(Scope::Admin)?;
-    let txn = desk.db().begin().await?;
+    let txn = crate::db::begin_write(desk.db()).await?;
     let result = users::Entity::delete_by_id(id.0).exec(&txn).await?;
     if result.rows_affected == 0 {
         return Err(Error::NotFound(Resource::User));
@@ -257,7 +256,7 @@ pub async fn create_token(
     );
     checks.finish()?;
     let secret = SecretToken::generate(API_TOKEN_PREFIX);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = api_tokens::ActiveModel {
         name: Set(name),
         token_hash: Set(secret.hash()),
@@ -313,7 +312,7 @@ pub async fn list_tokens(desk: &Newsdesk, actor: &Actor) -> Result<Vec<TokenInfo
 pub async fn revoke_token(desk: &Newsdesk, actor: &Actor, id: TokenId) -> Result<()> {
     let id = id.0;
     actor.require(Scope::Admin)?;
-    let txn = desk.db().begin().await?;
+    let txn = crate::db::begin_write(desk.db()).await?;
     let result = api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, Expr::value(time::now()))
         .filter(api_tokens::Column::Id.eq(id))

@@ -6,10 +6,7 @@ use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::articles;
 use super::batch::dedup;
@@ -328,7 +325,7 @@ pub async fn submit_comment(
     } else {
         CommentStatus::Pending
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let id = super::editing::create_comment(
         &txn,
         super::editing::NewComment {

@@ -130,7 +130,7 @@ pub async fn create_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     new: NewArticle,
 ) -> Result<i64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let id = insert_article(&txn, new).await?;
     txn.commit().await?;
     Ok(id)

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, TransactionTrait,
+    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
 };
 use serde_json::value::RawValue;
 
@@ -299,7 +299,7 @@ impl Newsdesk {
         super::publishing::ensure_exists(db, article).await?;
         let (html, blocks, _) = editing::derive_body(fields.body_markdown.as_deref().unwrap_or(""));
         let now = time::truncate(self.now());
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let saved = live_entries::ActiveModel {
             article_id: Set(article.0),
             author_id: Set(author.flatten()),
@@ -332,7 +332,7 @@ impl Newsdesk {
         let mut checks = Checks::new();
         let author = self.checked(&fields, &mut checks).await?;
         checks.finish()?;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut model = live_entries::Entity::find_by_id(entry)
             .filter(live_entries::Column::ArticleId.eq(article.0))
             .one(&txn)
@@ -367,7 +367,7 @@ impl Newsdesk {
         entry: i64,
     ) -> Result<()> {
         actor.require(SCOPE)?;
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let deleted = live_entries::Entity::delete_many()
             .filter(live_entries::Column::Id.eq(entry))
             .filter(live_entries::Column::ArticleId.eq(article.0))

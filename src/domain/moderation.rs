@@ -6,7 +6,7 @@ use crate::domain::ids::CommentId;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::actor::{Actor, Scope};
@@ -115,7 +115,7 @@ pub async fn decide(
     let id = id.0;
     let db = desk.db();
     actor.require(SCOPE)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let comment = comments::Entity::find_by_id(id)
         .one(&txn)
         .await?

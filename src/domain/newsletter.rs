@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -99,7 +99,7 @@ impl Newsdesk {
         }
         checks.finish()?;
         let now = time::truncate(self.now());
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let found = newsletter_subscribers::Entity::find()
             .filter(newsletter_subscribers::Column::Email.eq(&email))
             .one(&txn)
@@ -178,7 +178,7 @@ impl Newsdesk {
             return Err(bad());
         }
         let now = time::truncate(self.now());
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let subscriber = newsletter_subscribers::Entity::find_by_id(id)
             .filter(newsletter_subscribers::Column::Email.eq(*email))
             .one(&txn)
@@ -228,7 +228,7 @@ impl Newsdesk {
         };
         let id: i64 = id.parse().map_err(|_| bad())?;
         let now = time::truncate(self.now());
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let Some(subscriber) = newsletter_subscribers::Entity::find_by_id(id)
             .filter(newsletter_subscribers::Column::Email.eq(*email))
             .one(&txn)

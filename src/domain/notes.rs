@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::actor::{Actor, Scope};
@@ -181,7 +181,7 @@ impl Newsdesk {
             return Err(Error::invalid("kind", "is required"));
         };
         let db = self.db();
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let found = articles::Entity::find_by_id(article.0)
             .one(&txn)
             .await?
@@ -222,7 +222,7 @@ impl Newsdesk {
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn remove_note(&self, actor: &Actor, article: ArticleId, note: i64) -> Result<Note> {
         actor.require(SCOPE)?;
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let found = article_notes::Entity::find_by_id(note)
             .filter(article_notes::Column::ArticleId.eq(article.0))
             .one(&txn)

@@ -14,7 +14,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde_json::{Value, json};
 
@@ -508,7 +508,7 @@ impl Newsdesk {
             .await?;
         let mut announced = 0;
         for id in due {
-            let txn = self.db().begin().await?;
+            let txn = crate::db::begin_write(self.db()).await?;
             // The claim comes first: on SQLite a transaction that read
             // before writing could not take the write lock from another.
             let claimed = articles::Entity::update_many()

@@ -8,9 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::actor::{Actor, Scope};
 use super::articles::{self, ArticleRow};
@@ -58,7 +56,7 @@ impl Newsdesk {
         let ttl = chrono::Duration::from_std(self.workflow().preview_ttl)
             .map_err(|e| Error::Internal(format!("preview lifetime: {e}")))?;
         let expires_at = super::time::truncate(now + ttl);
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         preview_links::ActiveModel {
             article_id: Set(id.0),
             token_hash: Set(token.hash()),
@@ -98,7 +96,7 @@ impl Newsdesk {
         let db = self.db();
         publishing::ensure_exists(db, id).await?;
         let now = self.now();
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let revoked = preview_links::Entity::update_many()
             .col_expr(preview_links::Column::RevokedAt, Expr::value(now))
             .filter(preview_links::Column::ArticleId.eq(id.0))

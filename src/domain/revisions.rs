@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -454,7 +454,7 @@ pub async fn restore(
     let edit = publishing::prepare_edit(db, id, fields, &mut checks).await?;
     let links = publishing::resolve_links(db, id, links, &mut checks).await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     publishing::claim_version(&txn, id, expected_version).await?;
     publishing::apply_edit(&txn, id, edit).await?;
     super::editing::replace_related_links(&txn, id, links).await?;

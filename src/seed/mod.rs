@@ -8,7 +8,7 @@ pub mod coverage;
 mod newsroom;
 pub mod scale;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::Newsdesk;
 use crate::domain::actor::Actor;
@@ -39,7 +39,7 @@ pub async fn demo(desk: &Newsdesk) -> Result<(), SeedError> {
 /// hear of it and retire every cached response: the benchmark generator
 /// writes past the domain's one-record commands, and this is its one entry.
 pub(crate) async fn record_seeding(db: &DatabaseConnection, what: &str) -> Result<(), SeedError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     audit::record(
         &txn,
         &Actor::Operator,

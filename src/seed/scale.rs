@@ -4,9 +4,7 @@
 
 use chrono::{Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait};
 
 use super::SeedError;
 use crate::db::entities::{article_authors, article_tags, articles, comments};
@@ -85,7 +83,7 @@ pub async fn generate(
     let mut n = 0;
     while n < scale.articles {
         let end = (n + BATCH as u64 / 4).min(scale.articles);
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut rows = Vec::new();
         let mut credits = Vec::new();
         let mut tagging = Vec::new();

@@ -248,3 +248,31 @@ async fn an_article_closed_for_comments_refuses_them() {
     assert_eq!(res.json()["errors"][0]["field"], "article");
     assert!(!public_bodies(&app).await.contains("Too late"));
 }
+
+/// Moderators deciding side by side are each answered. A decision reads the
+/// comment before it writes; on SQLite such a transaction must wait for the
+/// write lock, not be refused with "database is locked" (a 500 before).
+#[tokio::test]
+async fn moderators_deciding_at_once_are_each_answered() {
+    let app = TestApp::new().await;
+    let story = app.article("story").create().await;
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        held.push(app.comment(story).status("pending").create().await);
+    }
+    let moderator = app.token("comments:moderate").await;
+    let uris: Vec<String> = held
+        .iter()
+        .map(|id| format!("/api/v1/manage/comments/{id}/approve"))
+        .collect();
+
+    let answers = futures_util::future::join_all(
+        uris.iter()
+            .map(|uri| app.post_json(uri, json!(null), Some(&moderator))),
+    )
+    .await;
+
+    for answer in answers {
+        assert_eq!(answer.status, 200, "{}", answer.text());
+    }
+}

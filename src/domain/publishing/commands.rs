@@ -5,7 +5,7 @@ use crate::domain::ids::ArticleId;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::fields::{derive_excerpt, empty_to_none, ids_of, slug_taken, validate};
@@ -85,7 +85,7 @@ pub async fn create(
         live: fields.live.unwrap_or(false),
         related: Vec::new(),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let id = editing::insert_article(&txn, new).await?;
     revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
     audit::record(
@@ -164,7 +164,7 @@ pub async fn update(
     let mut checks = Checks::new();
     let edit = prepare_edit(db, id, fields, &mut checks).await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     claim_version(&txn, id, expected_version).await?;
     apply_edit(&txn, id, edit).await?;
     revisions::record(&txn, actor, id, desk.revisions_kept()).await?;

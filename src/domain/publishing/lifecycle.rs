@@ -5,7 +5,6 @@ use crate::domain::Newsdesk;
 use crate::domain::ids::ArticleId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
 };
 
 use super::fields::empty_to_none;
@@ -51,7 +50,7 @@ pub async fn transition(
         }
         _ => {}
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     claim_version(&txn, id, expected_version).await?;
     let current = articles::Entity::find_by_id(id)
         .one(&txn)
@@ -105,7 +104,7 @@ pub async fn set_related_links(
     let mut checks = Checks::new();
     let resolved = resolve_links(db, id, links, &mut checks).await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     claim_version(&txn, id, expected_version).await?;
     editing::replace_related_links(&txn, id, resolved).await?;
     revisions::record(&txn, actor, id, desk.revisions_kept()).await?;
@@ -185,7 +184,7 @@ pub async fn delete(
     let id = id.0;
     let db = desk.db();
     let expected_version = super::may_change(actor, expected_version)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     claim_version(&txn, id, expected_version).await?;
     let known = outbox::announced_row(&txn, id).await?;
     articles::Entity::delete_by_id(id).exec(&txn).await?;

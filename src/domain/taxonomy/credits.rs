@@ -4,7 +4,7 @@
 use crate::domain::ids::{AuthorId, TagId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
 use super::{AuthorFields, MAX_NAME, MAX_TEXT, TagFields, find, named_slug, record};
@@ -37,7 +37,7 @@ pub async fn create_author(desk: &Newsdesk, actor: &Actor, fields: AuthorFields)
         named_slug::<authors::Entity>(db, &mut checks, fields.slug.as_deref(), &name, None).await?;
     checks.finish()?;
     let now = time::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = authors::ActiveModel {
         slug: Set(slug.unwrap_or_default()),
         name: Set(name),
@@ -86,7 +86,7 @@ pub async fn update_author(
     )
     .await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
         model.slug = Set(slug);
@@ -125,7 +125,7 @@ pub async fn delete_author(desk: &Newsdesk, actor: &Actor, id: AuthorId) -> Resu
             "articles still credit this author; change their bylines first",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     authors::Entity::delete_by_id(id).exec(&txn).await?;
     record::<authors::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await
 }
@@ -141,7 +141,7 @@ pub async fn create_tag(desk: &Newsdesk, actor: &Actor, fields: TagFields) -> Re
     let slug =
         named_slug::<tags::Entity>(db, &mut checks, fields.slug.as_deref(), &name, None).await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = tags::ActiveModel {
         slug: Set(slug.unwrap_or_default()),
         name: Set(name),
@@ -187,7 +187,7 @@ pub async fn update_tag(
     )
     .await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
         model.slug = Set(slug);
@@ -210,7 +210,7 @@ pub async fn delete_tag(desk: &Newsdesk, actor: &Actor, id: TagId) -> Result<()>
     actor.require(super::SCOPE)?;
     let db = desk.db();
     let gone = find::<tags::Entity>(db, id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     article_tags::Entity::delete_many()
         .filter(article_tags::Column::TagId.eq(id))
         .exec(&txn)

@@ -4,7 +4,7 @@ use crate::domain::Newsdesk;
 use crate::domain::ids::SectionId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use super::{MAX_NAME, MAX_TEXT, SectionFields, find, named_slug, record};
@@ -73,7 +73,7 @@ pub async fn create_section(
         .await?;
     checks.finish()?;
     let now = time::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = sections::ActiveModel {
         slug: Set(slug.unwrap_or_default()),
         name: Set(name),
@@ -125,7 +125,7 @@ pub async fn update_section(
     )
     .await?;
     checks.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut model = current.into_active_model();
     if let Some(slug) = slug {
         model.slug = Set(slug);
@@ -172,7 +172,7 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Re
             "the section still has articles or subsections; move them first",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     sections::Entity::delete_by_id(id).exec(&txn).await?;
     record::<sections::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await?;
     Ok(())

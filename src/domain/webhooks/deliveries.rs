@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use super::super::actor::Actor;
@@ -221,7 +221,7 @@ impl Newsdesk {
             .limit(CLAIM_BATCH)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .to_owned();
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let claimed = webhook_deliveries::Entity::update_many()
             .col_expr(D::ClaimedUntil, Expr::value(lease))
             .col_expr(D::Attempts, Expr::col(D::Attempts).add(1))
@@ -291,7 +291,7 @@ impl Newsdesk {
             (false, Some(_)) => PENDING,
             (false, None) => FAILED,
         };
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         webhook_attempts::ActiveModel {
             delivery_id: Set(delivery.id),
             attempted_at: Set(time::truncate(now)),
@@ -424,7 +424,7 @@ impl Newsdesk {
             .await?
             .ok_or(Error::NotFound(Resource::WebhookDelivery))?;
         let now = time::truncate(self.now());
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let again = owed(Target::Webhook(endpoint.0), original.event_id, now)
             .insert(&txn)
             .await?;

@@ -22,7 +22,6 @@ use super::time;
 use crate::crypto::signature::new_webhook_secret;
 use crate::db::entities::webhook_endpoints;
 use crate::error::{Error, Resource, Result};
-use sea_orm::TransactionTrait;
 
 /// What a caller needs to manage webhooks.
 pub const SCOPE: Scope = Scope::Admin;
@@ -122,7 +121,7 @@ impl Newsdesk {
         checks.finish()?;
         let secret = new_webhook_secret();
         let now = time::truncate(self.now());
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let saved = webhook_endpoints::ActiveModel {
             url: Set(fields.url.unwrap_or_default()),
             description: Set(fields.description.unwrap_or_default()),
@@ -186,7 +185,7 @@ impl Newsdesk {
         let mut checks = Checks::new();
         check(self, &mut checks, &fields, false);
         checks.finish()?;
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         let mut model = current.into_active_model();
         if let Some(url) = fields.url {
             model.url = Set(url);
@@ -221,7 +220,7 @@ impl Newsdesk {
     pub async fn delete_webhook(&self, actor: &Actor, id: WebhookId) -> Result<()> {
         actor.require(SCOPE)?;
         find(self, id).await?;
-        let txn = self.db().begin().await?;
+        let txn = crate::db::begin_write(self.db()).await?;
         webhook_endpoints::Entity::delete_by_id(id.0)
             .exec(&txn)
             .await?;
