@@ -44,6 +44,16 @@ def main():
         "Peak RSS of the server: "
         + ", ".join(f"cache {k}: {v / 1024:.1f} MB" for k, v in sorted(rss.items()))
     )
+    writes = next((r["result"] for r in results["runs"] if r["kind"] == "writes"), None)
+    if writes:
+        print()
+        print(f"Write mix, {writes['workers']} workers: {writes['cycles_per_second']:,.1f} cycles/s")
+        print()
+        print("| step | requests | p50 | p99 | errors |")
+        print("| --- | --- | --- | --- | --- |")
+        for step in ("create", "publish", "comment", "approve"):
+            w = writes[step]
+            print(f"| {step} | {w['count']:,} | {w['p50_ms']:.1f} ms | {w['p99_ms']:.1f} ms | {w['errors']} |")
 
 
 if __name__ == "__main__":
