@@ -21,7 +21,7 @@ def main():
         (r["server"], r["cache"], r["kind"], r["connections"]): r["result"]
         for r in results["runs"]
     }
-    connections = sorted({r["connections"] for r in results["runs"]})
+    connections = sorted({r["connections"] for r in results["runs"] if r["kind"] != "writes"})
     header = "| Request | " + " | ".join(
         f"{name} c={c}" for c in connections for name in ("cache off", "cache on", "nginx")
     ) + " |"
