@@ -81,7 +81,9 @@ pub async fn run(
         }
         None => None,
     };
-    tracing::info!(%bind, "newsdesk is serving on http://{bind}");
+    // The address it got: for a port of 0 the system chose one.
+    let serving = listener.local_addr().unwrap_or(bind);
+    tracing::info!(bind = %serving, "newsdesk is serving on http://{serving}");
     warn_if_limits_are_per_node(&state).await;
 
     let flusher = {
