@@ -88,9 +88,7 @@ impl Reads {
                 .collect()),
         }
     }
-}
 
-impl Reads {
     /// The file to read on this thread, unless the pool has been closed: a
     /// closed pool means the database is going away, and reads answer so.
     fn local(&self) -> Option<&LocalFile> {
@@ -113,9 +111,10 @@ fn sqlite_file(pool: &DatabaseConnection) -> Option<PathBuf> {
     }
     let options = pool.get_sqlite_connection_pool().connect_options();
     let path = options.get_filename();
-    // sqlx names an in-memory database `file:sqlx-in-memory-…`, and the pool
-    // has created a file database by now.
-    (!path.starts_with("file:") && path.is_file()).then(|| path.to_path_buf())
+    // sqlx names an in-memory database `file:sqlx-in-memory-…` (a URI, not
+    // a path), and the pool has created a file database by now.
+    let in_memory = path.to_string_lossy().starts_with("file:");
+    (!in_memory && path.is_file()).then(|| path.to_path_buf())
 }
 
 /// Connections to one SQLite file, each used by one thread at a time.
@@ -307,5 +306,62 @@ impl<T: Column> Column for Option<T> {
             Sqlite::Null => Some(None),
             value => T::from_sqlite(value).map(Some),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use sea_orm::{Database, Statement};
+
+    fn sql(text: &str, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(DbBackend::Sqlite, text, values)
+    }
+
+    #[tokio::test]
+    async fn a_database_in_memory_is_read_through_its_pool() {
+        let reads = Reads::new(Database::connect("sqlite::memory:").await.unwrap());
+
+        let row = reads.one(sql("SELECT 41 + 1", vec![])).await.unwrap();
+
+        assert!(reads.local.is_none());
+        assert_eq!(row.unwrap().get::<i64>(0).unwrap(), 42);
+    }
+
+    /// What the pool wrote, a read on the calling thread finds by the same
+    /// values: timestamps (with a fraction of a second) and booleans are
+    /// bound exactly as sqlx binds them.
+    #[tokio::test]
+    async fn a_file_is_read_on_the_calling_thread_with_the_pools_bindings() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let pool = Database::connect(&url).await.unwrap();
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap()
+            + chrono::Duration::milliseconds(250);
+        pool.execute_unprepared("CREATE TABLE t (at TEXT, flag BOOLEAN, body TEXT)")
+            .await
+            .unwrap();
+        pool.execute_raw(sql(
+            "INSERT INTO t VALUES (?, ?, ?)",
+            vec![at.into(), true.into(), "{\"a\":1}".into()],
+        ))
+        .await
+        .unwrap();
+        let reads = Reads::new(pool);
+
+        let row = reads
+            .one(sql(
+                "SELECT body, flag, NULL FROM t WHERE at = ? AND flag = ?",
+                vec![at.into(), true.into()],
+            ))
+            .await
+            .unwrap()
+            .expect("the row the pool wrote");
+
+        assert!(reads.local.is_some());
+        assert_eq!(row.get::<String>(0).unwrap(), "{\"a\":1}");
+        assert!(row.get::<bool>(1).unwrap());
+        assert_eq!(row.get::<Option<String>>(2).unwrap(), None);
     }
 }
