@@ -160,6 +160,7 @@ async fn on_sqlite_public_reads_answer_while_every_pooled_connection_is_taken() 
     let res = app.get("/api/v1/articles/story").await;
 
     assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["slug"], "story");
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     drop(held);
 }

@@ -61,6 +61,34 @@ async fn a_read_while_the_database_is_gone_is_503_with_retry_after_never_500() {
     );
 }
 
+/// On SQLite one writer at a time holds the database; a write that waits
+/// for it past the busy timeout (5 s) is an outage to retry, not a fault.
+#[tokio::test]
+async fn a_write_kept_waiting_past_the_busy_timeout_is_503_with_retry_after_never_500() {
+    let app = TestApp::new().await;
+    if app.db().get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return;
+    }
+    let token = app.token("content:write").await;
+    let elsewhere = crate::support::db::connect(app.db_url()).await;
+    let holding = newsdesk::db::begin_write(&elsewhere)
+        .await
+        .expect("the write lock");
+
+    let res = app
+        .post_json(
+            "/api/v1/manage/tags",
+            json!({ "name": "Waiting" }),
+            Some(&token),
+        )
+        .await;
+
+    assert_eq!(res.status, 503, "{}", res.text());
+    assert_eq!(res.header("retry-after"), Some("1"));
+    assert_eq!(res.json()["code"], "unavailable");
+    drop(holding);
+}
+
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = TestApp::new().await;
