@@ -9,6 +9,9 @@ mod m20261128_000003_tune_read_indexes;
 mod m20261202_000004_create_newsroom_workflow;
 mod m20261204_000005_create_outbox_and_subscriptions;
 mod m20261204_000006_create_article_search;
+mod m20261205_000007_create_article_teasers;
+
+pub use m20261205_000007_create_article_teasers::{POSTGRES_TEASER, SQLITE_TEASER};
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -23,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_create_newsroom_workflow::Migration),
             Box::new(m20261204_000005_create_outbox_and_subscriptions::Migration),
             Box::new(m20261204_000006_create_article_search::Migration),
+            Box::new(m20261205_000007_create_article_teasers::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-//! The `newsdesk` command line: serve (the default), migrate, seed.
+//! The `newsdesk` command line: serve (the default), migrate, seed, reindex.
 
 mod accounts;
 mod logging;
@@ -61,6 +61,18 @@ enum Command {
         tags: u64,
         #[arg(long, default_value_t = 40, requires = "scale")]
         authors: u64,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// Rebuild the stored article teasers the lists read from the articles,
+    /// sections, authors and tags, then check them.
+    Reindex {
+        /// Only check: list the articles whose stored teaser differs from a
+        /// fresh rebuild, and fail if there is any.
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         db: DatabaseArgs,
         #[command(flatten)]
@@ -200,6 +212,8 @@ pub enum StartupError {
     Input(String),
     #[error(transparent)]
     Serve(#[from] server::ServeError),
+    #[error("{0}")]
+    Stale(String),
 }
 
 /// Parses the command line, runs the command, and turns failure into one line on stderr.
@@ -269,6 +283,31 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             logging::init(&log)?;
             let conn = connect(&db).await?;
             db::migrate(&conn).await.map_err(StartupError::Migrate)
+        }
+        Some(Command::Reindex { check, db, log }) => {
+            let desk = operator_desk(migrated(&db, &log).await?);
+            if !check {
+                let bar = seed::scale::progress("teasers", 0);
+                let written = desk
+                    .rebuild_teasers(&mut |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })
+                    .await?;
+                bar.finish();
+                println!("rebuilt the teasers of {written} articles");
+            }
+            let stale = desk.stale_teasers().await?;
+            if stale.is_empty() {
+                println!("every stored teaser equals a fresh rebuild");
+                return Ok(());
+            }
+            let ids: Vec<String> = stale.iter().map(|id| id.0.to_string()).collect();
+            Err(StartupError::Stale(format!(
+                "{} stored teasers differ from a fresh rebuild (articles {}); run `newsdesk reindex`",
+                stale.len(),
+                ids.join(", ")
+            )))
         }
         Some(Command::Schema) => {
             print!("{}", crate::graphql::sdl());

@@ -43,6 +43,7 @@ pub mod structured;
 pub mod sync;
 pub mod tags;
 pub mod taxonomy;
+pub mod teasers;
 pub mod time;
 pub mod token_usage;
 pub mod views;

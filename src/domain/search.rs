@@ -200,7 +200,7 @@ impl Reader {
             scoped.and_where(published().lt(to));
         }
         let d = Dialect::of(db.get_database_backend());
-        let teaser = d.as_text(&super::documents::teaser_shape(d, "a"));
+        let teaser = super::documents::stored_teaser("a");
         let mut sql = Sql::new(d);
         match d {
             Dialect::Sqlite => {

@@ -266,7 +266,7 @@ async fn comment_threads(
 
 /// A progress bar on stderr, drawn only when stderr is a terminal: a log
 /// file gets nothing from it.
-fn progress(what: &'static str, total: u64) -> ProgressBar {
+pub(crate) fn progress(what: &'static str, total: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     if let Ok(style) =
         ProgressStyle::with_template("{prefix:>9} [{bar:25}] {pos}/{len} ({percent}%)")

@@ -113,6 +113,7 @@ fn every_command_has_help() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["seed", "--help"],
+        vec!["reindex", "--help"],
         vec!["webhook", "--help"],
         vec!["webhook", "create", "--help"],
     ] {
@@ -207,14 +208,17 @@ fn sqlite_scalar(file: &std::path::Path, sql: &str) -> i64 {
         let db = sea_orm::Database::connect(format!("sqlite://{}", file.display()))
             .await
             .unwrap();
-        let row = db
+        // A statement that returns no row (a write) answers 0.
+        let Some(row) = db
             .query_one_raw(sea_orm::Statement::from_string(
                 db.get_database_backend(),
                 sql.to_owned(),
             ))
             .await
             .unwrap()
-            .unwrap();
+        else {
+            return 0;
+        };
         row.try_get_by_index::<i64>(0).unwrap()
     })
 }
@@ -407,4 +411,45 @@ fn users_are_created_with_a_password_from_standard_input() {
     );
     assert!(String::from_utf8_lossy(&created.stdout).contains("ed@news.example"));
     assert_failed_with_one_line_naming(&short, "password");
+}
+
+#[test]
+fn reindex_finds_a_stale_teaser_and_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reindex.db");
+    let seeded = run_with_db(&file, &["seed", "--demo"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let first = sqlite_scalar(&file, "SELECT min(article_id) FROM article_teasers");
+    sqlite_scalar(
+        &file,
+        &format!("UPDATE article_teasers SET teaser = '{{}}' WHERE article_id = {first}"),
+    );
+
+    let checked = run_with_db(&file, &["reindex", "--check"], None);
+    assert!(!checked.status.success(), "a stale teaser fails the check");
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(said.contains(&format!("(articles {first})")), "{said}");
+
+    let rebuilt = run_with_db(&file, &["reindex"], None);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(
+        run_with_db(&file, &["reindex", "--check"], None)
+            .status
+            .success()
+    );
+    assert_ne!(
+        sqlite_scalar(
+            &file,
+            &format!("SELECT length(teaser) FROM article_teasers WHERE article_id = {first}")
+        ),
+        2
+    );
 }

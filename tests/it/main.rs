@@ -47,6 +47,7 @@ mod rest_sections;
 mod rest_taxonomy;
 mod revisions;
 mod search;
+mod stored_teasers;
 mod structured_data;
 mod subscriptions;
 mod subscriptions_ws;

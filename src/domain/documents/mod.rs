@@ -9,7 +9,14 @@
 
 mod shapes;
 
-/// The teaser of the article row `a`, as every list shows it.
+/// The teaser of the article row `a`, as every list shows it: stored, as
+/// JSON text.
+pub fn stored_teaser(a: &str) -> String {
+    shapes::stored_teaser(a)
+}
+
+/// The teaser of the article row `a` written afresh from the tables it
+/// reads, as JSON (what the stored one must equal).
 pub fn teaser_shape(d: Dialect, a: &str) -> String {
     shapes::teaser(d, a)
 }
@@ -115,7 +122,7 @@ pub async fn article_list(
             "{}, max(CASE WHEN p.n = p.lim AND p.total > p.lim THEN {next} END) \
              FROM (SELECT q.*, row_number() OVER (ORDER BY q.published_at DESC, q.id DESC) AS n, \
              count(*) OVER () AS total, CAST(",
-            d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", Some("p.n <= p.lim")))
+            d.joined_array(&shapes::stored_teaser("p"), "p.n", Some("p.n <= p.lim"))
         )
     }))
     .bind(page.limit.get() as i64)
@@ -193,7 +200,7 @@ pub async fn more_like_this(
                 ") SELECT (SELECT count(*) FROM art), {} FROM (SELECT m.*, \
                  row_number() OVER (ORDER BY m.score DESC, m.published_at DESC, m.id DESC) AS n \
                  FROM (",
-                d.as_text(&d.array(&shapes::teaser(d, "p"), "p.n", None))
+                d.joined_array(&shapes::stored_teaser("p"), "p.n", None)
             )
         }));
     ranked(

@@ -13,6 +13,12 @@ pub fn teaser(d: Dialect, a: &str) -> String {
     d.object(&teaser_fields(d, a))
 }
 
+/// The stored teaser of the article row `a` (the read model kept by the
+/// triggers of the `create_article_teasers` migration), as JSON text.
+pub fn stored_teaser(a: &str) -> String {
+    format!("(SELECT t.teaser FROM article_teasers t WHERE t.article_id = {a}.id)")
+}
+
 /// A popular article: its teaser and its `views` in the window.
 pub fn popular(d: Dialect, a: &str) -> String {
     let mut fields = teaser_fields(d, a);
@@ -245,4 +251,18 @@ pub fn comment(d: Dialect, c: &str, level: usize) -> String {
         ]),
     }
     d.object(&fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The migration's view writes the teasers the lists read; the whole
+    /// article embeds the same fields written by this code. They must not
+    /// drift apart.
+    #[test]
+    fn the_stored_teasers_are_written_as_this_code_writes_a_teaser() {
+        assert_eq!(migration::SQLITE_TEASER, teaser(Dialect::Sqlite, "a"));
+        assert_eq!(migration::POSTGRES_TEASER, teaser(Dialect::Postgres, "a"));
+    }
 }
