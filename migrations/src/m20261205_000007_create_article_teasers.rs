@@ -12,7 +12,10 @@
 //!
 //! The teaser's SQL is written out here, as a migration must stay what it
 //! was when it ran; a test in the application holds it equal to the
-//! teaser shape the application writes (`documents::shapes::teaser`).
+//! teaser shape the application writes (`documents::shapes::teaser`). It
+//! orders authors and tags by subqueries, not `ORDER BY` inside the
+//! aggregate: SQLite before 3.44 (Debian 12's `sqlite3`, many Pythons)
+//! could not parse the schema and would refuse to open the file.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -26,12 +29,14 @@ pub const SQLITE_TEASER: &str = "json_object('slug', a.slug, 'title', a.title, \
     'published_at', replace(a.published_at, '+00:00', 'Z'), \
     'section', json((SELECT json_object('slug', n.slug, 'name', n.name) \
     FROM sections n WHERE n.id = a.section_id)), \
-    'authors', json((SELECT coalesce(json_group_array(json_object('slug', n.slug, 'name', n.name) \
-    ORDER BY x.position), '[]') FROM article_authors x JOIN authors n ON n.id = x.author_id \
-    WHERE x.article_id = a.id)), \
-    'tags', json((SELECT coalesce(json_group_array(json_object('slug', n.slug, 'name', n.name) \
-    ORDER BY n.name), '[]') FROM article_tags x JOIN tags n ON n.id = x.tag_id \
-    WHERE x.article_id = a.id)), \
+    'authors', json((SELECT coalesce(json_group_array(json(v)), '[]') \
+    FROM (SELECT json_object('slug', n.slug, 'name', n.name) AS v \
+    FROM article_authors x JOIN authors n ON n.id = x.author_id \
+    WHERE x.article_id = a.id ORDER BY x.position))), \
+    'tags', json((SELECT coalesce(json_group_array(json(v)), '[]') \
+    FROM (SELECT json_object('slug', n.slug, 'name', n.name) AS v \
+    FROM article_tags x JOIN tags n ON n.id = x.tag_id WHERE x.article_id = a.id \
+    ORDER BY n.name))), \
     'featured_image', json((CASE WHEN a.featured_image_url IS NULL THEN NULL ELSE \
     json_object('url', a.featured_image_url, 'alt', a.featured_image_alt, \
     'caption', a.featured_image_caption, 'credit', a.featured_image_credit) END)), \

@@ -78,6 +78,26 @@ impl Dialect {
         }
     }
 
+    /// A subquery (written without its parentheses) whose one value is the
+    /// JSON array of `value` over the rows `from` (its `FROM` and `WHERE`)
+    /// selects, in `order`; `[]` when there is none. Fit for what the schema
+    /// stores (views, triggers): SQLite before 3.44, as many systems still
+    /// ship it, cannot parse `ORDER BY` inside an aggregate and would refuse
+    /// to open the whole file, so on SQLite the order comes from a subquery
+    /// that is never flattened into the aggregate (rule 16 of its query
+    /// flattener) and is read in order.
+    pub fn ordered_array(self, value: &str, from: &str, order: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!(
+                "SELECT coalesce(json_group_array(json(v)), '[]') \
+                 FROM (SELECT {value} AS v {from} ORDER BY {order})"
+            ),
+            Dialect::Postgres => {
+                format!("SELECT coalesce(json_agg({value} ORDER BY {order}), '[]'::json) {from}")
+            }
+        }
+    }
+
     /// The JSON array of `value`, JSON already written as text (a stored
     /// document), over the rows in `order`, only of those `filter` keeps when
     /// given: the texts joined with commas, not parsed again.

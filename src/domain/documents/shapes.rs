@@ -8,7 +8,9 @@ use crate::domain::page::{Cursor, CursorKind};
 use crate::domain::replies::{NESTED_LEVELS, REPLIES_SHOWN};
 use crate::domain::visibility::PUBLIC_COMMENT_STATUS;
 
-/// A teaser: what a list shows of the article row `a`.
+/// A teaser: what a list shows of the article row `a`. The stored teasers
+/// are written by a view in the schema, so this stays within what
+/// [`Dialect::ordered_array`] says older SQLite can parse.
 pub fn teaser(d: Dialect, a: &str) -> String {
     d.object(&teaser_fields(d, a))
 }
@@ -42,18 +44,23 @@ fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
         ),
         (
             "authors",
-            d.nested(&format!(
-                "SELECT {} FROM article_authors x JOIN authors n ON n.id = x.author_id \
-                 WHERE x.article_id = {a}.id",
-                d.array(&named, "x.position", None)
+            d.nested(&d.ordered_array(
+                &named,
+                &format!(
+                    "FROM article_authors x JOIN authors n ON n.id = x.author_id \
+                     WHERE x.article_id = {a}.id"
+                ),
+                "x.position",
             )),
         ),
         (
             "tags",
-            d.nested(&format!(
-                "SELECT {} FROM article_tags x JOIN tags n ON n.id = x.tag_id \
-                 WHERE x.article_id = {a}.id",
-                d.array(&named, "n.name", None)
+            d.nested(&d.ordered_array(
+                &named,
+                &format!(
+                    "FROM article_tags x JOIN tags n ON n.id = x.tag_id WHERE x.article_id = {a}.id"
+                ),
+                "n.name",
             )),
         ),
         (
