@@ -110,6 +110,20 @@ impl Dialect {
         format!("('[' || coalesce({join}({value}, ',' ORDER BY {order}){filter}, '') || ']')")
     }
 
+    /// The JSON object written as text `object` (a stored document), with
+    /// the members of the JSON object `more` added after its own: the text
+    /// is joined, not parsed. Neither object may be empty.
+    pub fn extended(self, object: &str, more: &str) -> String {
+        match self {
+            Dialect::Sqlite => {
+                format!("(substr({object}, 1, length({object}) - 1) || ',' || substr({more}, 2))")
+            }
+            Dialect::Postgres => {
+                format!("(left({object}, -1) || ', ' || substr(({more})::text, 2))")
+            }
+        }
+    }
+
     /// A JSON value as the text a client receives, for reading out of a row.
     pub fn as_text(self, expr: &str) -> String {
         format!("{}{expr}{}", self.as_text_open(), self.as_text_close())

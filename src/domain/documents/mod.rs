@@ -9,6 +9,8 @@
 
 mod shapes;
 
+use shapes::Teaser;
+
 /// The teaser of the article row `a`, as every list shows it: stored, as
 /// JSON text.
 pub fn stored_teaser(a: &str) -> String {
@@ -225,6 +227,7 @@ fn whole_articles(
     d: Dialect,
     now: DateTime<Utc>,
     mut art: SelectStatement,
+    teaser: Teaser,
     comments: Option<&PageRequest>,
 ) -> Sql {
     use article_table::Column as A;
@@ -253,12 +256,17 @@ fn whole_articles(
     if let Some(page) = comments {
         threads(&mut sql, page);
     }
-    static ARTICLE: PerDialect = PerDialect::new();
-    sql.push(ARTICLE.get(d, |d| {
+    static STORED: PerDialect = PerDialect::new();
+    static OF_ROW: PerDialect = PerDialect::new();
+    let select = match teaser {
+        Teaser::Stored => &STORED,
+        Teaser::OfRow => &OF_ROW,
+    };
+    sql.push(select.get(d, |d| {
         format!(
             " SELECT art.id, {}, EXISTS (SELECT 1 FROM related_links x \
              WHERE x.article_id = art.id AND x.target_article_id IS NOT NULL)",
-            d.as_text(&shapes::article(d, "art", "links"))
+            d.as_text(&shapes::article(d, "art", "links", teaser))
         )
     }));
     if comments.is_some() {
@@ -279,7 +287,7 @@ pub async fn public_articles_by_id(
         return Ok(Vec::new());
     }
     let art = articles::public_by_ids(now, ids);
-    let sql = whole_articles(dialect(db), now, art, None);
+    let sql = whole_articles(dialect(db), now, art, Teaser::Stored, None);
     db.all(sql.statement())
         .await?
         .iter()
@@ -295,11 +303,11 @@ pub async fn article(
     which: WhichArticle<'_>,
     comments: Option<&PageRequest>,
 ) -> Result<ArticleJson> {
-    let art = match which {
-        WhichArticle::Public(slug) => articles::public_by_slug(now, slug),
-        WhichArticle::Preview(id) => articles::preview_by_id(now, id),
+    let (art, teaser) = match which {
+        WhichArticle::Public(slug) => (articles::public_by_slug(now, slug), Teaser::Stored),
+        WhichArticle::Preview(id) => (articles::preview_by_id(now, id), Teaser::OfRow),
     };
-    let sql = whole_articles(dialect(db), now, art, comments);
+    let sql = whole_articles(dialect(db), now, art, teaser, comments);
     let row = db
         .one(sql.statement())
         .await?

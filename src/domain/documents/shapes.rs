@@ -80,11 +80,30 @@ fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A whole article: its teaser, its body in every form and its further
+/// Where a whole article's teaser comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Teaser {
+    /// The stored teaser, as the public sees the article.
+    Stored,
+    /// Written afresh from the row, whose columns may differ from the
+    /// stored ones (a preview shows a draft as if published now).
+    OfRow,
+}
+
+/// A whole article: its teaser, then its body in every form and its further
 /// reading, for the article row `a` (with its body columns). `links` names
 /// a table of the article's public related links, with their `position`.
-pub fn article(d: Dialect, a: &str, links: &str) -> String {
-    let mut fields = teaser_fields(d, a);
+pub fn article(d: Dialect, a: &str, links: &str, teaser: Teaser) -> String {
+    let beyond = article_beyond_teaser(d, a, links);
+    match teaser {
+        Teaser::Stored => d.extended(&stored_teaser(a), &beyond),
+        Teaser::OfRow => d.extended(&d.as_text(&self::teaser(d, a)), &beyond),
+    }
+}
+
+/// What a whole article shows beyond its teaser, as a JSON object.
+fn article_beyond_teaser(d: Dialect, a: &str, links: &str) -> String {
+    let mut fields = Vec::new();
     let linked = d.object(&[
         ("slug", "l.target_slug".into()),
         ("title", "l.target_title".into()),
