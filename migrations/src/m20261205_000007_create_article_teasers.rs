@@ -153,7 +153,17 @@ const SQLITE_DOWN: &[&str] = &[
     "DROP TABLE IF EXISTS article_teasers",
 ];
 
+/// On PostgreSQL inserts and credit changes refresh once per statement, for
+/// every article the statement touched (its transition tables): a bulk
+/// insert of a thousand credits is one refresh, not a thousand. Updates of
+/// chosen columns cannot have transition tables, so those are per row.
 fn postgres_up() -> Vec<String> {
+    let refresh = |name: &str, ids: &str| {
+        format!(
+            "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN PERFORM refresh_article_teasers(ARRAY({ids})); RETURN NULL; END $$"
+        )
+    };
     let mut up = vec![
         "CREATE TABLE article_teasers (\
          article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE, \
@@ -168,23 +178,32 @@ fn postgres_up() -> Vec<String> {
          SELECT article_id, teaser FROM article_teaser_json WHERE article_id = ANY (ids) \
          ON CONFLICT (article_id) DO UPDATE SET teaser = excluded.teaser $$"
             .to_owned(),
-        "CREATE FUNCTION article_teasers_of_article() RETURNS trigger LANGUAGE plpgsql AS $$ \
-         BEGIN PERFORM refresh_article_teasers(ARRAY[NEW.id]); RETURN NULL; END $$"
+        refresh("article_teasers_of_added_articles", "SELECT id FROM added"),
+        "CREATE TRIGGER article_teasers_article_insert AFTER INSERT ON articles \
+         REFERENCING NEW TABLE AS added FOR EACH STATEMENT \
+         EXECUTE FUNCTION article_teasers_of_added_articles()"
             .to_owned(),
+        refresh("article_teasers_of_article", "SELECT NEW.id"),
         format!(
-            "CREATE TRIGGER article_teasers_article AFTER INSERT OR UPDATE OF {TEASER_COLUMNS} \
+            "CREATE TRIGGER article_teasers_article_update AFTER UPDATE OF {TEASER_COLUMNS} \
              ON articles FOR EACH ROW EXECUTE FUNCTION article_teasers_of_article()"
         ),
-        "CREATE FUNCTION article_teasers_of_credit() RETURNS trigger LANGUAGE plpgsql AS $$ \
-         BEGIN \
-         IF TG_OP <> 'INSERT' THEN PERFORM refresh_article_teasers(ARRAY[OLD.article_id]); END IF; \
-         IF TG_OP <> 'DELETE' THEN PERFORM refresh_article_teasers(ARRAY[NEW.article_id]); END IF; \
-         RETURN NULL; END $$"
-            .to_owned(),
-        "CREATE FUNCTION article_teasers_of_section() RETURNS trigger LANGUAGE plpgsql AS $$ \
-         BEGIN PERFORM refresh_article_teasers(ARRAY(SELECT id FROM articles \
-         WHERE section_id = NEW.id)); RETURN NULL; END $$"
-            .to_owned(),
+        refresh(
+            "article_teasers_of_added_credits",
+            "SELECT DISTINCT article_id FROM added",
+        ),
+        refresh(
+            "article_teasers_of_removed_credits",
+            "SELECT DISTINCT article_id FROM removed",
+        ),
+        refresh(
+            "article_teasers_of_changed_credits",
+            "SELECT article_id FROM removed UNION SELECT article_id FROM added",
+        ),
+        refresh(
+            "article_teasers_of_section",
+            "SELECT id FROM articles WHERE section_id = NEW.id",
+        ),
         "CREATE TRIGGER sections_teasers_rename AFTER UPDATE OF slug, name ON sections \
          FOR EACH ROW EXECUTE FUNCTION article_teasers_of_section()"
             .to_owned(),
@@ -192,13 +211,23 @@ fn postgres_up() -> Vec<String> {
     for (credits, named) in [("article_authors", "author"), ("article_tags", "tag")] {
         up.extend([
             format!(
-                "CREATE TRIGGER {credits}_teasers AFTER INSERT OR UPDATE OR DELETE ON {credits} \
-                 FOR EACH ROW EXECUTE FUNCTION article_teasers_of_credit()"
+                "CREATE TRIGGER {credits}_teasers_insert AFTER INSERT ON {credits} \
+                 REFERENCING NEW TABLE AS added FOR EACH STATEMENT \
+                 EXECUTE FUNCTION article_teasers_of_added_credits()"
             ),
             format!(
-                "CREATE FUNCTION article_teasers_of_{named}() RETURNS trigger LANGUAGE plpgsql \
-                 AS $$ BEGIN PERFORM refresh_article_teasers(ARRAY(SELECT article_id \
-                 FROM {credits} WHERE {named}_id = NEW.id)); RETURN NULL; END $$"
+                "CREATE TRIGGER {credits}_teasers_delete AFTER DELETE ON {credits} \
+                 REFERENCING OLD TABLE AS removed FOR EACH STATEMENT \
+                 EXECUTE FUNCTION article_teasers_of_removed_credits()"
+            ),
+            format!(
+                "CREATE TRIGGER {credits}_teasers_update AFTER UPDATE ON {credits} \
+                 REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT \
+                 EXECUTE FUNCTION article_teasers_of_changed_credits()"
+            ),
+            refresh(
+                &format!("article_teasers_of_{named}"),
+                &format!("SELECT article_id FROM {credits} WHERE {named}_id = NEW.id"),
             ),
             format!(
                 "CREATE TRIGGER {named}s_teasers_rename AFTER UPDATE OF slug, name ON {named}s \
@@ -210,18 +239,16 @@ fn postgres_up() -> Vec<String> {
     up
 }
 
+/// Dropping a trigger's function drops the trigger with it.
 const POSTGRES_DOWN: &[&str] = &[
-    "DROP TRIGGER IF EXISTS tags_teasers_rename ON tags",
-    "DROP TRIGGER IF EXISTS authors_teasers_rename ON authors",
-    "DROP TRIGGER IF EXISTS article_tags_teasers ON article_tags",
-    "DROP TRIGGER IF EXISTS article_authors_teasers ON article_authors",
-    "DROP TRIGGER IF EXISTS sections_teasers_rename ON sections",
-    "DROP TRIGGER IF EXISTS article_teasers_article ON articles",
-    "DROP FUNCTION IF EXISTS article_teasers_of_tag()",
-    "DROP FUNCTION IF EXISTS article_teasers_of_author()",
-    "DROP FUNCTION IF EXISTS article_teasers_of_section()",
-    "DROP FUNCTION IF EXISTS article_teasers_of_credit()",
-    "DROP FUNCTION IF EXISTS article_teasers_of_article()",
+    "DROP FUNCTION IF EXISTS article_teasers_of_tag() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_author() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_section() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_changed_credits() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_removed_credits() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_added_credits() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_article() CASCADE",
+    "DROP FUNCTION IF EXISTS article_teasers_of_added_articles() CASCADE",
     "DROP FUNCTION IF EXISTS refresh_article_teasers(bigint[])",
     "DROP VIEW IF EXISTS article_teaser_json",
     "DROP TABLE IF EXISTS article_teasers",
