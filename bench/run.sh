@@ -2,6 +2,7 @@
 # The Newsdesk benchmark: seeds a generated newsroom, serves it with the
 # release build, and loads it over loopback with wrk for five kinds of
 # request, with the response cache off and on, at 16 and 64 connections.
+# On PostgreSQL, pgbench runs the same SQL as a floor (when installed).
 # When nginx is installed it serves the same response bytes as static files
 # in the same run, for comparison. Prints a table and writes JSON results.
 #
@@ -204,6 +205,34 @@ line=$(python3 bench/write_mix.py "$BASE" "$TOKEN" "$DURATION" 4)
 echo "{\"server\":\"newsdesk\",\"cache\":\"on\",\"kind\":\"writes\",\"connections\":4,\"result\":$line}" >> "$RESULTS"
 echo "newsdesk  writes    $line"
 stop_server
+
+# On PostgreSQL, the floor: the very statements Newsdesk runs for (a), (b)
+# and (e), printed by `newsdesk sql` with their values written in, run by
+# pgbench over prepared statements with the same connections and duration.
+# What Newsdesk serves is then a share of what the database alone can do.
+if [[ "$DATABASE_URL" == postgres* ]]; then
+  if command -v pgbench >/dev/null; then
+    echo "== pgbench: the same SQL, straight to PostgreSQL"
+    for kind in a b e1 e500; do
+      case "$kind" in
+        a) "$BIN" sql list --section section-1 --limit 20 ;;
+        b) "$BIN" sql article story-1 --comments ;;
+        e1) "$BIN" sql list --limit 20 ;;
+        e500) "$BIN" sql list --limit 20 --cursor "$CURSOR" ;;
+      esac > "$WORK/$kind.sql"
+      echo ";" >> "$WORK/$kind.sql"
+      for conns in $CONNECTIONS; do
+        tps=$(pgbench -n -M prepared -c "$conns" -j 2 -T "$DURATION" -f "$WORK/$kind.sql" "$DATABASE_URL" 2>&1 \
+          | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+        [ -n "$tps" ] || { echo "bench: pgbench failed on $kind" >&2; exit 1; }
+        echo "{\"server\":\"pgbench\",\"cache\":\"floor\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":{\"rps\":$tps}}" >> "$RESULTS"
+        printf '%-9s floor     %-5s c=%-3s %s tps\n' pgbench "$kind" "$conns" "$tps"
+      done
+    done
+  else
+    echo "pgbench is not installed: skipping the PostgreSQL floor (apt-get install postgresql-contrib)"
+  fi
+fi
 
 if command -v nginx >/dev/null; then
   mkdir -p "$WORK/nginx-tmp"

@@ -38,6 +38,20 @@ def main():
                     else "–"
                 )
         print(f"| {label} | " + " | ".join(cells) + " |")
+    floors = [
+        (kind, label, c, runs[("pgbench", "floor", kind, c)]["rps"], runs.get(("newsdesk", "off", kind, c)))
+        for kind, label in KINDS
+        for c in connections
+        if ("pgbench", "floor", kind, c) in runs
+    ]
+    if floors:
+        print()
+        print("| Request | connections | pgbench, the same SQL | Newsdesk, cache off | share of the floor |")
+        print("| --- | --- | --- | --- | --- |")
+        for kind, label, c, floor, newsdesk in floors:
+            served = f"{newsdesk['rps']:,.0f} req/s" if newsdesk else "–"
+            share = f"{newsdesk['rps'] / floor:.0%}" if newsdesk else "–"
+            print(f"| {label} | {c} | {floor:,.0f} tps | {served} | {share} |")
     rss = results.get("peak_rss_kb", {})
     print()
     print(

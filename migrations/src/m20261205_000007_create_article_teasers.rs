@@ -46,7 +46,7 @@ pub const SQLITE_TEASER: &str = "json_object('slug', a.slug, 'title', a.title, \
 /// A teaser of the article row `a`, on PostgreSQL (as `json`).
 pub const POSTGRES_TEASER: &str = "json_build_object('slug', a.slug, 'title', a.title, \
     'subtitle', a.subtitle, 'excerpt', a.excerpt, \
-    'published_at', (to_char((a.published_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS') \
+    'published_at', (to_char((a.published_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS') \
     || CASE WHEN (extract(microseconds FROM a.published_at)::bigint % 1000000) = 0 THEN '' \
     WHEN (extract(microseconds FROM a.published_at)::bigint % 1000000) % 1000 = 0 \
     THEN to_char((a.published_at AT TIME ZONE 'UTC'), '.MS') \

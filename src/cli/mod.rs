@@ -78,6 +78,14 @@ enum Command {
         #[command(flatten)]
         log: LogArgs,
     },
+    /// Print the one SQL statement a public read runs on PostgreSQL, its
+    /// values written in (bench/run.sh runs it through pgbench, the floor
+    /// Newsdesk is measured against).
+    #[command(hide = true)]
+    Sql {
+        #[command(subcommand)]
+        read: SqlRead,
+    },
     /// Print the GraphQL schema (SDL), as checked in at schema/schema.graphql.
     Schema,
     /// Partner API tokens: create, list, revoke.
@@ -110,6 +118,59 @@ enum Command {
         #[command(flatten)]
         log: LogArgs,
     },
+}
+
+/// The public reads `newsdesk sql` prints.
+#[derive(Subcommand, Debug)]
+enum SqlRead {
+    /// `GET /api/v1/articles` (or a section's articles, with --section).
+    List {
+        #[arg(long)]
+        section: Option<String>,
+        #[arg(long)]
+        limit: Option<String>,
+        #[arg(long)]
+        cursor: Option<String>,
+    },
+    /// `GET /api/v1/articles/{slug}`, with --comments `?include=comments`.
+    Article {
+        slug: String,
+        #[arg(long)]
+        comments: bool,
+    },
+}
+
+impl SqlRead {
+    fn read(self) -> Result<crate::domain::documents::PublicRead, Error> {
+        use crate::domain::articles::ArticleFilter;
+        use crate::domain::documents::PublicRead;
+        use crate::domain::ids::Slug;
+        use crate::domain::page::{CursorKind, Limit, PageRequest};
+        Ok(match self {
+            SqlRead::List {
+                section,
+                limit,
+                cursor,
+            } => PublicRead::List {
+                filter: ArticleFilter {
+                    section: section
+                        .map(|s| Slug::parse_input("section", &s))
+                        .transpose()?,
+                    ..ArticleFilter::default()
+                },
+                page: PageRequest::parse(
+                    CursorKind::Articles,
+                    limit.as_deref(),
+                    cursor.as_deref(),
+                )?,
+            },
+            SqlRead::Article { slug, comments } => PublicRead::Article {
+                slug: Slug::parse_input("slug", &slug)?,
+                comments: comments
+                    .then(|| PageRequest::first(Limit::of(crate::domain::page::DEFAULT_LIMIT))),
+            },
+        })
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -308,6 +369,14 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                 stale.len(),
                 ids.join(", ")
             )))
+        }
+        Some(Command::Sql { read }) => {
+            let text = crate::domain::documents::postgres_statement_text(
+                chrono::Utc::now(),
+                &read.read()?,
+            );
+            println!("{text}");
+            Ok(())
         }
         Some(Command::Schema) => {
             print!("{}", crate::graphql::sdl());

@@ -158,6 +158,8 @@ impl Dialect {
     /// A timestamp column as RFC 3339 in UTC, exactly as the rest of the API
     /// writes one: seconds, then 3, 6 or 9 fraction digits only when there is
     /// a fraction, then `Z`. SQLite holds it as such text with `+00:00`.
+    /// PostgreSQL's colons are quoted text in the format (`":"`), so that no
+    /// `:name` appears in the statement for `pgbench` to take for a variable.
     pub fn timestamp(self, column: &str) -> String {
         match self {
             Dialect::Sqlite => format!("replace({column}, '+00:00', 'Z')"),
@@ -165,7 +167,7 @@ impl Dialect {
                 let utc = format!("({column} AT TIME ZONE 'UTC')");
                 let us = format!("(extract(microseconds FROM {column})::bigint % 1000000)");
                 format!(
-                    "(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN {us} = 0 THEN '' \
+                    "(to_char({utc}, 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS') || CASE WHEN {us} = 0 THEN '' \
                      WHEN {us} % 1000 = 0 THEN to_char({utc}, '.MS') \
                      ELSE to_char({utc}, '.US') END || 'Z')"
                 )

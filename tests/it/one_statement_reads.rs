@@ -164,3 +164,42 @@ async fn on_sqlite_public_reads_answer_while_every_pooled_connection_is_taken() 
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     drop(held);
 }
+
+/// `newsdesk sql` prints the statement a read runs on PostgreSQL, values
+/// written in, for `bench/run.sh` to hand to pgbench: run as printed, it
+/// answers what the API answers. (SQLite has no pgbench, and sea-query
+/// writes a timestamp into SQLite text otherwise than it is stored.)
+#[tokio::test]
+async fn on_postgres_the_printed_statement_of_a_read_answers_what_the_read_answers() {
+    use newsdesk::domain::documents::{PublicRead, postgres_statement_text};
+    use newsdesk::domain::page::{Limit, PageRequest};
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = full_newsroom().await;
+    let backend = app.db().get_database_backend();
+    if backend != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let read = PublicRead::List {
+        filter: newsdesk::domain::articles::ArticleFilter::default(),
+        page: PageRequest::first(Limit::of(1)),
+    };
+
+    let printed = postgres_statement_text(Utc::now(), &read);
+    let row = app
+        .db()
+        .query_one_raw(Statement::from_string(backend, printed))
+        .await
+        .unwrap()
+        .unwrap();
+
+    let served = app.get("/api/v1/articles?limit=1").await.json();
+    let data: String = row.try_get_by_index(3).unwrap();
+    let next: Option<String> = row.try_get_by_index(4).unwrap();
+    assert_eq!(served["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&data).unwrap(),
+        served["data"]
+    );
+    assert!(next.is_some(), "a page follows");
+    assert_eq!(json!(next), served["page"]["next_cursor"]);
+}

@@ -89,7 +89,40 @@ pub async fn article_list(
     filter: &ArticleFilter,
     page: &PageRequest,
 ) -> Result<ArticleListJson> {
-    let d = dialect(db);
+    let sql = article_list_statement(dialect(db), now, filter, page);
+    let row = one_row(db, sql).await?;
+    let found = |i: usize| -> Result<Option<String>> { Ok(row.get(i)?) };
+    let (section, tag, author) = (found(0)?, found(1)?, found(2)?);
+    for (asked, found, missing) in [
+        (
+            filter.section.is_some(),
+            section.is_some(),
+            Resource::Section,
+        ),
+        (filter.tag.is_some(), tag.is_some(), Resource::Tag),
+        (filter.author.is_some(), author.is_some(), Resource::Author),
+    ] {
+        if asked && !found {
+            return Err(Error::NotFound(missing));
+        }
+    }
+    Ok(ArticleListJson {
+        page: JsonPage {
+            data: row.get(3)?,
+            next_cursor: row.get(4)?,
+        },
+        tag,
+        author,
+    })
+}
+
+/// The statement of [`article_list`].
+fn article_list_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> Sql {
     let mut sql = Sql::new(d);
     sql.push("SELECT ");
     let named = [
@@ -135,30 +168,7 @@ pub async fn article_list(
         page,
     ));
     sql.push(") q) p");
-    let row = one_row(db, sql).await?;
-    let found = |i: usize| -> Result<Option<String>> { Ok(row.get(i)?) };
-    let (section, tag, author) = (found(0)?, found(1)?, found(2)?);
-    for (asked, found, missing) in [
-        (
-            filter.section.is_some(),
-            section.is_some(),
-            Resource::Section,
-        ),
-        (filter.tag.is_some(), tag.is_some(), Resource::Tag),
-        (filter.author.is_some(), author.is_some(), Resource::Author),
-    ] {
-        if asked && !found {
-            return Err(Error::NotFound(missing));
-        }
-    }
-    Ok(ArticleListJson {
-        page: JsonPage {
-            data: row.get(3)?,
-            next_cursor: row.get(4)?,
-        },
-        tag,
-        author,
-    })
+    sql
 }
 
 /// The most viewed public articles in the window, most views first, as the
@@ -303,11 +313,7 @@ pub async fn article(
     which: WhichArticle<'_>,
     comments: Option<&PageRequest>,
 ) -> Result<ArticleJson> {
-    let (art, teaser) = match which {
-        WhichArticle::Public(slug) => (articles::public_by_slug(now, slug), Teaser::Stored),
-        WhichArticle::Preview(id) => (articles::preview_by_id(now, id), Teaser::OfRow),
-    };
-    let sql = whole_articles(dialect(db), now, art, teaser, comments);
+    let sql = article_statement(dialect(db), now, which, comments);
     let row = db
         .one(sql.statement())
         .await?
@@ -324,6 +330,51 @@ pub async fn article(
             None => None,
         },
     })
+}
+
+/// The statement of [`article`].
+fn article_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    which: WhichArticle<'_>,
+    comments: Option<&PageRequest>,
+) -> Sql {
+    let (art, teaser) = match which {
+        WhichArticle::Public(slug) => (articles::public_by_slug(now, slug), Teaser::Stored),
+        WhichArticle::Preview(id) => (articles::preview_by_id(now, id), Teaser::OfRow),
+    };
+    whole_articles(d, now, art, teaser, comments)
+}
+
+/// A public read whose statement can be printed.
+#[derive(Clone, Debug)]
+pub enum PublicRead {
+    /// A page of the article list ([`article_list`]).
+    List {
+        filter: ArticleFilter,
+        page: PageRequest,
+    },
+    /// A public article with its first page of comment threads ([`article`]).
+    Article {
+        slug: Slug,
+        comments: Option<PageRequest>,
+    },
+}
+
+/// The one statement a public read runs on PostgreSQL at `now`, its values
+/// written into the text: what `bench/run.sh` hands to `pgbench` as the
+/// floor Newsdesk is measured against. (On SQLite sea-query would write a
+/// timestamp otherwise than SQLite stores it, so the text would select
+/// other rows.)
+pub fn postgres_statement_text(now: DateTime<Utc>, read: &PublicRead) -> String {
+    let d = Dialect::Postgres;
+    let sql = match read {
+        PublicRead::List { filter, page } => article_list_statement(d, now, filter, page),
+        PublicRead::Article { slug, comments } => {
+            article_statement(d, now, WhichArticle::Public(slug), comments.as_ref())
+        }
+    };
+    sql.statement().to_string()
 }
 
 /// A page of the comment threads of the public article at `slug`, and the
