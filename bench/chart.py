@@ -73,7 +73,8 @@ def main():
     runs = {
         (r["server"], r["cache"], r["kind"]): r
         for r in results["runs"]
-        if r["connections"] == connections
+        # The pgbench floor has throughput only; the chart draws what HTTP served.
+        if r["connections"] == connections and r["server"] != "pgbench"
     }
     width, height = 980, 640
     out = [
