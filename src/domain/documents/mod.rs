@@ -186,7 +186,7 @@ pub async fn popular(
         format!(
             "SELECT {} FROM (SELECT a.*, t.views, \
              row_number() OVER (ORDER BY t.views DESC, t.article_id DESC) AS n FROM (",
-            d.as_text(&d.array(&shapes::popular(d, "p"), "p.n", None))
+            d.joined_array(&shapes::popular(d, "p"), "p.n", None)
         )
     }))
     .select(&ranked_totals(now, window, limit))

@@ -21,11 +21,13 @@ pub fn stored_teaser(a: &str) -> String {
     format!("(SELECT t.teaser FROM article_teasers t WHERE t.article_id = {a}.id)")
 }
 
-/// A popular article: its teaser and its `views` in the window.
+/// A popular article: its stored teaser and its `views` in the window, as
+/// JSON text.
 pub fn popular(d: Dialect, a: &str) -> String {
-    let mut fields = teaser_fields(d, a);
-    fields.push(("views", format!("{a}.views")));
-    d.object(&fields)
+    d.extended(
+        &stored_teaser(a),
+        &d.object(&[("views", format!("{a}.views"))]),
+    )
 }
 
 fn teaser_fields(d: Dialect, a: &str) -> Vec<(&'static str, String)> {
