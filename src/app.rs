@@ -22,6 +22,7 @@ use crate::domain::time::{Clock, SystemClock};
 use crate::domain::{self, Newsdesk};
 use crate::graphql::{self, GraphqlState};
 use crate::http::cache::ResponseCache;
+use crate::http::cache::front::CacheFront;
 use crate::http::cache::middleware::{HttpCaching, http_caching};
 use crate::http::metrics::{self, RequestMetrics};
 use crate::http::{problem, request};
@@ -195,7 +196,7 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             .map(|operation| operation.path)
             .chain([graphql::http::PATH]),
     );
-    Router::new()
+    let stack = Router::new()
         .merge(routes.into_router().with_state(rest))
         .merge(graphql::http::router().with_state(state.graphql.clone()))
         .fallback(problem::no_route)
@@ -224,7 +225,7 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
         )
         .layer(cors(&http.cors_origins))
         .layer(axum::middleware::from_fn_with_state(
-            request_metrics,
+            request_metrics.clone(),
             metrics::track,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -233,7 +234,15 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
                 body_bytes: http.body_limit_bytes,
             },
             request::request_context,
-        ))
+        ));
+    Router::new().fallback_service(CacheFront::new(
+        stack,
+        state.cache.clone(),
+        state.desk.clone(),
+        graphql::http::PATH,
+        http.body_limit_bytes,
+        request_metrics,
+    ))
 }
 
 fn cors(origins: &CorsOrigins) -> CorsLayer {

@@ -3,11 +3,11 @@
 //! place internal errors are logged.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
@@ -51,11 +51,11 @@ pub fn note_internal_error(cause: &str) {
 
 /// Keeps a caller's id when it is a sane token (so ids can follow a request
 /// across services) and makes one otherwise.
-fn request_id(request: &Request) -> String {
+pub fn request_id(given: Option<&HeaderValue>) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let given = request
-        .headers()
-        .get(REQUEST_ID_HEADER)
+    // Asked once: it is a system call.
+    static PID: OnceLock<u32> = OnceLock::new();
+    let given = given
         .and_then(|v| v.to_str().ok())
         .filter(|v| (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()));
     match given {
@@ -66,7 +66,8 @@ fn request_id(request: &Request) -> String {
                 .map(|d| d.as_secs())
                 .unwrap_or_default();
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            format!("{boot:x}-{:x}-{n:08x}", std::process::id())
+            let pid = PID.get_or_init(std::process::id);
+            format!("{boot:x}-{pid:x}-{n:08x}")
         }
     }
 }
@@ -95,14 +96,8 @@ pub async fn request_context(
     request: Request,
     next: Next,
 ) -> Response {
-    let id = request_id(&request);
-    let span = tracing::info_span!(
-        "request",
-        id = %id,
-        method = %request.method(),
-        path = %request.uri().path(),
-        trace_id = tracing::field::Empty,
-    );
+    let id = request_id(request.headers().get(REQUEST_ID_HEADER));
+    let span = request_span(&id, request.method(), request.uri().path());
     #[cfg(feature = "otel")]
     {
         // The trace's id beside the request's, so a log line leads to its trace.
@@ -146,14 +141,32 @@ pub async fn request_context(
         for cause in &internal_errors {
             tracing::error!(cause = %cause, "internal error");
         }
-        tracing::info!(
-            status = response.status().as_u16(),
-            micros = started.elapsed().as_micros() as u64,
-            "answered"
-        );
     });
+    log_answered(&span, response.status(), started);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response
+}
+
+/// The span a request is served and logged in.
+pub fn request_span(id: &str, method: &Method, path: &str) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %method,
+        path = %path,
+        trace_id = tracing::field::Empty,
+    )
+}
+
+/// The access log's line for a request.
+pub fn log_answered(span: &tracing::Span, status: StatusCode, started: Instant) {
+    span.in_scope(|| {
+        tracing::info!(
+            status = status.as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            "answered"
+        );
+    });
 }

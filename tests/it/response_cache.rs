@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use axum::body::Body;
+use axum::http::Request;
 use newsdesk::domain::time::ManualClock;
 use serde_json::{Value, json};
 
@@ -436,4 +438,114 @@ async fn unpublishing_an_article_drops_it_from_cached_further_reading_elsewhere(
     .await;
 
     assert!(!app.get(page).await.text().contains("port-talks-resume"));
+}
+
+// The front door: a plain public read the store can answer is answered
+// before routing and the middleware stack, with what the stack would send.
+
+/// The headers every response has of its own: its id, date and length.
+fn shared_headers(res: &TestResponse) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = res
+        .headers
+        .iter()
+        .filter(|(name, _)| !["x-request-id", "date", "content-length"].contains(&name.as_str()))
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    headers.sort();
+    headers
+}
+
+/// `uri` as a plain GET (answered at the front door once stored) with
+/// `headers`, and as the same GET sent the whole way: `Accept-Encoding:
+/// identity` asks for the same bytes but is not plain.
+async fn at_the_front_and_through_the_stack(
+    app: &TestApp,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (TestResponse, TestResponse) {
+    let request = |whole_way: bool| {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if whole_way {
+            request = request.header("accept-encoding", "identity");
+        }
+        request.body(Body::empty()).expect("a valid request")
+    };
+    (
+        app.send(request(false)).await,
+        app.send(request(true)).await,
+    )
+}
+
+#[tokio::test]
+async fn a_hit_at_the_front_door_sends_the_headers_and_bytes_the_whole_stack_sends() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    for uri in [PAGE, LIST, "/api/v1/sections"] {
+        read_cached(&app, uri).await;
+
+        let (front, stack) =
+            at_the_front_and_through_the_stack(&app, uri, &[("x-request-id", "front-door-1")])
+                .await;
+
+        assert_eq!(front.status, 200, "{uri}");
+        assert_eq!(shared_headers(&front), shared_headers(&stack), "{uri}");
+        assert_eq!(front.body, stack.body, "{uri}");
+        assert_eq!(front.header("x-request-id"), Some("front-door-1"));
+    }
+}
+
+#[tokio::test]
+async fn a_revalidation_at_the_front_door_is_answered_304_as_the_stack_answers_it() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    let etag = read_cached(&app, PAGE)
+        .await
+        .header("etag")
+        .expect("an etag")
+        .to_owned();
+
+    let (front, stack) =
+        at_the_front_and_through_the_stack(&app, PAGE, &[("if-none-match", &etag)]).await;
+
+    assert_eq!(front.status, 304);
+    assert_eq!(stack.status, 304);
+    assert!(front.body.is_empty());
+    assert_eq!(shared_headers(&front), shared_headers(&stack));
+    assert!(front.header("x-request-id").is_some());
+}
+
+#[tokio::test]
+async fn a_graphql_post_of_declared_length_is_answered_at_the_front_door_as_the_stack_answers_it() {
+    let (app, token) = newsroom().await;
+    published(&app, &token).await;
+    let body = json!({ "query": "{ article(slug: \"port-talks-resume\") { title } }" }).to_string();
+    let post = |whole_way: bool| {
+        let mut request = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("content-length", body.len());
+        if whole_way {
+            request = request.header("accept-encoding", "identity");
+        }
+        request
+            .body(Body::from(body.clone()))
+            .expect("a valid request")
+    };
+    let first = app.send(post(false)).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let before = app.statements();
+
+    let front = app.send(post(false)).await;
+    let stack = app.send(post(true)).await;
+
+    assert_eq!(app.statements(), before, "a repeat reached the database");
+    assert_eq!(front.body, first.body);
+    assert_eq!(shared_headers(&front), shared_headers(&stack));
 }

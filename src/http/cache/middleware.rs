@@ -157,7 +157,7 @@ pub async fn http_caching(
 /// The key of a read: method, path and query, and for GraphQL what it
 /// negotiates on and a digest of the body it was posted.
 /// HEAD is answered from what GET would send, so it is asked as GET.
-async fn cache_key(
+pub(super) async fn cache_key(
     mut request: Request,
     graphql: bool,
     body_limit: usize,
@@ -165,25 +165,12 @@ async fn cache_key(
     if request.method() == Method::HEAD {
         *request.method_mut() = Method::GET;
     }
-    let uri = request.uri().to_string();
-    if !graphql {
-        return Ok((request, format!("GET {uri}")));
-    }
-    let headers = request.headers();
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    };
-    let negotiated = format!(
-        "accept={} content-type={}",
-        header(header::ACCEPT),
-        header(header::CONTENT_TYPE)
-    );
     if request.method() != Method::POST {
-        return Ok((request, format!("GET {uri} {negotiated}")));
+        let key = get_key(&request, graphql);
+        return Ok((request, key));
     }
+    let uri = request.uri().to_string();
+    let negotiated = negotiated(request.headers());
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, body_limit).await else {
         return Err(Problem::payload_too_large(body_limit).into_response());
@@ -193,16 +180,42 @@ async fn cache_key(
     Ok((Request::from_parts(parts, Body::from(bytes)), key))
 }
 
+/// The key of a GET (or HEAD) read: its path and query, and for GraphQL
+/// what it negotiates on.
+pub fn get_key(request: &Request, graphql: bool) -> String {
+    let uri = request.uri();
+    if graphql {
+        format!("GET {uri} {}", negotiated(request.headers()))
+    } else {
+        format!("GET {uri}")
+    }
+}
+
+/// What a GraphQL response's form depends on besides the request.
+fn negotiated(headers: &HeaderMap) -> String {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    format!(
+        "accept={} content-type={}",
+        header(header::ACCEPT),
+        header(header::CONTENT_TYPE)
+    )
+}
+
 /// A public response, fresh or from the store, as this request asked for it.
 /// A response served from the store, counted for the metrics.
-fn cache_hit(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -> Response {
+fn cache_hit(asked: &Asked, stored: &Arc<CachedResponse>, cache_control: &HeaderValue) -> Response {
     metrics::counter!("newsdesk_response_cache_hits_total").increment(1);
     metrics::counter!("newsdesk_response_cache_hit_bytes_total")
         .increment(stored.body.len() as u64);
     shared(asked, stored, cache_control)
 }
 
-fn shared(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -> Response {
+fn shared(asked: &Asked, stored: &Arc<CachedResponse>, cache_control: &HeaderValue) -> Response {
     let not_modified = asked.method.is_safe()
         && asked
             .if_none_match
@@ -232,8 +245,14 @@ fn shared(asked: &Asked, stored: &CachedResponse, cache_control: &HeaderValue) -
     if let Some(keys) = &stored.cache_tag {
         headers.insert(CACHE_TAG, keys.clone());
     }
+    response.extensions_mut().insert(Served(stored.clone()));
     response
 }
+
+/// Marks a response as the stored one, for the front door to note how it
+/// left the middleware stack.
+#[derive(Clone)]
+pub struct Served(pub Arc<CachedResponse>);
 
 /// A response no shared cache may keep: credentialed, a write, an error, or
 /// a read its handler did not mark public. Writes retire what they changed
@@ -320,7 +339,7 @@ fn strong_etag(body: &[u8]) -> HeaderValue {
 }
 
 /// `If-None-Match` uses the weak comparison (RFC 9110, 13.1.2).
-fn etag_matches(wanted: &HeaderValue, etag: &HeaderValue) -> bool {
+pub(super) fn etag_matches(wanted: &HeaderValue, etag: &HeaderValue) -> bool {
     let Ok(wanted) = wanted.to_str() else {
         return false;
     };

@@ -4,6 +4,7 @@
 //! changes what it shows, and no longer.
 
 pub mod flights;
+pub mod front;
 pub mod invalidation;
 pub mod middleware;
 pub mod store;

@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use moka::notification::RemovalCause;
 
 use crate::domain::cache_tags::{CacheTag, CacheTags};
+use crate::http::metrics::RequestSeries;
 
 /// A public response as it was sent.
 #[derive(Debug)]
@@ -24,6 +25,22 @@ pub struct CachedResponse {
     /// The tags as headers, made once rather than on every hit.
     pub surrogate_key: Option<HeaderValue>,
     pub cache_tag: Option<HeaderValue>,
+    /// The response as it left the whole middleware stack for a plain
+    /// request, noted the first time one is served, so the front door
+    /// ([`super::front`]) can answer the next without that stack.
+    pub front: OnceLock<FrontCopy>,
+}
+
+/// The final headers of a stored response (all but the request id, the
+/// date and the length, which are each response's own) and the series a
+/// hit is counted in.
+#[derive(Debug)]
+pub struct FrontCopy {
+    pub headers: HeaderMap,
+    pub served: RequestSeries,
+    pub not_modified: RequestSeries,
+    pub hits: metrics::Counter,
+    pub hit_bytes: metrics::Counter,
 }
 
 impl CachedResponse {
@@ -42,6 +59,7 @@ impl CachedResponse {
             tags,
             body,
             epoch,
+            front: OnceLock::new(),
         }
     }
 }
