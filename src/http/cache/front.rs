@@ -1,14 +1,15 @@
 //! The response cache's front door. A plain public read (a GET with no
-//! credentials, no `Origin`, no `Accept-Encoding` and no body) that the
-//! store can answer is answered here, before routing and before the
-//! middleware stack: request context, metrics, CORS, compression, caching
-//! and credentials are paid for only by requests the store cannot answer.
+//! credentials, no `Origin` and no body) that the store can answer is
+//! answered here, before routing and before the middleware stack: request
+//! context, metrics, CORS, compression, caching and credentials are paid
+//! for only by requests the store cannot answer.
 //!
 //! What the stack would have added is not worked out again here: the first
-//! time a stored response leaves the stack for a plain request, its final
-//! headers are noted beside its bytes ([`FrontCopy`]), and hits replay them
-//! with a request id of their own. A request that is not plain, or whose
-//! response has no front copy yet, takes the whole way, unchanged.
+//! time a stored response leaves the stack for a plain request with a given
+//! `Accept-Encoding`, its final headers and (encoded) bytes are noted beside
+//! it ([`FrontCopy`]), and hits replay them with a request id of their own,
+//! so a browser's hit is compressed once, not on every hit. A request that
+//! is not plain, or whose form is not noted yet, takes the whole way.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -21,12 +22,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower::{Service, ServiceExt};
 
 use super::ResponseCache;
 use super::middleware::{Served, cache_key, etag_matches};
-use super::store::{CachedResponse, FrontCopy};
+use super::store::{Encoded, FrontCopy};
 use crate::domain::Newsdesk;
 use crate::http::metrics::RequestMetrics;
 use crate::http::request::{self, REQUEST_ID_HEADER};
@@ -102,13 +103,13 @@ impl Door {
             uri: request.uri().clone(),
             if_none_match: request.headers().get(header::IF_NONE_MATCH).cloned(),
             request_id: request.headers().get(REQUEST_ID_HEADER).cloned(),
+            accept_encoding: request.headers().get(header::ACCEPT_ENCODING).cloned(),
         };
         if let Some(response) = self.hit(&asked).await {
             return response;
         }
         let response = through(inner, request).await;
-        self.note_front_copy(&asked, &response);
-        response
+        self.note_form(&asked, response).await
     }
 
     /// The stored response for the request, as the stack would have sent it.
@@ -117,21 +118,24 @@ impl Door {
         self.cache.ready_for_read(&self.desk).await.ok()?;
         let stored = self.cache.store.get(&asked.key, &self.cache.clock)?;
         let front = stored.front.get()?;
+        let form = front.encoded(asked.accept_encoding.as_ref())?;
         let not_modified = asked.method == Method::GET
             && asked
                 .if_none_match
                 .as_ref()
                 .is_some_and(|wanted| etag_matches(wanted, &stored.etag));
         let (mut response, series) = if not_modified {
+            // The stack encodes no empty body.
             let mut response = Response::new(Body::empty());
             *response.status_mut() = StatusCode::NOT_MODIFIED;
-            *response.headers_mut() = front.headers.clone();
+            *response.headers_mut() = form.headers;
             response.headers_mut().remove(header::CONTENT_TYPE);
+            response.headers_mut().remove(header::CONTENT_ENCODING);
             (response, &front.not_modified)
         } else {
-            let mut response = Response::new(Body::from(stored.body.clone()));
-            *response.headers_mut() = front.headers.clone();
             front.hit_bytes.increment(stored.body.len() as u64);
+            let mut response = Response::new(Body::from(form.body));
+            *response.headers_mut() = form.headers;
             (response, &front.served)
         };
         front.hits.increment(1);
@@ -148,29 +152,46 @@ impl Door {
         Some(response)
     }
 
-    /// Notes how a stored response left the stack, once.
-    fn note_front_copy(&self, asked: &Asked, response: &Response) {
-        let Some(Served(stored)) = response.extensions().get::<Served>() else {
-            return;
+    /// Notes the form in which a stored response left the stack for this
+    /// request's `Accept-Encoding`, unless noted before; the response goes
+    /// on as it was.
+    async fn note_form(&self, asked: &Asked, response: Response) -> Response {
+        let Some(Served(stored)) = response.extensions().get::<Served>().cloned() else {
+            return response;
         };
-        if response.status() != StatusCode::OK || stored.front.get().is_some() {
-            return;
+        let front = stored.front.get_or_init(|| self.front_copy(asked));
+        if response.status() != StatusCode::OK
+            || front.encoded(asked.accept_encoding.as_ref()).is_some()
+        {
+            return response;
         }
-        let _ = stored.front.set(self.front_copy(asked, response, stored));
-    }
-
-    fn front_copy(&self, asked: &Asked, response: &Response, stored: &CachedResponse) -> FrontCopy {
-        let mut headers = response.headers().clone();
+        let (parts, body) = response.into_parts();
+        let body = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::error!(error = %e, "a response body could not be read");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        let mut headers = parts.headers.clone();
         for own in [REQUEST_ID_HEADER, header::DATE.as_str()] {
             headers.remove(own);
         }
-        // The stack sends the bytes as they were stored; a length would be
-        // the same, and hyper writes it from the body.
+        // An encoded body leaves the stack without a length (it is streamed);
+        // here it is whole, and hyper writes its length.
         headers.remove(header::CONTENT_LENGTH);
-        debug_assert_eq!(headers.get(header::ETAG), Some(&stored.etag));
+        front.note(Encoded {
+            accept_encoding: asked.accept_encoding.clone(),
+            headers,
+            body: body.clone(),
+        });
+        Response::from_parts(parts, Body::from(body))
+    }
+
+    fn front_copy(&self, asked: &Asked) -> FrontCopy {
         let (path, method) = (asked.uri.path(), asked.method.as_str());
         FrontCopy {
-            headers,
+            encodings: Default::default(),
             served: self.metrics.series(path, method, 200),
             not_modified: self.metrics.series(path, method, 304),
             hits: metrics::counter!("newsdesk_response_cache_hits_total"),
@@ -187,6 +208,7 @@ struct Asked {
     uri: Uri,
     if_none_match: Option<HeaderValue>,
     request_id: Option<HeaderValue>,
+    accept_encoding: Option<HeaderValue>,
 }
 
 async fn through(inner: Router, request: Request) -> Response {
@@ -196,11 +218,11 @@ async fn through(inner: Router, request: Request) -> Response {
     }
 }
 
-/// A request whose answer depends on nothing but its key: a GET with no
-/// body, or a GraphQL POST with a body of a declared length within the
-/// limit (the stack refuses the others before reading them), and neither
-/// credentials (a private answer), `Origin` (CORS headers for that origin)
-/// nor `Accept-Encoding` (an encoded body).
+/// A request whose answer depends on nothing but its key and its
+/// `Accept-Encoding`: a GET with no body, or a GraphQL POST with a body of a
+/// declared length within the limit (the stack refuses the others before
+/// reading them), and neither credentials (a private answer) nor `Origin`
+/// (CORS headers for that origin).
 fn plain(request: &Request, graphql: bool, body_limit: usize) -> bool {
     let headers = request.headers();
     let declared = headers
@@ -215,7 +237,6 @@ fn plain(request: &Request, graphql: bool, body_limit: usize) -> bool {
         && !headers.contains_key(header::TRANSFER_ENCODING)
         && !headers.contains_key(header::AUTHORIZATION)
         && !headers.contains_key(header::ORIGIN)
-        && !headers.contains_key(header::ACCEPT_ENCODING)
 }
 
 #[cfg(test)]
@@ -242,11 +263,10 @@ mod tests {
     }
 
     #[test]
-    fn credentials_an_origin_an_encoding_or_a_body_make_a_get_go_the_whole_way() {
+    fn credentials_an_origin_or_a_body_make_a_get_go_the_whole_way() {
         for header in [
             ("authorization", "Bearer t"),
             ("origin", "https://example.com"),
-            ("accept-encoding", "gzip"),
             ("content-length", "0"),
             ("transfer-encoding", "chunked"),
         ] {

@@ -31,16 +31,59 @@ pub struct CachedResponse {
     pub front: OnceLock<FrontCopy>,
 }
 
-/// The final headers of a stored response (all but the request id, the
-/// date and the length, which are each response's own) and the series a
-/// hit is counted in.
+/// A stored response as the front door replays it: the forms it left the
+/// stack in, one per `Accept-Encoding` asked, and the series a hit is
+/// counted in.
 #[derive(Debug)]
 pub struct FrontCopy {
-    pub headers: HeaderMap,
+    pub encodings: RwLock<Vec<Encoded>>,
     pub served: RequestSeries,
     pub not_modified: RequestSeries,
     pub hits: metrics::Counter,
     pub hit_bytes: metrics::Counter,
+}
+
+/// How many encoded forms of one response are kept: browsers send a handful
+/// of distinct `Accept-Encoding` values, and the store's weight counts only
+/// the response's own bytes.
+const MOST_ENCODINGS: usize = 4;
+
+/// One form of a stored response: its final headers (all but the request
+/// id, the date and the length, which are each response's own) and body,
+/// for requests with this `Accept-Encoding`.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    pub accept_encoding: Option<HeaderValue>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl FrontCopy {
+    /// The form for requests with `accept_encoding`, if noted.
+    pub fn encoded(&self, accept_encoding: Option<&HeaderValue>) -> Option<Encoded> {
+        let encodings = self
+            .encodings
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        encodings
+            .iter()
+            .find(|e| e.accept_encoding.as_ref() == accept_encoding)
+            .cloned()
+    }
+
+    /// Notes a form, unless as many as are kept are noted already.
+    pub fn note(&self, encoded: Encoded) {
+        let mut encodings = self
+            .encodings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let known = encodings
+            .iter()
+            .any(|e| e.accept_encoding == encoded.accept_encoding);
+        if !known && encodings.len() < MOST_ENCODINGS {
+            encodings.push(encoded);
+        }
+    }
 }
 
 impl CachedResponse {

@@ -380,10 +380,33 @@ async fn send_through(router: &Router, request: Request<Body>) -> TestResponse {
         .to_bytes()
         .to_vec();
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-    contract::check(&method, &path, status.as_u16(), content_type, &body);
+    let encoding = headers
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok());
+    contract::check(
+        &method,
+        &path,
+        status.as_u16(),
+        content_type,
+        &decoded(encoding, &body),
+    );
     TestResponse {
         status,
         headers,
         body,
     }
+}
+
+/// A body as it was before `encoding` (a `Content-Encoding`) compressed it.
+pub fn decoded(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        None | Some("identity") => return body.to_vec(),
+        Some("gzip") => flate2::read::GzDecoder::new(body).read_to_end(&mut out),
+        Some("br") => brotli_decompressor::Decompressor::new(body, 4096).read_to_end(&mut out),
+        Some(other) => panic!("a body in an encoding tests cannot read: {other}"),
+    }
+    .expect("the body decodes");
+    out
 }
