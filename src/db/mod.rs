@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 pub use crate::config::DbSettings;
+pub use reads::FetchRows;
 
 /// How long a request waits for a free connection before it is answered 503.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -209,15 +210,11 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
 }
 
 /// Runs a select built with sea-query and reads each row as `T`.
-pub async fn fetch_all<T: FromQueryResult>(
-    db: &impl ConnectionTrait,
-    query: &SelectStatement,
-) -> Result<Vec<T>, DbErr> {
-    db.query_all(query)
-        .await?
-        .iter()
-        .map(|row| T::from_query_result(row, ""))
-        .collect()
+pub async fn fetch_all<T>(db: &impl FetchRows, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+where
+    T: FromQueryResult + serde::de::DeserializeOwned + Send,
+{
+    db.fetch_rows(query).await
 }
 
 /// Whether a row of `E` other than `except` already has this slug.

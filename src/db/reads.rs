@@ -8,14 +8,20 @@
 //! never wait on a writer (WAL: readers see the last commit and go on), so
 //! running them where the request already runs is the cheaper place.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::SecondsFormat;
 use rusqlite::types::Value as Sqlite;
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::sea_query::Value;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, RuntimeErr};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    FromQueryResult, QueryResult, RuntimeErr,
+};
+use serde::de::DeserializeOwned;
 
 /// How many distinct statements each connection keeps prepared: the
 /// one-statement reads are a few dozen texts (one per shape of filter).
@@ -100,6 +106,84 @@ impl Reads {
     }
 }
 
+/// Where typed rows are read: a transaction or the pool through SeaORM,
+/// and [`Reads`] on the calling thread when it can. Rows are read through
+/// SeaORM's `FromQueryResult` from the pool and through serde from a local
+/// connection, so a row type derives both.
+pub trait FetchRows: ConnectionTrait {
+    fn fetch_rows<T>(
+        &self,
+        query: &SelectStatement,
+    ) -> impl Future<Output = Result<Vec<T>, DbErr>> + Send
+    where
+        T: FromQueryResult + DeserializeOwned + Send;
+}
+
+async fn fetch_pooled<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    query: &SelectStatement,
+) -> Result<Vec<T>, DbErr> {
+    db.query_all(query)
+        .await?
+        .iter()
+        .map(|row| T::from_query_result(row, ""))
+        .collect()
+}
+
+impl FetchRows for DatabaseConnection {
+    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    where
+        T: FromQueryResult + DeserializeOwned + Send,
+    {
+        fetch_pooled(self, query).await
+    }
+}
+
+impl FetchRows for DatabaseTransaction {
+    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    where
+        T: FromQueryResult + DeserializeOwned + Send,
+    {
+        fetch_pooled(self, query).await
+    }
+}
+
+impl FetchRows for Reads {
+    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    where
+        T: FromQueryResult + DeserializeOwned + Send,
+    {
+        match self.local() {
+            Some(file) => file.rows(&self.backend().build(query)),
+            None => fetch_pooled(&self.pool, query).await,
+        }
+    }
+}
+
+/// Every other statement a read makes goes through the pool.
+#[async_trait::async_trait]
+impl ConnectionTrait for Reads {
+    fn get_database_backend(&self) -> DbBackend {
+        self.backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<ExecResult, DbErr> {
+        self.pool.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.pool.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.pool.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.pool.query_all_raw(stmt).await
+    }
+}
+
 /// Where a statement's duration and outcome are reported.
 pub type StatementHook = Arc<dyn Fn(&sea_orm::metric::Info<'_>) + Send + Sync>;
 
@@ -152,6 +236,67 @@ impl LocalFile {
         }
         rows.map_err(query_error)
     }
+}
+
+impl LocalFile {
+    /// The rows of `statement`, each read as a `T` by its column names.
+    fn rows<T: DeserializeOwned>(&self, statement: &sea_orm::Statement) -> Result<Vec<T>, DbErr> {
+        let started = Instant::now();
+        let taken = self.idle.lock().map_or(None, |mut idle| idle.pop());
+        let connection = match taken {
+            Some(connection) => connection,
+            None => open(&self.path).map_err(query_error)?,
+        };
+        let rows = typed_rows(&connection, statement);
+        let info = sea_orm::metric::Info {
+            elapsed: started.elapsed(),
+            statement,
+            failed: rows.is_err(),
+        };
+        match self.on_statement.get() {
+            Some(hook) => hook(&info),
+            None => super::statements::record(&info),
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(connection);
+        }
+        rows
+    }
+}
+
+fn typed_rows<T: DeserializeOwned>(
+    connection: &rusqlite::Connection,
+    statement: &sea_orm::Statement,
+) -> Result<Vec<T>, DbErr> {
+    let mut prepared = connection
+        .prepare_cached(&statement.sql)
+        .map_err(query_error)?;
+    let values = statement.values.as_ref().map_or(&[][..], |v| &v.0[..]);
+    for (i, value) in values.iter().enumerate() {
+        prepared
+            .raw_bind_parameter(i + 1, bound(value).map_err(query_error)?)
+            .map_err(query_error)?;
+    }
+    let names: Vec<String> = prepared
+        .column_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut rows = prepared.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(query_error)? {
+        let values = (0..names.len())
+            .map(|i| row.get::<_, Sqlite>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(query_error)?;
+        let row = T::deserialize(row_de::Row {
+            names: &names,
+            values,
+        })
+        .map_err(|e| DbErr::Type(format!("a row read on the calling thread: {e}")))?;
+        out.push(row);
+    }
+    Ok(out)
 }
 
 fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
@@ -246,6 +391,113 @@ fn query_error(error: rusqlite::Error) -> DbErr {
     }
 }
 
+/// A SQLite row as serde input: a map from column name to value, read as
+/// sqlx reads the same columns (booleans from 0 and 1, timestamps from
+/// their RFC 3339 text, which chrono parses).
+mod row_de {
+    use rusqlite::types::Value as Sqlite;
+    use serde::de::value::{Error, StrDeserializer};
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+    use serde::forward_to_deserialize_any;
+
+    pub struct Row<'a> {
+        pub names: &'a [String],
+        pub values: Vec<Sqlite>,
+    }
+
+    impl<'de> de::Deserializer<'de> for Row<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_map(Columns {
+                names: self.names.iter(),
+                values: self.values.into_iter(),
+            })
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    struct Columns<'a> {
+        names: std::slice::Iter<'a, String>,
+        values: std::vec::IntoIter<Sqlite>,
+    }
+
+    impl<'de> MapAccess<'de> for Columns<'_> {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            match self.names.next() {
+                Some(name) => {
+                    let name: StrDeserializer<'_, Error> = name.as_str().into_deserializer();
+                    seed.deserialize(name).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            let value = self
+                .values
+                .next()
+                .ok_or_else(|| de::Error::custom("a row has fewer values than columns"))?;
+            seed.deserialize(Cell(value))
+        }
+    }
+
+    struct Cell(Sqlite);
+
+    impl<'de> de::Deserializer<'de> for Cell {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Sqlite::Null => visitor.visit_unit(),
+                Sqlite::Integer(i) => visitor.visit_i64(i),
+                Sqlite::Real(f) => visitor.visit_f64(f),
+                Sqlite::Text(s) => visitor.visit_string(s),
+                Sqlite::Blob(b) => visitor.visit_byte_buf(b),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Sqlite::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        /// SQLite keeps booleans as integers.
+        fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Sqlite::Integer(i) => visitor.visit_bool(i != 0),
+                _ => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        forward_to_deserialize_any! {
+            i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf unit unit_struct seq tuple
+            tuple_struct map struct enum identifier ignored_any
+        }
+    }
+}
+
 /// One row of a read, from either place.
 pub enum Row {
     Pooled(QueryResult),
@@ -317,6 +569,53 @@ mod tests {
 
     fn sql(text: &str, values: Vec<Value>) -> Statement {
         Statement::from_sql_and_values(DbBackend::Sqlite, text, values)
+    }
+
+    #[derive(Debug, PartialEq, FromQueryResult, serde::Deserialize)]
+    struct Typed {
+        id: crate::domain::ids::ArticleId,
+        minutes: i32,
+        at: chrono::DateTime<chrono::Utc>,
+        flag: bool,
+        note: Option<String>,
+        gone: Option<i64>,
+    }
+
+    /// A typed row read on the calling thread is the row SeaORM reads from
+    /// the pool: typed ids, narrower integers, timestamps the pool wrote,
+    /// booleans and NULLs.
+    #[tokio::test]
+    async fn a_typed_row_read_on_the_calling_thread_equals_the_pools() {
+        use sea_orm::sea_query::{Alias, Query};
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let pool = Database::connect(&url).await.unwrap();
+        pool.execute_unprepared(
+            "CREATE TABLE t (id INTEGER, minutes INTEGER, at TEXT, flag BOOLEAN, note TEXT, gone INTEGER)",
+        )
+        .await
+        .unwrap();
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap()
+            + chrono::Duration::microseconds(8);
+        pool.execute_raw(sql(
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?, NULL)",
+            vec![7i64.into(), 4i32.into(), at.into(), true.into(), "n".into()],
+        ))
+        .await
+        .unwrap();
+        let query = Query::select()
+            .columns(["id", "minutes", "at", "flag", "note", "gone"].map(Alias::new))
+            .from(Alias::new("t"))
+            .to_owned();
+        let reads = Reads::new(pool.clone());
+
+        let local: Vec<Typed> = reads.fetch_rows(&query).await.unwrap();
+        let pooled: Vec<Typed> = pool.fetch_rows(&query).await.unwrap();
+
+        assert!(reads.local.is_some());
+        assert_eq!(local, pooled);
+        assert_eq!(local[0].at, at);
+        assert!(local[0].flag);
     }
 
     #[tokio::test]

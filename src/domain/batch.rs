@@ -1,12 +1,13 @@
 //! Loading what many articles share in one statement per kind, never one per
 //! article. The REST lists and the GraphQL DataLoaders both go through here.
 
+use crate::db::FetchRows;
 use std::collections::HashMap;
 
 use crate::domain::ids::{AuthorId, TagId};
 
+use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::value::RawValue;
 
 use super::articles::{ArticleBody, Seo};
@@ -28,10 +29,7 @@ pub struct SectionRef {
 }
 
 /// Sections by id.
-pub async fn sections_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, SectionInfo>> {
+pub async fn sections_by_id(db: &impl FetchRows, ids: &[i64]) -> Result<HashMap<i64, SectionInfo>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -50,7 +48,7 @@ pub async fn sections_by_id(
     Ok(rows.into_iter().map(|s| (s.id.0, s)).collect())
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct CreditRow {
     article_id: i64,
     id: i64,
@@ -62,7 +60,7 @@ struct CreditRow {
 
 /// Each article's authors, in byline order.
 pub async fn authors_for(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     article_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Author>>> {
     if article_ids.is_empty() {
@@ -106,7 +104,7 @@ pub async fn authors_for(
     Ok(out)
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct TagRow {
     article_id: i64,
     id: i64,
@@ -115,10 +113,7 @@ struct TagRow {
 }
 
 /// Each article's tags, by name.
-pub async fn tags_for(
-    db: &impl ConnectionTrait,
-    article_ids: &[i64],
-) -> Result<HashMap<i64, Vec<Tag>>> {
+pub async fn tags_for(db: &impl FetchRows, article_ids: &[i64]) -> Result<HashMap<i64, Vec<Tag>>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -153,7 +148,7 @@ pub async fn tags_for(
     Ok(out)
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct BodyRow {
     id: i64,
     title: String,
@@ -170,10 +165,7 @@ struct BodyRow {
 
 /// Each article's body in every form, with its SEO fields. Callers pass ids
 /// of articles they already know to be public.
-pub async fn bodies(
-    db: &impl ConnectionTrait,
-    article_ids: &[i64],
-) -> Result<HashMap<i64, ArticleBody>> {
+pub async fn bodies(db: &impl FetchRows, article_ids: &[i64]) -> Result<HashMap<i64, ArticleBody>> {
     use articles::Column as C;
     if article_ids.is_empty() {
         return Ok(HashMap::new());

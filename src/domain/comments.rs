@@ -1,12 +1,13 @@
 //! Reader comments as the public sees them: approved threads, oldest first.
 
+use crate::db::FetchRows;
 use crate::domain::Newsdesk;
 use crate::domain::audit::{self, AuditAction, Audited};
 use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::articles;
 use super::batch::dedup;
@@ -59,7 +60,7 @@ impl Comment {
 /// more than one article. A reply whose parent is not approved is hidden
 /// with it.
 pub async fn threads_of(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     article_ids: &[i64],
     page: &PageRequest,
 ) -> Result<HashMap<i64, Page<Comment>>> {
@@ -81,7 +82,7 @@ fn first_comments_of(article_id: i64) -> Condition {
         .add(comments::Column::RootId.is_null())
 }
 
-#[derive(sea_orm::FromQueryResult)]
+#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
 struct Link {
     id: i64,
     article_id: i64,
@@ -90,10 +91,7 @@ struct Link {
 
 /// How many comments each article shows: approved ones whose every ancestor
 /// is approved too, exactly what the threads hold.
-pub async fn counts_for(
-    db: &impl ConnectionTrait,
-    article_ids: &[i64],
-) -> Result<HashMap<i64, i64>> {
+pub async fn counts_for(db: &impl FetchRows, article_ids: &[i64]) -> Result<HashMap<i64, i64>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -142,7 +140,7 @@ fn shown(id: i64, parent_of: &HashMap<i64, Option<i64>>) -> bool {
 /// comment is public when it, its ancestors and its article are; ancestors
 /// are checked a level per statement, never by reading whole threads.
 pub async fn comments_by_ids(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<HashMap<i64, Comment>> {
@@ -159,13 +157,13 @@ pub async fn comments_by_ids(
 }
 
 /// Whether the public may see this comment.
-pub async fn is_public(db: &impl ConnectionTrait, now: DateTime<Utc>, id: i64) -> Result<bool> {
+pub async fn is_public(db: &impl FetchRows, now: DateTime<Utc>, id: i64) -> Result<bool> {
     Ok(!public_among(db, now, &[id]).await?.is_empty())
 }
 
 /// The comments among `ids` the public may see, without their replies.
 async fn public_among(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<Vec<comments::Model>> {
@@ -199,7 +197,7 @@ async fn public_among(
 
 /// Which of `comments` have an ancestor that is not approved.
 async fn with_hidden_ancestors(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     comments_: &[comments::Model],
 ) -> Result<HashSet<i64>> {
     // Each comment's nearest ancestor not yet checked.
@@ -363,7 +361,7 @@ pub async fn submit_comment(
 }
 
 /// The articles the given comments belong to, whatever their status.
-pub async fn articles_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>> {
+pub async fn articles_of(db: &impl FetchRows, ids: &[i64]) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -377,7 +375,7 @@ pub async fn articles_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i
     Ok(dedup(&articles))
 }
 
-async fn belongs_to(db: &impl ConnectionTrait, comment: i64, article: i64) -> Result<bool> {
+async fn belongs_to(db: &impl FetchRows, comment: i64, article: i64) -> Result<bool> {
     Ok(comments::Entity::find_by_id(comment)
         .one(db)
         .await?

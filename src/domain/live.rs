@@ -2,11 +2,12 @@
 //! unfolds. Editors add, edit and delete them (each audited); readers page
 //! them newest first, or ask only for what came after the newest they hold.
 
+use crate::db::FetchRows;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter,
 };
 use serde_json::value::RawValue;
 
@@ -99,7 +100,7 @@ impl EntryPage {
     }
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct EntryRow {
     id: i64,
     article_id: i64,
@@ -174,7 +175,7 @@ fn entries() -> SelectStatement {
         .to_owned()
 }
 
-async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<LiveEntry>> {
+async fn fetch(db: &impl FetchRows, q: &SelectStatement) -> Result<Vec<LiveEntry>> {
     fetch_all::<EntryRow>(db, q)
         .await?
         .into_iter()
@@ -182,7 +183,7 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<Liv
         .collect()
 }
 
-async fn one(db: &impl ConnectionTrait, article: ArticleId, entry: i64) -> Result<LiveEntry> {
+async fn one(db: &impl FetchRows, article: ArticleId, entry: i64) -> Result<LiveEntry> {
     let q = entries()
         .and_where(Expr::col((live_entries::Entity, live_entries::Column::Id)).eq(entry))
         .and_where(Expr::col((live_entries::Entity, live_entries::Column::ArticleId)).eq(article.0))
@@ -196,7 +197,7 @@ async fn one(db: &impl ConnectionTrait, article: ArticleId, entry: i64) -> Resul
 
 /// The entries of `article` a page asks for, newest first.
 async fn page_of(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     article: ArticleId,
     page: &EntryPage,
 ) -> Result<Page<LiveEntry>> {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use super::accounts::{Presented, User};
 use super::actor::{Actor, ReadPolicy};
@@ -388,8 +388,10 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub(in crate::domain) fn db(&self) -> &impl ConnectionTrait {
-        self.reads.pool()
+    /// Where a read's statements go: typed rows on the calling thread
+    /// where it can ([`crate::db::FetchRows`]), the rest through the pool.
+    pub(in crate::domain) fn db(&self) -> &Reads {
+        &self.reads
     }
 
     pub(in crate::domain) fn reads(&self) -> &Reads {

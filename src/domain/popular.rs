@@ -1,9 +1,10 @@
 //! "Popular": the most viewed public articles over a recent window.
 
+use crate::db::FetchRows;
 use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
+use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::articles::{self, ArticleRow};
 use super::page::Limit;
@@ -46,7 +47,7 @@ impl Window {
     }
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct ViewTotal {
     article_id: i64,
     views: i64,
@@ -96,7 +97,7 @@ pub(crate) fn ranked_totals(now: DateTime<Utc>, window: Window, limit: Limit) ->
 
 /// The most viewed public articles in the window with their view counts, most views first.
 pub async fn popular_rows(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     window: Window,
     limit: Limit,

@@ -1,13 +1,14 @@
 //! An article's "further reading" list: other articles, or pages elsewhere.
 
+use crate::db::FetchRows;
 use crate::domain::ids::ArticleId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement,
 };
-use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::batch::dedup;
 use super::visibility::public_articles;
@@ -45,7 +46,7 @@ impl RelatedLink {
     }
 }
 
-#[derive(FromQueryResult)]
+#[derive(FromQueryResult, serde::Deserialize)]
 struct LinkRow {
     id: i64,
     article_id: i64,
@@ -117,7 +118,7 @@ pub(crate) fn public_links(now: DateTime<Utc>) -> SelectStatement {
 
 /// Each public article's related links, in the editor's order.
 pub async fn for_articles(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     article_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<RelatedLink>>> {
@@ -147,7 +148,7 @@ pub async fn for_articles(
 
 /// Public related links by their own id.
 pub async fn links_by_ids(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<HashMap<i64, RelatedLink>> {

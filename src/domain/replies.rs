@@ -4,6 +4,7 @@
 //! start, and the rest are read a page at a time. A viral thread costs the
 //! same statements and rows as a quiet one.
 
+use crate::db::FetchRows;
 use crate::domain::ids::CommentId;
 use std::collections::HashMap;
 
@@ -12,8 +13,7 @@ use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement, UnionType, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use super::comments::Comment;
@@ -55,7 +55,7 @@ fn cursor_of(reply: &ReplyRow) -> Cursor {
 }
 
 /// An approved reply, its place among its siblings, and how many siblings.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, FromQueryResult, serde::Deserialize)]
 struct ReplyRow {
     id: i64,
     parent_id: Option<i64>,
@@ -71,11 +71,7 @@ struct ReplyRow {
 /// The first `limit` approved replies to each of `parents`, and their
 /// counts, in one statement: window functions number the replies of each
 /// parent, so no parent's crowd of replies is read past the limit.
-async fn first_replies(
-    db: &impl ConnectionTrait,
-    parents: &[i64],
-    limit: u64,
-) -> Result<Vec<ReplyRow>> {
+async fn first_replies(db: &impl FetchRows, parents: &[i64], limit: u64) -> Result<Vec<ReplyRow>> {
     use comments::Column as C;
     let mut in_order = WindowStatement::partition_by(C::ParentId);
     in_order
@@ -104,7 +100,7 @@ async fn first_replies(
 }
 
 /// How many approved replies each of `parents` has.
-async fn reply_counts(db: &impl ConnectionTrait, parents: &[i64]) -> Result<HashMap<i64, i64>> {
+async fn reply_counts(db: &impl FetchRows, parents: &[i64]) -> Result<HashMap<i64, i64>> {
     use comments::Column as C;
     let counts: Vec<(Option<i64>, i64)> = comments::Entity::find()
         .select_only()
@@ -125,10 +121,7 @@ async fn reply_counts(db: &impl ConnectionTrait, parents: &[i64]) -> Result<Hash
 /// The replies shown under each of `parents`: up to [`REPLIES_SHOWN`] per
 /// comment, [`NESTED_LEVELS`] deep, one statement per level and one to count
 /// the level below. Every parent gets an entry, empty when unanswered.
-pub async fn shown_under(
-    db: &impl ConnectionTrait,
-    parents: &[i64],
-) -> Result<HashMap<i64, Replies>> {
+pub async fn shown_under(db: &impl FetchRows, parents: &[i64]) -> Result<HashMap<i64, Replies>> {
     let mut children: HashMap<i64, Vec<ReplyRow>> = HashMap::new();
     let mut totals: HashMap<i64, i64> = HashMap::new();
     let mut asking: Vec<i64> = parents.to_vec();
@@ -197,7 +190,7 @@ fn comment(row: ReplyRow, replies: Replies) -> Comment {
 /// or one comment's replies), oldest first, each with the first of its
 /// replies: one statement for the page and one per level of replies shown.
 pub(super) async fn page_where(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     matching: Condition,
     kind: CursorKind,
     page: &PageRequest,
@@ -216,7 +209,7 @@ pub(super) async fn page_where(
 /// `UNION ALL`; the replies of every page are read together. The pages come
 /// back in the order of `groups`.
 pub(super) async fn pages_where(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     groups: Vec<Condition>,
     kind: CursorKind,
     page: &PageRequest,
@@ -295,11 +288,7 @@ const GROUP: &str = "batch_group";
 
 /// A page of the direct replies to a comment the caller may see, each with
 /// its own replies shown as in a thread, and how many there are in all.
-pub async fn page_of(
-    db: &impl ConnectionTrait,
-    parent: i64,
-    page: &PageRequest,
-) -> Result<Replies> {
+pub async fn page_of(db: &impl FetchRows, parent: i64, page: &PageRequest) -> Result<Replies> {
     use comments::Column as C;
     let total = comments::Entity::find()
         .filter(C::ParentId.eq(parent))

@@ -3,6 +3,7 @@
 //! compare two field by field, and restore one — which is itself a new save,
 //! checked and versioned like any edit.
 
+use crate::db::FetchRows;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -128,7 +129,7 @@ pub struct RevisionDiff {
 /// revision of its current version; then drops revisions beyond `keep`.
 #[tracing::instrument(level = "info", skip_all)]
 pub(crate) async fn record(
-    txn: &impl ConnectionTrait,
+    txn: &impl FetchRows,
     actor: &Actor,
     article: i64,
     keep: Retention,
@@ -170,7 +171,7 @@ async fn prune(txn: &impl ConnectionTrait, article: i64, n: u32) -> Result<()> {
     Ok(())
 }
 
-async fn stored_links(db: &impl ConnectionTrait, article: i64) -> Result<Vec<StoredLink>> {
+async fn stored_links(db: &impl FetchRows, article: i64) -> Result<Vec<StoredLink>> {
     let rows = related_links::Entity::find()
         .filter(related_links::Column::ArticleId.eq(article))
         .order_by_asc(related_links::Column::Position)
@@ -405,7 +406,7 @@ pub async fn get(
     find(desk.db(), article, revision).await
 }
 
-async fn find(db: &impl ConnectionTrait, article: ArticleId, revision: i64) -> Result<Revision> {
+async fn find(db: &impl FetchRows, article: ArticleId, revision: i64) -> Result<Revision> {
     article_revisions::Entity::find_by_id(revision)
         .filter(article_revisions::Column::ArticleId.eq(article.0))
         .one(db)

@@ -11,7 +11,7 @@ use crate::db::entities::sections;
 use crate::error::{Error, Resource, Result};
 
 /// A section by itself: what the GraphQL face and the node lookup load.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult, serde::Deserialize)]
 pub struct SectionInfo {
     pub id: SectionId,
     pub slug: String,

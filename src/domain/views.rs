@@ -1,11 +1,11 @@
 //! Counting article views. A view is counted in memory and written in batches,
 //! so a viral article costs one upsert per flush, not a row lock per read.
 
+use crate::db::FetchRows;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 
 use super::articles;
@@ -24,12 +24,7 @@ pub struct ViewCounter {
 
 impl ViewCounter {
     /// Counts one view of a public article; anything else is not found.
-    pub async fn record(
-        &self,
-        db: &impl ConnectionTrait,
-        now: DateTime<Utc>,
-        slug: &Slug,
-    ) -> Result<()> {
+    pub async fn record(&self, db: &impl FetchRows, now: DateTime<Utc>, slug: &Slug) -> Result<()> {
         let id = articles::public_id(db, now, slug).await?;
         self.add(id.0, now.date_naive(), 1);
         Ok(())
@@ -55,7 +50,7 @@ impl ViewCounter {
 
     /// Adds the counted views to the database. On failure the counts are kept
     /// for the next flush, so a database hiccup loses no views.
-    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<()> {
+    pub async fn flush(&self, db: &impl FetchRows) -> Result<()> {
         let batch: Vec<((i64, NaiveDate), i64)> = {
             let mut pending = self
                 .pending
@@ -75,7 +70,7 @@ impl ViewCounter {
     }
 }
 
-async fn upsert(db: &impl ConnectionTrait, rows: &[((i64, NaiveDate), i64)]) -> Result<()> {
+async fn upsert(db: &impl FetchRows, rows: &[((i64, NaiveDate), i64)]) -> Result<()> {
     use article_views::Column;
     let mut q = Query::insert();
     q.into_table(article_views::Entity)

@@ -1,12 +1,11 @@
 //! Lists of public articles: filtered, newest first, keyset-paged.
 
+use crate::db::FetchRows;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
 use super::{ArticleFilter, ArticleList, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
@@ -27,7 +26,7 @@ pub(crate) struct Scope {
 
 /// Lists published articles as rows, newest first, by keyset on (published_at, id).
 pub async fn list_article_rows(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     list: &ArticleList,
     page: &PageRequest,
@@ -38,11 +37,11 @@ pub async fn list_article_rows(
 
 /// How many published articles the list holds.
 pub async fn count_articles(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     list: &ArticleList,
 ) -> Result<u64> {
-    #[derive(FromQueryResult)]
+    #[derive(FromQueryResult, serde::Deserialize)]
     struct Count {
         n: i64,
     }
@@ -62,7 +61,7 @@ pub async fn count_articles(
 
 /// The ids a list is read by: a filter's slugs looked up, a known section's
 /// subtree; a known author or tag as it is.
-async fn resolve_list(db: &impl ConnectionTrait, list: &ArticleList) -> Result<Scope> {
+async fn resolve_list(db: &impl FetchRows, list: &ArticleList) -> Result<Scope> {
     Ok(match list {
         ArticleList::Filtered(filter) => resolve_filter(db, filter).await?,
         ArticleList::InSection(id) => Scope {
@@ -82,10 +81,7 @@ async fn resolve_list(db: &impl ConnectionTrait, list: &ArticleList) -> Result<S
 
 /// Resolves each filter slug. A slug that names nothing is not found, like
 /// the page of a section, author or tag that does not exist.
-pub(crate) async fn resolve_filter(
-    db: &impl ConnectionTrait,
-    filter: &ArticleFilter,
-) -> Result<Scope> {
+pub(crate) async fn resolve_filter(db: &impl FetchRows, filter: &ArticleFilter) -> Result<Scope> {
     let mut scope = Scope::default();
     if let Some(slug) = &filter.section {
         scope.section_ids = Some(sections::subtree_ids(db, slug).await?);
@@ -103,7 +99,7 @@ pub(crate) async fn resolve_filter(
 
 /// The id of the row of `E` whose slug column is `slug`, if any.
 async fn id_by_slug<E: EntityTrait>(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     column: E::Column,
     slug: &Slug,
 ) -> Result<Option<i64>> {
@@ -150,7 +146,7 @@ pub(crate) fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatem
 
 /// One page of the public articles in `scope`.
 async fn list_in_scope(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     scope: &Scope,
     page: &PageRequest,
@@ -222,7 +218,7 @@ pub(crate) fn filtered_by_slug(
 
 /// The public articles among `ids`, in the order of `ids`; others are left out.
 pub async fn rows_by_ids(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> Result<Vec<ArticleRow>> {

@@ -7,10 +7,11 @@ pub use lists::{count_articles, list_article_rows, rows_by_ids};
 pub(crate) use lists::{filtered_by_slug, paged, visible_until};
 pub(crate) use lists::{resolve_filter, scoped_select};
 
+use crate::db::FetchRows;
 use crate::domain::ids::{ArticleId, AuthorId, SectionId, TagId};
 use chrono::{DateTime, Utc};
+use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::value::RawValue;
 
 use super::ids::Slug;
@@ -31,7 +32,7 @@ pub struct FeaturedImage {
 
 /// The columns every list reads of an article: enough for a teaser, without
 /// the body. Lists and loaders add sections, authors and tags in batches.
-#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, FromQueryResult, serde::Deserialize)]
 pub struct ArticleRow {
     pub id: ArticleId,
     pub slug: String,
@@ -211,7 +212,7 @@ pub(crate) fn preview_by_id(now: DateTime<Utc>, id: ArticleId) -> SelectStatemen
 
 /// A preview's article as a row.
 pub(crate) async fn preview_row(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     id: ArticleId,
 ) -> Result<ArticleRow> {
@@ -240,7 +241,7 @@ pub(crate) fn public_by_ids(now: DateTime<Utc>, ids: &[i64]) -> SelectStatement 
 
 /// The public article with this slug, as a row.
 pub async fn find_article_row(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     slug: &Slug,
 ) -> Result<ArticleRow> {
@@ -254,7 +255,7 @@ pub async fn find_article_row(
 
 /// The id of the public article with this slug, and whether it takes comments.
 pub(crate) async fn commentable(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     slug: &Slug,
 ) -> Result<(i64, bool)> {
@@ -272,7 +273,7 @@ pub(crate) async fn commentable(
 
 /// The id of the public article with this slug.
 pub(crate) async fn public_id(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     slug: &Slug,
 ) -> Result<ArticleId> {

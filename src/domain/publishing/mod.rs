@@ -11,10 +11,11 @@ pub use commands::{create, update};
 pub(in crate::domain) use lifecycle::resolve_links;
 pub use lifecycle::{delete, set_related_links, transition};
 
+use crate::db::FetchRows;
 use crate::domain::Newsdesk;
 use crate::domain::ids::{ArticleId, Slug};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::EntityTrait;
 
 use super::actor::{Actor, Scope};
 use super::articles::FeaturedImage;
@@ -209,10 +210,7 @@ pub async fn id_by_slug(desk: &Newsdesk, actor: &Actor, slug: &Slug) -> Result<O
 
 /// Whether article `id` exists, in any status; 404 otherwise. For the
 /// newsroom's commands on what belongs to an article.
-pub(in crate::domain) async fn ensure_exists(
-    db: &impl ConnectionTrait,
-    id: ArticleId,
-) -> Result<()> {
+pub(in crate::domain) async fn ensure_exists(db: &impl FetchRows, id: ArticleId) -> Result<()> {
     articles::Entity::find_by_id(id.0)
         .one(db)
         .await?
@@ -229,7 +227,7 @@ pub async fn get_managed(desk: &Newsdesk, actor: &Actor, id: ArticleId) -> Resul
     load(db, id).await
 }
 
-pub(in crate::domain) async fn load(db: &impl ConnectionTrait, id: i64) -> Result<ManagedArticle> {
+pub(in crate::domain) async fn load(db: &impl FetchRows, id: i64) -> Result<ManagedArticle> {
     let model = articles::Entity::find_by_id(id)
         .one(db)
         .await?
