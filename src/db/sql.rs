@@ -284,6 +284,17 @@ impl Sql {
         self
     }
 
+    /// `select` with at most `rows` rows, the count written into the text:
+    /// PostgreSQL plans a prepared statement once for all values
+    /// (`force_generic_plan`), and a plan made for an unknown LIMIT sorts
+    /// everything the filter matches: 50 ms instead of 1 for a section's
+    /// page at a million articles. One text per page size is a handful.
+    pub fn select_limited(&mut self, select: &SelectStatement, rows: u64) -> &mut Sql {
+        let mut select = select.clone();
+        select.reset_limit();
+        self.select(&select).push(&format!(" LIMIT {rows}"))
+    }
+
     pub fn statement(self) -> Statement {
         let (text, values) = self.writer.into_parts();
         Statement::from_sql_and_values(self.dialect.backend(), text, values)
@@ -292,4 +303,30 @@ impl Sql {
 
 fn write_select(select: &SelectStatement, builder: impl QueryBuilder, out: &mut SqlWriterValues) {
     select.build_collect_into(builder, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+
+    /// A prepared statement's plan cannot depend on a bound LIMIT, so the
+    /// count is written into the text and nothing is bound for it.
+    #[test]
+    fn a_limited_select_writes_its_row_count_into_the_text() {
+        let select = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new("t"))
+            .and_where(Expr::col(Alias::new("id")).gt(5))
+            .limit(3)
+            .to_owned();
+        let mut sql = Sql::new(Dialect::Postgres);
+
+        sql.select_limited(&select, 21);
+
+        let statement = sql.statement();
+        assert!(statement.sql.ends_with(" LIMIT 21"), "{}", statement.sql);
+        assert_eq!(statement.sql.matches("LIMIT").count(), 1);
+        assert_eq!(statement.values.map_or(0, |v| v.0.len()), 1);
+    }
 }

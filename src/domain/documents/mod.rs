@@ -163,10 +163,10 @@ fn article_list_statement(
     .bind(page.limit.get() as i64)
     .push(" AS BIGINT) AS lim FROM (");
     let until = articles::visible_until(now, page);
-    sql.select(&articles::paged(
-        articles::filtered_by_slug(filter, until, d),
-        page,
-    ));
+    sql.select_limited(
+        &articles::paged(articles::filtered_by_slug(filter, until, d), page),
+        page.limit.get() + 1,
+    );
     sql.push(") q) p");
     sql
 }
@@ -426,15 +426,14 @@ fn threads(sql: &mut Sql, page: &PageRequest) {
     }
     first
         .order_by(C::CreatedAt, Order::Asc)
-        .order_by(C::Id, Order::Asc)
-        .limit(page.limit.get() + 1);
+        .order_by(C::Id, Order::Asc);
     sql.push(
         ", page_comments AS MATERIALIZED (SELECT q.*, \
          row_number() OVER (ORDER BY q.created_at, q.id) AS n, count(*) OVER () AS total, CAST(",
     )
     .bind(page.limit.get() as i64)
     .push(" AS BIGINT) AS lim FROM (")
-    .select(&first)
+    .select_limited(&first, page.limit.get() + 1)
     .push(") q)");
     static REPLIES: PerDialect = PerDialect::new();
     sql.push(REPLIES.get(sql.dialect(), |_| shapes::reply_ctes("page_comments")));
