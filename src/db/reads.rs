@@ -571,9 +571,13 @@ mod tests {
         Statement::from_sql_and_values(DbBackend::Sqlite, text, values)
     }
 
+    /// A typed id, as the domain's are.
+    #[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize, sea_orm::DeriveValueType)]
+    struct Id(i64);
+
     #[derive(Debug, PartialEq, FromQueryResult, serde::Deserialize)]
     struct Typed {
-        id: crate::domain::ids::ArticleId,
+        id: Id,
         minutes: i32,
         at: chrono::DateTime<chrono::Utc>,
         flag: bool,

@@ -7,7 +7,7 @@ use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::articles;
 use super::batch::dedup;
@@ -16,6 +16,7 @@ use super::page::{CursorKind, Page, PageRequest};
 use super::replies::{self, Replies};
 use super::visibility::{CommentStatus, PUBLIC_COMMENT_STATUS};
 use crate::db::entities::comments;
+use crate::db::fetch_all;
 use crate::error::Result;
 
 /// How readers' comments are taken in.
@@ -95,18 +96,20 @@ pub async fn counts_for(db: &impl FetchRows, article_ids: &[i64]) -> Result<Hash
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let approved: Vec<Link> = comments::Entity::find()
-        .select_only()
-        .columns([
-            comments::Column::Id,
-            comments::Column::ArticleId,
-            comments::Column::ParentId,
-        ])
-        .filter(comments::Column::ArticleId.is_in(dedup(article_ids)))
-        .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
-        .into_model()
-        .all(db)
-        .await?;
+    let approved: Vec<Link> = fetch_all(
+        db,
+        &comments::Entity::find()
+            .select_only()
+            .columns([
+                comments::Column::Id,
+                comments::Column::ArticleId,
+                comments::Column::ParentId,
+            ])
+            .filter(comments::Column::ArticleId.is_in(dedup(article_ids)))
+            .filter(comments::Column::Status.eq(PUBLIC_COMMENT_STATUS))
+            .into_query(),
+    )
+    .await?;
     let parent_of: HashMap<i64, Option<i64>> =
         approved.iter().map(|c| (c.id, c.parent_id)).collect();
     let mut counts: HashMap<i64, i64> = article_ids.iter().map(|&id| (id, 0)).collect();

@@ -14,6 +14,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait,
 };
 
 use super::comments::Comment;
@@ -102,19 +103,26 @@ async fn first_replies(db: &impl FetchRows, parents: &[i64], limit: u64) -> Resu
 /// How many approved replies each of `parents` has.
 async fn reply_counts(db: &impl FetchRows, parents: &[i64]) -> Result<HashMap<i64, i64>> {
     use comments::Column as C;
-    let counts: Vec<(Option<i64>, i64)> = comments::Entity::find()
-        .select_only()
-        .column(C::ParentId)
-        .column_as(C::Id.count(), "n")
-        .filter(C::ParentId.is_in(parents.iter().copied()))
-        .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
-        .group_by(C::ParentId)
-        .into_tuple()
-        .all(db)
-        .await?;
+    #[derive(FromQueryResult, serde::Deserialize)]
+    struct Count {
+        parent_id: Option<i64>,
+        n: i64,
+    }
+    let counts: Vec<Count> = fetch_all(
+        db,
+        &comments::Entity::find()
+            .select_only()
+            .column(C::ParentId)
+            .column_as(C::Id.count(), "n")
+            .filter(C::ParentId.is_in(parents.iter().copied()))
+            .filter(C::Status.eq(PUBLIC_COMMENT_STATUS))
+            .group_by(C::ParentId)
+            .into_query(),
+    )
+    .await?;
     Ok(counts
         .into_iter()
-        .filter_map(|(parent, n)| parent.map(|p| (p, n)))
+        .filter_map(|c| c.parent_id.map(|p| (p, c.n)))
         .collect())
 }
 
@@ -249,10 +257,10 @@ pub(super) async fn pages_where(
         return Ok(Vec::new());
     };
     let mut rows: Vec<Vec<comments::Model>> = vec![Vec::new(); groups.len()];
-    for row in db.query_all(&union).await? {
-        let group = usize::try_from(row.try_get::<i64>("", GROUP)?).unwrap_or(usize::MAX);
+    for row in fetch_all::<Grouped>(db, &union).await? {
+        let group = usize::try_from(row.batch_group).unwrap_or(usize::MAX);
         if let Some(mine) = rows.get_mut(group) {
-            mine.push(comments::Model::from_query_result(&row, "")?);
+            mine.push(row.comment);
         }
     }
     let pages: Vec<Page<comments::Model>> = rows
@@ -285,6 +293,23 @@ pub(super) async fn pages_where(
 
 /// The column that says which of a batch's groups a row answers.
 const GROUP: &str = "batch_group";
+
+/// A comment and the group of a batch it answers.
+#[derive(serde::Deserialize)]
+struct Grouped {
+    #[serde(flatten)]
+    comment: comments::Model,
+    batch_group: i64,
+}
+
+impl FromQueryResult for Grouped {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Grouped {
+            comment: comments::Model::from_query_result(row, pre)?,
+            batch_group: row.try_get(pre, GROUP)?,
+        })
+    }
+}
 
 /// A page of the direct replies to a comment the caller may see, each with
 /// its own replies shown as in a thread, and how many there are in all.
