@@ -111,19 +111,30 @@ impl Reads {
 /// SeaORM's `FromQueryResult` from the pool and through serde from a local
 /// connection, so a row type derives both.
 pub trait FetchRows: ConnectionTrait {
+    /// The rows of a hand-written statement.
+    fn fetch_statement<T>(
+        &self,
+        statement: sea_orm::Statement,
+    ) -> impl Future<Output = Result<Vec<T>, DbErr>> + Send
+    where
+        T: FromQueryResult + DeserializeOwned + Send;
+
     fn fetch_rows<T>(
         &self,
         query: &SelectStatement,
     ) -> impl Future<Output = Result<Vec<T>, DbErr>> + Send
     where
-        T: FromQueryResult + DeserializeOwned + Send;
+        T: FromQueryResult + DeserializeOwned + Send,
+    {
+        self.fetch_statement(self.get_database_backend().build(query))
+    }
 }
 
 async fn fetch_pooled<T: FromQueryResult>(
     db: &impl ConnectionTrait,
-    query: &SelectStatement,
+    statement: sea_orm::Statement,
 ) -> Result<Vec<T>, DbErr> {
-    db.query_all(query)
+    db.query_all_raw(statement)
         .await?
         .iter()
         .map(|row| T::from_query_result(row, ""))
@@ -131,32 +142,73 @@ async fn fetch_pooled<T: FromQueryResult>(
 }
 
 impl FetchRows for DatabaseConnection {
-    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    async fn fetch_statement<T>(&self, statement: sea_orm::Statement) -> Result<Vec<T>, DbErr>
     where
         T: FromQueryResult + DeserializeOwned + Send,
     {
-        fetch_pooled(self, query).await
+        fetch_pooled(self, statement).await
     }
 }
 
 impl FetchRows for DatabaseTransaction {
-    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    async fn fetch_statement<T>(&self, statement: sea_orm::Statement) -> Result<Vec<T>, DbErr>
     where
         T: FromQueryResult + DeserializeOwned + Send,
     {
-        fetch_pooled(self, query).await
+        fetch_pooled(self, statement).await
     }
 }
 
 impl FetchRows for Reads {
-    async fn fetch_rows<T>(&self, query: &SelectStatement) -> Result<Vec<T>, DbErr>
+    async fn fetch_statement<T>(&self, statement: sea_orm::Statement) -> Result<Vec<T>, DbErr>
     where
         T: FromQueryResult + DeserializeOwned + Send,
     {
         match self.local() {
-            Some(file) => file.rows(&self.backend().build(query)),
-            None => fetch_pooled(&self.pool, query).await,
+            Some(file) => file.rows(&statement),
+            None => fetch_pooled(&self.pool, statement).await,
         }
+    }
+}
+
+/// Two row types read from the same row, each by the columns it names: a
+/// row type and what a statement adds to it (a rank, a group).
+#[derive(Debug)]
+pub struct Both<A, B>(pub A, pub B);
+
+impl<A: FromQueryResult, B: FromQueryResult> FromQueryResult for Both<A, B> {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Both(
+            A::from_query_result(row, pre)?,
+            B::from_query_result(row, pre)?,
+        ))
+    }
+}
+
+impl<'de, A: serde::Deserialize<'de>, B: serde::Deserialize<'de>> serde::Deserialize<'de>
+    for Both<A, B>
+{
+    /// Read from [`row_de::Row`] as a pair, each half seeing the whole row.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pair<A, B>(std::marker::PhantomData<(A, B)>);
+        impl<'de, A: serde::Deserialize<'de>, B: serde::Deserialize<'de>> serde::de::Visitor<'de>
+            for Pair<A, B>
+        {
+            type Value = Both<A, B>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a row read twice")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<Self::Value, S::Error> {
+                let missing = || serde::de::Error::custom("a row read twice needs both halves");
+                let a = seq.next_element()?.ok_or_else(missing)?;
+                let b = seq.next_element()?.ok_or_else(missing)?;
+                Ok(Both(a, b))
+            }
+        }
+        deserializer.deserialize_tuple(2, Pair(std::marker::PhantomData))
     }
 }
 
@@ -415,10 +467,46 @@ mod row_de {
             })
         }
 
+        /// A tuple of row types ([`super::Both`]): each reads the whole row.
+        fn deserialize_tuple<V: Visitor<'de>>(
+            self,
+            len: usize,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_seq(Views {
+                row: self,
+                left: len,
+            })
+        }
+
         forward_to_deserialize_any! {
             bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            bytes byte_buf option unit unit_struct newtype_struct seq
             tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    struct Views<'a> {
+        row: Row<'a>,
+        left: usize,
+    }
+
+    impl<'de> de::SeqAccess<'de> for Views<'_> {
+        type Error = Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Error> {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            self.left -= 1;
+            seed.deserialize(Row {
+                names: self.row.names,
+                values: self.row.values.clone(),
+            })
+            .map(Some)
         }
     }
 
@@ -620,6 +708,15 @@ mod tests {
         assert_eq!(local, pooled);
         assert_eq!(local[0].at, at);
         assert!(local[0].flag);
+
+        #[derive(Debug, PartialEq, FromQueryResult, serde::Deserialize)]
+        struct Minutes {
+            minutes: i64,
+        }
+        let both: Vec<Both<Minutes, Typed>> = reads.fetch_rows(&query).await.unwrap();
+        let Both(minutes, typed) = both.into_iter().next().unwrap();
+        assert_eq!(minutes, Minutes { minutes: 4 });
+        assert_eq!(typed, pooled[0]);
     }
 
     #[tokio::test]

@@ -4,12 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic};
+use sea_orm::{FromQueryResult, IdenStatic};
 
 use super::articles::{ArticleRow, ROW_COLUMNS, public_row_select};
 use super::ids::ArticleId;
 use super::page::Limit;
+use crate::db::FetchRows;
 use crate::db::entities::{article_tags, articles as article_table};
+use crate::db::reads::Both;
 use crate::db::sql::{Dialect, Sql};
 use crate::error::Result;
 
@@ -19,7 +21,7 @@ use crate::error::Result;
 /// ranking is its own bounded select, and the selects are joined by
 /// `UNION ALL`, so a list asking for More like this costs what one article does.
 pub async fn more_like_this_of(
-    db: &impl ConnectionTrait,
+    db: &impl FetchRows,
     now: DateTime<Utc>,
     articles: &[SimilarTo],
     limit: Limit,
@@ -48,11 +50,12 @@ pub async fn more_like_this_of(
         );
         sql.push(&format!(") r{n}"));
     }
-    for row in db.query_all_raw(sql.statement()).await? {
-        let like = ArticleId(row.try_get("", LIKE)?);
-        let score: i64 = row.try_get("", SCORE)?;
-        let found = ArticleRow::from_query_result(&row, "")?;
-        similar.entry(like).or_default().push((found, score));
+    let rows: Vec<Both<Likeness, ArticleRow>> = db.fetch_statement(sql.statement()).await?;
+    for Both(likeness, found) in rows {
+        similar
+            .entry(ArticleId(likeness.like_article))
+            .or_default()
+            .push((found, likeness.score));
     }
     Ok(similar
         .into_iter()
@@ -87,6 +90,13 @@ impl SimilarTo {
 
 /// The column naming the article a row is like.
 const LIKE: &str = "like_article";
+
+/// What the ranking adds to an article's row: which article it is like, and how much.
+#[derive(FromQueryResult, serde::Deserialize)]
+struct Likeness {
+    like_article: i64,
+    score: i64,
+}
 
 /// Writes the select of the articles like the one whose id and section are
 /// `id` and `section` (values, or references to a table the statement
@@ -136,7 +146,6 @@ pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr,
             .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(id.clone()))
             .group_by_col((article_table::Entity, article_table::Column::Id))
             .order_by_expr(score, Order::Desc),
-        limit,
     );
     let in_section = newest_first(
         public_row_select(now)
@@ -145,7 +154,6 @@ pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr,
                 Expr::col((article_table::Entity, article_table::Column::SectionId)).eq(section),
             )
             .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(id)),
-        limit,
     );
     let columns = ROW_COLUMNS
         .iter()
@@ -155,14 +163,14 @@ pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr,
     sql.push(&format!(
         "SELECT {columns}, best.{SCORE} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
     ))
-    .select(&sharing_tags)
+    .select_limited(&sharing_tags, limit.get())
     .push(") t UNION ALL SELECT * FROM (")
-    .select(&in_section)
+    .select_limited(&in_section, limit.get())
     .push(&format!(
         ") s) c GROUP BY c.id) best JOIN articles a ON a.id = best.id \
-         ORDER BY best.{SCORE} DESC, a.published_at DESC, a.id DESC LIMIT "
-    ))
-    .bind(limit.get() as i64);
+         ORDER BY best.{SCORE} DESC, a.published_at DESC, a.id DESC LIMIT {}",
+        limit.get()
+    ));
 }
 
 const SCORE: &str = "score";
@@ -172,8 +180,8 @@ const SCORE: &str = "score";
 /// index reads in a few hundred entries per tag at any archive size.
 const NEARBY: i64 = 10_000;
 
-/// Newest first, at most `limit` rows.
-fn newest_first(q: &mut SelectStatement, limit: Limit) -> SelectStatement {
+/// Newest first.
+fn newest_first(q: &mut SelectStatement) -> SelectStatement {
     q.order_by(
         (article_table::Entity, article_table::Column::PublishedAt),
         Order::Desc,
@@ -182,6 +190,5 @@ fn newest_first(q: &mut SelectStatement, limit: Limit) -> SelectStatement {
         (article_table::Entity, article_table::Column::Id),
         Order::Desc,
     )
-    .limit(limit.get())
     .to_owned()
 }
