@@ -10,8 +10,10 @@ mod m20261202_000004_create_newsroom_workflow;
 mod m20261204_000005_create_outbox_and_subscriptions;
 mod m20261204_000006_create_article_search;
 mod m20261205_000007_create_article_teasers;
+mod m20261205_000008_index_due_publications;
 
 pub use m20261205_000007_create_article_teasers::{POSTGRES_TEASER, SQLITE_TEASER};
+pub use m20261205_000008_index_due_publications::DUE_PREDICATE;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -27,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000005_create_outbox_and_subscriptions::Migration),
             Box::new(m20261204_000006_create_article_search::Migration),
             Box::new(m20261205_000007_create_article_teasers::Migration),
+            Box::new(m20261205_000008_index_due_publications::Migration),
         ]
     }
 }
