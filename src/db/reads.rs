@@ -267,43 +267,35 @@ struct LocalFile {
 impl LocalFile {
     /// At most `limit` rows of `statement`.
     fn run(&self, statement: &sea_orm::Statement, limit: usize) -> Result<Vec<Row>, DbErr> {
-        let started = Instant::now();
-        let taken = self.idle.lock().map_or(None, |mut idle| idle.pop());
-        let connection = match taken {
-            Some(connection) => connection,
-            None => open(&self.path).map_err(query_error)?,
-        };
-        let rows = query(&connection, statement, limit);
-        let info = sea_orm::metric::Info {
-            elapsed: started.elapsed(),
-            statement,
-            failed: rows.is_err(),
-        };
-        match self.on_statement.get() {
-            Some(hook) => hook(&info),
-            None => super::statements::record(&info),
-        }
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(connection);
-        }
-        rows.map_err(query_error)
+        self.on_connection(statement, |connection| {
+            query(connection, statement, limit).map_err(query_error)
+        })
     }
-}
 
-impl LocalFile {
     /// The rows of `statement`, each read as a `T` by its column names.
     fn rows<T: DeserializeOwned>(&self, statement: &sea_orm::Statement) -> Result<Vec<T>, DbErr> {
+        self.on_connection(statement, |connection| typed_rows(connection, statement))
+    }
+
+    /// Runs `read` of `statement` on an idle connection (or a new one),
+    /// reports the statement as the pool reports its own, and puts the
+    /// connection back.
+    fn on_connection<R>(
+        &self,
+        statement: &sea_orm::Statement,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<R, DbErr>,
+    ) -> Result<R, DbErr> {
         let started = Instant::now();
         let taken = self.idle.lock().map_or(None, |mut idle| idle.pop());
         let connection = match taken {
             Some(connection) => connection,
             None => open(&self.path).map_err(query_error)?,
         };
-        let rows = typed_rows(&connection, statement);
+        let read = read(&connection);
         let info = sea_orm::metric::Info {
             elapsed: started.elapsed(),
             statement,
-            failed: rows.is_err(),
+            failed: read.is_err(),
         };
         match self.on_statement.get() {
             Some(hook) => hook(&info),
@@ -312,7 +304,7 @@ impl LocalFile {
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(connection);
         }
-        rows
+        read
     }
 }
 
