@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use tower::{Service, ServiceExt};
 
 use super::ResponseCache;
-use super::middleware::{Served, cache_key, etag_matches};
+use super::middleware::{Keyed, Served, cache_key, etag_matches};
 use super::store::{Encoded, FrontCopy};
 use crate::domain::Newsdesk;
 use crate::http::metrics::RequestMetrics;
@@ -108,6 +108,8 @@ impl Door {
         if let Some(response) = self.hit(&asked).await {
             return response;
         }
+        let mut request = request;
+        request.extensions_mut().insert(Keyed(asked.key.clone()));
         let response = through(inner, request).await;
         self.note_form(&asked, response).await
     }

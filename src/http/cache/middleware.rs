@@ -165,6 +165,9 @@ pub(super) async fn cache_key(
     if request.method() == Method::HEAD {
         *request.method_mut() = Method::GET;
     }
+    if let Some(Keyed(key)) = request.extensions_mut().remove::<Keyed>() {
+        return Ok((request, key));
+    }
     if request.method() != Method::POST {
         let key = get_key(&request, graphql);
         return Ok((request, key));
@@ -179,6 +182,11 @@ pub(super) async fn cache_key(
     let key = format!("POST {uri} {negotiated} body={digest}");
     Ok((Request::from_parts(parts, Body::from(bytes)), key))
 }
+
+/// The key the front door already worked out for a request it hands on, so
+/// a GraphQL body is not read and digested twice.
+#[derive(Clone)]
+pub(super) struct Keyed(pub String);
 
 /// The key of a GET (or HEAD) read: its path and query, and for GraphQL
 /// what it negotiates on.
