@@ -11,9 +11,11 @@ mod m20261204_000005_create_outbox_and_subscriptions;
 mod m20261204_000006_create_article_search;
 mod m20261205_000007_create_article_teasers;
 mod m20261205_000008_index_due_publications;
+mod m20261205_000009_shorter_postgres_timestamps;
 
-pub use m20261205_000007_create_article_teasers::{POSTGRES_TEASER, SQLITE_TEASER};
+pub use m20261205_000007_create_article_teasers::SQLITE_TEASER;
 pub use m20261205_000008_index_due_publications::DUE_PREDICATE;
+pub use m20261205_000009_shorter_postgres_timestamps::POSTGRES_TEASER;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_create_article_search::Migration),
             Box::new(m20261205_000007_create_article_teasers::Migration),
             Box::new(m20261205_000008_index_due_publications::Migration),
+            Box::new(m20261205_000009_shorter_postgres_timestamps::Migration),
         ]
     }
 }

@@ -163,15 +163,12 @@ impl Dialect {
     pub fn timestamp(self, column: &str) -> String {
         match self {
             Dialect::Sqlite => format!("replace({column}, '+00:00', 'Z')"),
-            Dialect::Postgres => {
-                let utc = format!("({column} AT TIME ZONE 'UTC')");
-                let us = format!("(extract(microseconds FROM {column})::bigint % 1000000)");
-                format!(
-                    "(to_char({utc}, 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS') || CASE WHEN {us} = 0 THEN '' \
-                     WHEN {us} % 1000 = 0 THEN to_char({utc}, '.MS') \
-                     ELSE to_char({utc}, '.US') END || 'Z')"
-                )
-            }
+            // The column once, in one expression: `.US` always writes six
+            // digits, and the pattern drops `000` (or all of `.000000`).
+            Dialect::Postgres => format!(
+                "(regexp_replace(to_char(({column} AT TIME ZONE 'UTC'), \
+                 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.US'), '(\\.000)?000$', '') || 'Z')"
+            ),
         }
     }
 

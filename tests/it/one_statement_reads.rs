@@ -2,7 +2,7 @@
 //! SQL statement, whatever the page holds: the database writes the JSON, and
 //! the cursors inside it, exactly as the rest of the API writes them.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, SecondsFormat, TimeZone, Utc};
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -135,6 +135,31 @@ async fn the_database_writes_the_cursors_rust_writes() {
             rest["page"]["next_cursor"], graphql["articles"]["pageInfo"]["endCursor"],
             "limit {limit}"
         );
+    }
+}
+
+/// The database writes REST's times, in the stored teaser and at the read,
+/// as the rest of the API writes them: whole seconds, then a fraction of 3
+/// or 6 digits only when there is one, then `Z`.
+#[tokio::test]
+async fn the_database_writes_times_as_rust_writes_them() {
+    let app = TestApp::new().await;
+    let whole_second = Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 0).unwrap();
+    let times = [
+        whole_second,
+        whole_second - Duration::milliseconds(250),
+        whole_second - Duration::milliseconds(1_000),
+        whole_second + Duration::microseconds(1),
+        whole_second + Duration::microseconds(120_500),
+        whole_second + Duration::microseconds(100_000),
+    ];
+    for (n, time) in times.iter().enumerate() {
+        let slug = format!("at-{n}");
+        app.article(&slug).published_at(*time).create().await;
+        let rest = app.get(&format!("/api/v1/articles/{slug}")).await.json();
+        let written = time.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+        assert_eq!(rest["published_at"], written.as_str());
+        assert_eq!(rest["updated_at"], written.as_str());
     }
 }
 
