@@ -12,10 +12,12 @@ mod m20261204_000006_create_article_search;
 mod m20261205_000007_create_article_teasers;
 mod m20261205_000008_index_due_publications;
 mod m20261205_000009_shorter_postgres_timestamps;
+mod m20261205_000010_create_section_paths;
 
 pub use m20261205_000007_create_article_teasers::SQLITE_TEASER;
 pub use m20261205_000008_index_due_publications::DUE_PREDICATE;
 pub use m20261205_000009_shorter_postgres_timestamps::POSTGRES_TEASER;
+pub use m20261205_000010_create_section_paths::{POSTGRES_SECTION_PATH, SQLITE_SECTION_PATH};
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -33,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_create_article_teasers::Migration),
             Box::new(m20261205_000008_index_due_publications::Migration),
             Box::new(m20261205_000009_shorter_postgres_timestamps::Migration),
+            Box::new(m20261205_000010_create_section_paths::Migration),
         ]
     }
 }

@@ -67,10 +67,12 @@ enum Command {
         log: LogArgs,
     },
     /// Rebuild the stored article teasers the lists read from the articles,
-    /// sections, authors and tags, then check them.
+    /// sections, authors and tags, and the stored section paths whole
+    /// articles show, then check them.
     Reindex {
-        /// Only check: list the articles whose stored teaser differs from a
-        /// fresh rebuild, and fail if there is any.
+        /// Only check: list the articles whose stored teaser (and the
+        /// sections whose stored path) differs from a fresh rebuild, and fail
+        /// if there is any.
         #[arg(long)]
         check: bool,
         #[command(flatten)]
@@ -357,6 +359,18 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                     .await?;
                 bar.finish();
                 println!("rebuilt the teasers of {written} articles");
+                desk.rebuild_section_paths().await?;
+                println!("rebuilt the section paths");
+            }
+            let stale = desk.stale_section_paths().await?;
+            if !stale.is_empty() {
+                let ids: Vec<String> = stale.iter().map(|id| id.0.to_string()).collect();
+                return Err(StartupError::Stale(format!(
+                    "{} stored section paths differ from a fresh rebuild (sections {}); \
+                     run `newsdesk reindex`",
+                    stale.len(),
+                    ids.join(", ")
+                )));
             }
             let stale = desk.stale_teasers().await?;
             if stale.is_empty() {

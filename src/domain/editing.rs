@@ -94,6 +94,7 @@ pub async fn create_section(db: &impl ConnectionTrait, new: NewSection) -> Resul
     }
     .insert(db)
     .await?;
+    super::section_paths::refresh_section_paths(db).await?;
     Ok(model.id)
 }
 

@@ -37,6 +37,7 @@ pub mod replicas;
 pub mod replies;
 pub mod revisions;
 pub mod search;
+pub mod section_paths;
 pub mod sections;
 pub mod site;
 pub mod structured;

@@ -23,13 +23,47 @@ async fn every_migration_rolls_back_and_applies_again() {
     assert_eq!(app.get("/api/v1/articles").await.slugs(), ["after-reapply"]);
 }
 
+/// Rolls back the migration whose name ends with `name`, and every later one.
+async fn roll_back_through(app: &TestApp, name: &str) {
+    let all = migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name().ends_with(name))
+        .expect("a migration of that name");
+    migration::Migrator::down(app.db(), Some((all.len() - at) as u32))
+        .await
+        .expect("roll back");
+}
+
+/// A section written straight into the table, as an older release wrote it
+/// (the application's own writes need the tables a rollback removed).
+async fn section_written_before(app: &TestApp, slug: &str, parent: Option<i64>) -> i64 {
+    let parent = parent.map_or("NULL".to_owned(), |id| id.to_string());
+    app.db()
+        .execute_unprepared(&format!(
+            "INSERT INTO sections (slug, name, description, parent_id, position, created_at, \
+             updated_at) VALUES ('{slug}', 'Section {slug}', '', {parent}, 0, \
+             '2026-12-01T10:00:00+00:00', '2026-12-01T10:00:00+00:00')"
+        ))
+        .await
+        .expect("write a section");
+    let row = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            format!("SELECT id FROM sections WHERE slug = '{slug}'"),
+        ))
+        .await
+        .expect("read it back")
+        .expect("the section");
+    row.try_get_by_index(0).expect("its id")
+}
+
 #[tokio::test]
 async fn the_teasers_migration_fills_the_teasers_of_articles_already_written() {
     let app = TestApp::new().await;
-    migration::Migrator::down(app.db(), Some(1))
-        .await
-        .expect("roll back the teasers migration");
-    let section = app.section("world").create().await;
+    roll_back_through(&app, "create_article_teasers").await;
+    let section = section_written_before(&app, "world", None).await;
     let ada = app.author("ada").await;
     app.article("written-before")
         .section(section)
@@ -45,4 +79,27 @@ async fn the_teasers_migration_fills_the_teasers_of_articles_already_written() {
     let listed = app.get("/api/v1/articles").await.json();
     assert_eq!(listed["data"][0]["slug"], "written-before");
     assert_eq!(listed["data"][0]["authors"][0]["slug"], "ada");
+}
+
+#[tokio::test]
+async fn the_section_paths_migration_fills_the_paths_of_sections_already_written() {
+    let app = TestApp::new().await;
+    roll_back_through(&app, "create_section_paths").await;
+    let world = section_written_before(&app, "world", None).await;
+    let europe = section_written_before(&app, "europe", Some(world)).await;
+    app.article("filed-before").section(europe).create().await;
+
+    migration::Migrator::up(app.db(), None)
+        .await
+        .expect("apply the section paths migration");
+
+    assert_eq!(app.state.desk.stale_section_paths().await.unwrap(), []);
+    let article = app.get("/api/v1/articles/filed-before").await.json();
+    let path: Vec<&str> = article["section_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(path, ["world", "europe"]);
 }

@@ -293,12 +293,24 @@ impl Newsroom {
         let mut fields = json!({ "name": name });
         if new_slug {
             fields["slug"] = json!(slug);
-            items[i].1 = slug;
+        }
+        // A section may also move: under another (refused if that is its
+        // own subsection), or to the top.
+        let moved = kind == "sections" && dice.below(2) == 0;
+        if moved {
+            let j = dice.below(items.len() + 1);
+            fields["parent"] = json!(items.get(j).map_or("", |(_, slug)| slug.as_str()));
         }
         let uri = format!("/api/v1/manage/{kind}/{id}");
-        let status = self.send("PATCH", &uri, None, fields).await;
-        assert_eq!(status, 200, "renaming {uri}");
-        format!("rename {uri}")
+        let status = self.send("PATCH", &uri, None, fields.clone()).await;
+        assert!(
+            status == 200 || moved && status == 400,
+            "renaming {uri} with {fields}: {status}"
+        );
+        if new_slug && status == 200 {
+            self.taxonomy_of(kind)[i].1 = slug;
+        }
+        format!("rename {uri} with {fields}")
     }
 
     async fn delete_taxonomy(&mut self, dice: &mut Dice) -> String {
@@ -334,6 +346,11 @@ async fn replay(seed: u64, steps: usize) {
         assert!(
             stale.is_empty(),
             "seed {seed}, step {step} ({what}): stale teasers of articles {stale:?}"
+        );
+        let stale = room.app.state.desk.stale_section_paths().await.unwrap();
+        assert!(
+            stale.is_empty(),
+            "seed {seed}, step {step} ({what}): stale paths of sections {stale:?}"
         );
     }
     assert!(

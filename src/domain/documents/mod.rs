@@ -23,6 +23,12 @@ pub fn teaser_shape(d: Dialect, a: &str) -> String {
     shapes::teaser(d, a)
 }
 
+/// The section path of the section `id` (an expression) as stored: the JSON
+/// text of the section and its ancestors, outermost first.
+pub fn section_path_shape(d: Dialect, id: &str) -> String {
+    d.as_text(&d.nested(&shapes::section_path(d, id)))
+}
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 

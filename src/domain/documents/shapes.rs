@@ -141,7 +141,7 @@ fn article_beyond_teaser(d: Dialect, a: &str, links: &str) -> String {
             ]),
         ),
         ("comments_open", d.boolean(&format!("{a}.comments_open"))),
-        ("section_path", section_path(d, a)),
+        ("section_path", stored_section_path(d, a)),
         ("notes", notes(d, a)),
         (
             "related_links",
@@ -155,18 +155,27 @@ fn article_beyond_teaser(d: Dialect, a: &str, links: &str) -> String {
     d.object(&fields)
 }
 
-/// The article row `a`'s section and its ancestors, outermost first: the
-/// breadcrumb a page (and its structured data) shows.
-fn section_path(d: Dialect, a: &str) -> String {
-    let named = d.object(&[("slug", "p.slug".into()), ("name", "p.name".into())]);
+/// The article row `a`'s section and its ancestors, outermost first, as
+/// stored (`domain::section_paths`).
+fn stored_section_path(d: Dialect, a: &str) -> String {
     d.nested(&format!(
+        "SELECT p.path FROM section_paths p WHERE p.section_id = {a}.section_id"
+    ))
+}
+
+/// The section `id` (an expression) and its ancestors, outermost first: a
+/// subquery, written without its parentheses, whose one value is their
+/// JSON array.
+pub fn section_path(d: Dialect, id: &str) -> String {
+    let named = d.object(&[("slug", "p.slug".into()), ("name", "p.name".into())]);
+    format!(
         "WITH RECURSIVE p(id, slug, name, parent_id, depth) AS (\
-         SELECT s.id, s.slug, s.name, s.parent_id, 0 FROM sections s WHERE s.id = {a}.section_id \
+         SELECT s.id, s.slug, s.name, s.parent_id, 0 FROM sections s WHERE s.id = {id} \
          UNION ALL SELECT s.id, s.slug, s.name, s.parent_id, p.depth + 1 \
          FROM sections s JOIN p ON s.id = p.parent_id WHERE p.depth < 32) \
          SELECT {} FROM p",
         d.array(&named, "p.depth DESC", None)
-    ))
+    )
 }
 
 /// The public notes of the article row `a`, newest first.
@@ -292,5 +301,17 @@ mod tests {
     fn the_stored_teasers_are_written_as_this_code_writes_a_teaser() {
         assert_eq!(migration::SQLITE_TEASER, teaser(Dialect::Sqlite, "a"));
         assert_eq!(migration::POSTGRES_TEASER, teaser(Dialect::Postgres, "a"));
+    }
+
+    /// The migration fills the stored section paths of an existing database
+    /// as the application writes them afterwards.
+    #[test]
+    fn the_migration_writes_section_paths_as_this_code_does() {
+        for (d, migration) in [
+            (Dialect::Sqlite, migration::SQLITE_SECTION_PATH),
+            (Dialect::Postgres, migration::POSTGRES_SECTION_PATH),
+        ] {
+            assert_eq!(migration, super::super::section_path_shape(d, "sec.id"));
+        }
     }
 }

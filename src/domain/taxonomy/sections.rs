@@ -12,6 +12,7 @@ use crate::db::entities::{articles, sections};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::checks::{Checks, taken_by_another_write};
+use crate::domain::section_paths::refresh_section_paths;
 use crate::domain::sections::SectionInfo;
 use crate::domain::time;
 use crate::error::{Error, Result};
@@ -87,6 +88,7 @@ pub async fn create_section(
     .insert(&txn)
     .await
     .map_err(taken_by_another_write("slug"))?;
+    refresh_section_paths(&txn).await?;
     let detail = model.slug.clone();
     record::<sections::Entity>(
         desk,
@@ -147,6 +149,7 @@ pub async fn update_section(
         .update(&txn)
         .await
         .map_err(taken_by_another_write("slug"))?;
+    refresh_section_paths(&txn).await?;
     record::<sections::Entity>(desk, txn, actor, AuditAction::Update, (id, &model.slug), "")
         .await?;
     Ok(section_info(model))
@@ -174,6 +177,7 @@ pub async fn delete_section(desk: &Newsdesk, actor: &Actor, id: SectionId) -> Re
     }
     let txn = crate::db::begin_write(db).await?;
     sections::Entity::delete_by_id(id).exec(&txn).await?;
+    refresh_section_paths(&txn).await?;
     record::<sections::Entity>(desk, txn, actor, AuditAction::Delete, (id, &gone.slug), "").await?;
     Ok(())
 }
