@@ -16,7 +16,7 @@ mod m20261205_000010_create_section_paths;
 
 pub use m20261205_000007_create_article_teasers::SQLITE_TEASER;
 pub use m20261205_000008_index_due_publications::DUE_PREDICATE;
-pub use m20261205_000009_shorter_postgres_timestamps::POSTGRES_TEASER;
+pub use m20261205_000009_shorter_postgres_timestamps::postgres_teaser;
 pub use m20261205_000010_create_section_paths::{POSTGRES_SECTION_PATH, SQLITE_SECTION_PATH};
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.

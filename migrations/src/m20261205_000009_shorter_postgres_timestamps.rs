@@ -15,24 +15,21 @@ use crate::m20261205_000007_create_article_teasers::POSTGRES_TEASER as THREE_WAY
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// A teaser of the article row `a`, on PostgreSQL (as `json`).
-pub const POSTGRES_TEASER: &str = "json_build_object('slug', a.slug, 'title', a.title, \
-    'subtitle', a.subtitle, 'excerpt', a.excerpt, \
-    'published_at', (regexp_replace(to_char((a.published_at AT TIME ZONE 'UTC'), \
-    'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.US'), '(\\.000)?000$', '') || 'Z'), \
-    'section', ((SELECT json_build_object('slug', n.slug, 'name', n.name) \
-    FROM sections n WHERE n.id = a.section_id))::json, \
-    'authors', ((SELECT coalesce(json_agg(json_build_object('slug', n.slug, 'name', n.name) \
-    ORDER BY x.position), '[]'::json) FROM article_authors x JOIN authors n ON n.id = x.author_id \
-    WHERE x.article_id = a.id))::json, \
-    'tags', ((SELECT coalesce(json_agg(json_build_object('slug', n.slug, 'name', n.name) \
-    ORDER BY n.name), '[]'::json) FROM article_tags x JOIN tags n ON n.id = x.tag_id \
-    WHERE x.article_id = a.id))::json, \
-    'featured_image', ((CASE WHEN a.featured_image_url IS NULL THEN NULL ELSE \
-    json_build_object('url', a.featured_image_url, 'alt', a.featured_image_alt, \
-    'caption', a.featured_image_caption, 'credit', a.featured_image_credit) END))::json, \
-    'reading_time_minutes', a.reading_time_minutes, \
-    'live', a.live)";
+/// The publication time as migration 7 wrote it, and as it is written now.
+const THREE_WAY_TIME: &str = "(to_char((a.published_at AT TIME ZONE 'UTC'), \
+    'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS') \
+    || CASE WHEN (extract(microseconds FROM a.published_at)::bigint % 1000000) = 0 THEN '' \
+    WHEN (extract(microseconds FROM a.published_at)::bigint % 1000000) % 1000 = 0 \
+    THEN to_char((a.published_at AT TIME ZONE 'UTC'), '.MS') \
+    ELSE to_char((a.published_at AT TIME ZONE 'UTC'), '.US') END || 'Z')";
+const ONE_EXPRESSION_TIME: &str = "(regexp_replace(to_char((a.published_at AT TIME ZONE 'UTC'), \
+    'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.US'), '(\\.000)?000$', '') || 'Z')";
+
+/// A teaser of the article row `a`, on PostgreSQL (as `json`): migration
+/// 7's, its publication time written with one expression.
+pub fn postgres_teaser() -> String {
+    THREE_WAY_TEASER.replacen(THREE_WAY_TIME, ONE_EXPRESSION_TIME, 1)
+}
 
 fn view(teaser: &str) -> String {
     format!(
@@ -44,7 +41,7 @@ fn view(teaser: &str) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        replace_view(manager, POSTGRES_TEASER).await
+        replace_view(manager, &postgres_teaser()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
