@@ -338,6 +338,17 @@ fn describe_usage_error(error: &clap::Error) -> String {
     }
 }
 
+/// What `reindex --check` says of stored documents of `kind` that differ
+/// from a fresh rebuild, naming the `owners` (articles, sections) by id.
+fn stale(kind: &str, owners: &str, ids: impl Iterator<Item = i64>) -> StartupError {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    StartupError::Stale(format!(
+        "{} stored {kind} differ from a fresh rebuild ({owners} {}); run `newsdesk reindex`",
+        ids.len(),
+        ids.join(", ")
+    ))
+}
+
 async fn dispatch(cli: Cli) -> Result<(), StartupError> {
     match cli.command {
         None => serve(cli.serve).await,
@@ -362,27 +373,20 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                 desk.rebuild_section_paths().await?;
                 println!("rebuilt the section paths");
             }
-            let stale = desk.stale_section_paths().await?;
-            if !stale.is_empty() {
-                let ids: Vec<String> = stale.iter().map(|id| id.0.to_string()).collect();
-                return Err(StartupError::Stale(format!(
-                    "{} stored section paths differ from a fresh rebuild (sections {}); \
-                     run `newsdesk reindex`",
-                    stale.len(),
-                    ids.join(", ")
-                )));
+            let paths = desk.stale_section_paths().await?;
+            if !paths.is_empty() {
+                return Err(stale(
+                    "section paths",
+                    "sections",
+                    paths.iter().map(|id| id.0),
+                ));
             }
-            let stale = desk.stale_teasers().await?;
-            if stale.is_empty() {
-                println!("every stored teaser equals a fresh rebuild");
-                return Ok(());
+            let teasers = desk.stale_teasers().await?;
+            if !teasers.is_empty() {
+                return Err(stale("teasers", "articles", teasers.iter().map(|id| id.0)));
             }
-            let ids: Vec<String> = stale.iter().map(|id| id.0.to_string()).collect();
-            Err(StartupError::Stale(format!(
-                "{} stored teasers differ from a fresh rebuild (articles {}); run `newsdesk reindex`",
-                stale.len(),
-                ids.join(", ")
-            )))
+            println!("every stored teaser and section path equals a fresh rebuild");
+            Ok(())
         }
         Some(Command::Sql { read }) => {
             let text = crate::domain::documents::postgres_statement_text(

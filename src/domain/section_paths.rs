@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use super::Newsdesk;
 use super::documents::section_path_shape;
 use super::ids::SectionId;
+use super::teasers::ids;
 use crate::db::sql::Dialect;
 use crate::error::Result;
 
@@ -72,11 +73,9 @@ impl Newsdesk {
                 section_path_shape(d, "sec.id")
             ),
         );
-        db.query_all_raw(statement)
-            .await?
-            .iter()
-            .map(|row| Ok(SectionId(row.try_get_by_index(0)?)))
-            .collect()
+        ids(db, statement)
+            .await
+            .map(|ids| ids.into_iter().map(SectionId).collect())
     }
 
     /// Writes every section's path afresh.

@@ -15,7 +15,7 @@ use crate::error::Result;
 const BATCH: u64 = 500;
 
 /// The first column of every row, as integers.
-async fn ids(db: &impl ConnectionTrait, statement: Statement) -> Result<Vec<i64>> {
+pub(super) async fn ids(db: &impl ConnectionTrait, statement: Statement) -> Result<Vec<i64>> {
     db.query_all_raw(statement)
         .await?
         .iter()

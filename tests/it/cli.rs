@@ -453,3 +453,44 @@ fn reindex_finds_a_stale_teaser_and_rebuilds_it() {
         2
     );
 }
+
+#[test]
+fn reindex_finds_a_stale_section_path_and_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reindex-paths.db");
+    let seeded = run_with_db(&file, &["seed", "--demo"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let first = sqlite_scalar(&file, "SELECT min(section_id) FROM section_paths");
+    sqlite_scalar(
+        &file,
+        &format!("UPDATE section_paths SET path = '[]' WHERE section_id = {first}"),
+    );
+
+    let checked = run_with_db(&file, &["reindex", "--check"], None);
+    assert!(!checked.status.success(), "a stale path fails the check");
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(said.contains(&format!("(sections {first})")), "{said}");
+
+    let rebuilt = run_with_db(&file, &["reindex"], None);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(
+        run_with_db(&file, &["reindex", "--check"], None)
+            .status
+            .success()
+    );
+    assert_ne!(
+        sqlite_scalar(
+            &file,
+            &format!("SELECT length(path) FROM section_paths WHERE section_id = {first}")
+        ),
+        2
+    );
+}
