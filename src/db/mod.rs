@@ -1,6 +1,7 @@
 //! Connecting to the database, running migrations, and a typed query helper.
 
 pub mod entities;
+mod held_connections;
 pub mod reads;
 pub mod redis;
 pub mod sql;
@@ -21,6 +22,14 @@ pub use reads::FetchRows;
 /// How long a request waits for a free connection before it is answered 503.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// A pooled connection idle at least this long is pinged before it is handed
+/// out; a busier one is not. sqlx pings on every checkout by default: one more
+/// round trip to PostgreSQL (or hop to SQLite's driver thread) per statement,
+/// as costly as a one-statement read itself. A connection that broke while
+/// busy fails its next statement, which is answered 503 with `Retry-After`
+/// and closed by the pool.
+pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(10);
+
 /// Opens a pool. SQLite files are created when missing and run in WAL mode with
 /// a busy timeout, so a writer makes readers wait instead of fail.
 pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
@@ -33,6 +42,7 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         // this passes: short, so callers get a 503 with Retry-After rather
         // than a request hanging for the whole outage.
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         .sqlx_logging(false)
         // Each node names its connections, so nodes can see each other.
         .map_sqlx_postgres_opts(newsdesk_session)
@@ -72,6 +82,15 @@ pub fn connect_replicas(
             let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                            sea_orm::sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_lazy_with(newsdesk_session(options));
             let mut db = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
             db.set_metric_callback(statements::record);

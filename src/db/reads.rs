@@ -23,6 +23,8 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 
+use super::held_connections::HeldConnections;
+
 /// How many distinct statements each connection keeps prepared: the
 /// one-statement reads are a few dozen texts (one per shape of filter).
 const PREPARED_PER_CONNECTION: usize = 64;
@@ -35,33 +37,53 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Reads {
     pool: DatabaseConnection,
     local: Option<Arc<LocalFile>>,
+    held: Option<Arc<HeldConnections>>,
+    /// Where statements run outside the pool are reported, when not to the
+    /// metrics.
+    on_statement: Arc<OnceLock<StatementHook>>,
 }
 
 impl Reads {
     /// Reads through `pool`, or, when it is a SQLite file, on the caller's
-    /// thread from that file.
+    /// thread from that file, or, on PostgreSQL, through connections held
+    /// beside the pool (as many more as the pool may open).
     pub fn new(pool: DatabaseConnection) -> Reads {
         let local = sqlite_file(&pool).map(|path| {
             Arc::new(LocalFile {
                 path,
                 idle: Mutex::new(Vec::new()),
-                on_statement: OnceLock::new(),
             })
         });
-        Reads { pool, local }
+        let held = (pool.get_database_backend() == DbBackend::Postgres).then(|| {
+            let pool = pool.get_postgres_connection_pool();
+            let max = pool.options().get_max_connections();
+            Arc::new(HeldConnections::new(
+                pool.connect_options(),
+                usize::try_from(max).unwrap_or(usize::MAX),
+            ))
+        });
+        Reads {
+            pool,
+            local,
+            held,
+            on_statement: Arc::default(),
+        }
     }
 
     /// Reads through `pool` alone (a replica's).
     pub fn pooled(pool: DatabaseConnection) -> Reads {
-        Reads { pool, local: None }
+        Reads {
+            pool,
+            local: None,
+            held: None,
+            on_statement: Arc::default(),
+        }
     }
 
-    /// Reports each statement run here to `hook` instead of the metrics,
-    /// as a pool reports to its metric callback; set once.
+    /// Reports each statement run outside the pool to `hook` instead of the
+    /// metrics, as a pool reports to its metric callback; set once.
     pub fn report_statements_to(&self, hook: StatementHook) {
-        if let Some(file) = &self.local {
-            let _ = file.on_statement.set(hook);
-        }
+        let _ = self.on_statement.set(hook);
     }
 
     /// The pool behind these reads, for every other statement.
@@ -75,35 +97,77 @@ impl Reads {
 
     /// The first row `statement` returns, if any.
     pub async fn one(&self, statement: sea_orm::Statement) -> Result<Option<Row>, DbErr> {
-        match self.local() {
-            Some(file) => Ok(file.run(&statement, 1)?.pop()),
-            None => Ok(self.pool.query_one_raw(statement).await?.map(Row::Pooled)),
+        match self.route() {
+            Route::Local(file) => Ok(file.run(&statement, 1, self.hook())?.pop()),
+            Route::Held(held) => Ok(held
+                .rows(&statement, self.hook())
+                .await?
+                .into_iter()
+                .next()
+                .map(|row| Row::Pooled(row.into()))),
+            Route::Pool => Ok(self.pool.query_one_raw(statement).await?.map(Row::Pooled)),
         }
     }
 
     /// Every row `statement` returns.
     pub async fn all(&self, statement: sea_orm::Statement) -> Result<Vec<Row>, DbErr> {
-        match self.local() {
-            Some(file) => file.run(&statement, usize::MAX),
-            None => Ok(self
-                .pool
-                .query_all_raw(statement)
+        Ok(self
+            .query_results(statement)
+            .await?
+            .into_iter()
+            .map(Row::Pooled)
+            .collect())
+    }
+
+    /// Every row `statement` returns, as SeaORM's rows; SQLite files read
+    /// on this thread instead (see [`Reads::all`]).
+    async fn query_results(
+        &self,
+        statement: sea_orm::Statement,
+    ) -> Result<Vec<QueryResult>, DbErr> {
+        match &self.held {
+            Some(held) if !self.pool_closed() => Ok(held
+                .rows(&statement, self.hook())
                 .await?
                 .into_iter()
-                .map(Row::Pooled)
+                .map(QueryResult::from)
                 .collect()),
+            _ => self.pool.query_all_raw(statement).await,
         }
     }
 
-    /// The file to read on this thread, unless the pool has been closed: a
-    /// closed pool means the database is going away, and reads answer so.
-    fn local(&self) -> Option<&LocalFile> {
-        self.local.as_deref().filter(|_| !self.pool_closed())
+    /// Where a read runs: on this thread from a SQLite file, on a held
+    /// PostgreSQL connection, or through the pool. Never outside the pool
+    /// once it has been closed: a closed pool means the database is going
+    /// away, and reads answer so.
+    fn route(&self) -> Route<'_> {
+        if self.pool_closed() {
+            return Route::Pool;
+        }
+        match (&self.local, &self.held) {
+            (Some(file), _) => Route::Local(file),
+            (None, Some(held)) => Route::Held(held),
+            (None, None) => Route::Pool,
+        }
+    }
+
+    fn hook(&self) -> Option<&StatementHook> {
+        self.on_statement.get()
     }
 
     fn pool_closed(&self) -> bool {
-        self.backend() == DbBackend::Sqlite && self.pool.get_sqlite_connection_pool().is_closed()
+        match self.backend() {
+            DbBackend::Sqlite => self.pool.get_sqlite_connection_pool().is_closed(),
+            DbBackend::Postgres => self.pool.get_postgres_connection_pool().is_closed(),
+            _ => false,
+        }
     }
+}
+
+enum Route<'a> {
+    Local(&'a LocalFile),
+    Held(&'a HeldConnections),
+    Pool,
 }
 
 /// Where typed rows are read: a transaction or the pool through SeaORM,
@@ -164,9 +228,15 @@ impl FetchRows for Reads {
     where
         T: FromQueryResult + DeserializeOwned + Send,
     {
-        match self.local() {
-            Some(file) => file.rows(&statement),
-            None => fetch_pooled(&self.pool, statement).await,
+        match self.route() {
+            Route::Local(file) => file.rows(&statement, self.hook()),
+            Route::Held(_) => self
+                .query_results(statement)
+                .await?
+                .iter()
+                .map(|row| T::from_query_result(row, ""))
+                .collect(),
+            Route::Pool => fetch_pooled(&self.pool, statement).await,
         }
     }
 }
@@ -260,21 +330,30 @@ struct LocalFile {
     /// idle) and puts it back, so there are as many as threads ever read at
     /// once: the runtime's workers.
     idle: Mutex<Vec<rusqlite::Connection>>,
-    /// Where statements are reported, when not to the metrics.
-    on_statement: OnceLock<StatementHook>,
 }
 
 impl LocalFile {
     /// At most `limit` rows of `statement`.
-    fn run(&self, statement: &sea_orm::Statement, limit: usize) -> Result<Vec<Row>, DbErr> {
-        self.on_connection(statement, |connection| {
+    fn run(
+        &self,
+        statement: &sea_orm::Statement,
+        limit: usize,
+        hook: Option<&StatementHook>,
+    ) -> Result<Vec<Row>, DbErr> {
+        self.on_connection(statement, hook, |connection| {
             query(connection, statement, limit).map_err(query_error)
         })
     }
 
     /// The rows of `statement`, each read as a `T` by its column names.
-    fn rows<T: DeserializeOwned>(&self, statement: &sea_orm::Statement) -> Result<Vec<T>, DbErr> {
-        self.on_connection(statement, |connection| typed_rows(connection, statement))
+    fn rows<T: DeserializeOwned>(
+        &self,
+        statement: &sea_orm::Statement,
+        hook: Option<&StatementHook>,
+    ) -> Result<Vec<T>, DbErr> {
+        self.on_connection(statement, hook, |connection| {
+            typed_rows(connection, statement)
+        })
     }
 
     /// Runs `read` of `statement` on an idle connection (or a new one),
@@ -283,6 +362,7 @@ impl LocalFile {
     fn on_connection<R>(
         &self,
         statement: &sea_orm::Statement,
+        hook: Option<&StatementHook>,
         read: impl FnOnce(&rusqlite::Connection) -> Result<R, DbErr>,
     ) -> Result<R, DbErr> {
         let started = Instant::now();
@@ -297,7 +377,7 @@ impl LocalFile {
             statement,
             failed: read.is_err(),
         };
-        match self.on_statement.get() {
+        match hook {
             Some(hook) => hook(&info),
             None => super::statements::record(&info),
         }

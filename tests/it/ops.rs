@@ -182,3 +182,31 @@ async fn configured_origins_are_the_only_ones_allowed() {
     );
     assert_eq!(bad.header("access-control-allow-origin"), None);
 }
+
+/// PostgreSQL ended every Newsdesk connection (a restart, a failover): the
+/// read that finds its connection gone is an outage to retry (503), and
+/// that connection is not used again, so the next read answers.
+#[tokio::test]
+async fn a_read_on_a_connection_postgres_ended_is_503_once_then_reads_answer() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    if app.db().get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    // Each read its own URL, so none is answered from the response cache.
+    assert_eq!(app.get("/api/v1/articles?limit=1").await.status, 200);
+    app.db()
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+
+    let found_gone = app.get("/api/v1/articles?limit=2").await;
+    let next = app.get("/api/v1/articles?limit=3").await;
+
+    assert_eq!(found_gone.status, 503, "{}", found_gone.text());
+    assert_eq!(found_gone.header("retry-after"), Some("1"));
+    assert_eq!(next.status, 200, "{}", next.text());
+}

@@ -1,0 +1,94 @@
+//! PostgreSQL connections the reads hold for themselves. sqlx's pool pings a
+//! connection when it goes back (`return_to_pool`, unconditionally, from a
+//! spawned task): every statement read through the pool paid a second round
+//! trip to PostgreSQL and a task. A one-statement read needs neither: it
+//! takes a connection from here, runs its statement, and puts the connection
+//! back only when the statement finished cleanly. A read cancelled half way
+//! (the client went away) or failed drops its connection with it, so a
+//! connection here is never left in the middle of a reply.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use sea_orm::sqlx::Connection;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sea_orm::{DbErr, RuntimeErr};
+use tokio::sync::Semaphore;
+
+use super::ACQUIRE_TIMEOUT;
+use super::reads::StatementHook;
+
+/// At most `max` connections to one PostgreSQL database, opened as reads
+/// need them with the pool's own options (the session settings included).
+pub struct HeldConnections {
+    options: Arc<PgConnectOptions>,
+    /// One permit per connection that may exist, idle or busy.
+    permits: Semaphore,
+    idle: Mutex<Vec<PgConnection>>,
+}
+
+impl HeldConnections {
+    pub fn new(options: Arc<PgConnectOptions>, max: usize) -> HeldConnections {
+        HeldConnections {
+            options,
+            permits: Semaphore::new(max),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The rows of `statement`, reported to `hook` (or the metrics) as the
+    /// pool reports its statements.
+    pub async fn rows(
+        &self,
+        statement: &sea_orm::Statement,
+        hook: Option<&StatementHook>,
+    ) -> Result<Vec<PgRow>, DbErr> {
+        let started = Instant::now();
+        let rows = self.run(statement).await;
+        let info = sea_orm::metric::Info {
+            elapsed: started.elapsed(),
+            statement,
+            failed: rows.is_err(),
+        };
+        match hook {
+            Some(hook) => hook(&info),
+            None => super::statements::record(&info),
+        }
+        rows
+    }
+
+    async fn run(&self, statement: &sea_orm::Statement) -> Result<Vec<PgRow>, DbErr> {
+        // Waiting as long as the pool would, and answered as the pool's
+        // timeout is: every connection busy is an outage to wait out.
+        let _permit = tokio::time::timeout(ACQUIRE_TIMEOUT, self.permits.acquire())
+            .await
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed))?;
+        let idle = self.idle.lock().map_or(None, |mut idle| idle.pop());
+        let mut connection = match idle {
+            Some(connection) => connection,
+            None => {
+                tokio::time::timeout(ACQUIRE_TIMEOUT, PgConnection::connect_with(&self.options))
+                    .await
+                    .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
+                    .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))?
+            }
+        };
+        let values = statement
+            .values
+            .clone()
+            .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
+        let query = sea_orm::sqlx::query_with(
+            sea_orm::sqlx::AssertSqlSafe(statement.sql.as_str()),
+            sea_query_sqlx::SqlxValues(values),
+        );
+        let rows = query
+            .fetch_all(&mut connection)
+            .await
+            .map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))?;
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(connection);
+        }
+        Ok(rows)
+    }
+}
