@@ -96,7 +96,7 @@ impl From<sea_orm::DbErr> for Error {
 }
 
 /// Whether a driver error means the database went away rather than refused.
-fn is_outage(error: &sea_orm::sqlx::Error) -> bool {
+pub(crate) fn is_outage(error: &sea_orm::sqlx::Error) -> bool {
     use sea_orm::sqlx::Error as Sqlx;
     match error {
         Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,

@@ -5,7 +5,8 @@
 //! takes a connection from here, runs its statement, and puts the connection
 //! back only when the statement finished cleanly. A read cancelled half way
 //! (the client went away) or failed drops its connection with it, so a
-//! connection here is never left in the middle of a reply.
+//! connection here is never left in the middle of a reply. A connection that
+//! went down while it waited here is replaced and the read asked again.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -64,31 +65,48 @@ impl HeldConnections {
             .await
             .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
             .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed))?;
-        let idle = self.idle.lock().map_or(None, |mut idle| idle.pop());
-        let mut connection = match idle {
-            Some(connection) => connection,
-            None => {
-                tokio::time::timeout(ACQUIRE_TIMEOUT, PgConnection::connect_with(&self.options))
-                    .await
-                    .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
-                    .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))?
+        loop {
+            let idle = self.idle.lock().map_or(None, |mut idle| idle.pop());
+            let was_idle = idle.is_some();
+            let mut connection = match idle {
+                Some(connection) => connection,
+                None => self.open().await?,
+            };
+            match query(statement).fetch_all(&mut connection).await {
+                Ok(rows) => {
+                    if let Ok(mut idle) = self.idle.lock() {
+                        idle.push(connection);
+                    }
+                    return Ok(rows);
+                }
+                // A connection that waited here while PostgreSQL restarted
+                // (or ended it) fails the first statement it is given. A read
+                // changes nothing, so it is asked again on a new connection;
+                // the failed one is dropped, as is every failed connection.
+                Err(error) if was_idle && crate::error::is_outage(&error) => continue,
+                Err(error) => return Err(DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))),
             }
-        };
-        let values = statement
-            .values
-            .clone()
-            .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
-        let query = sea_orm::sqlx::query_with(
-            sea_orm::sqlx::AssertSqlSafe(statement.sql.as_str()),
-            sea_query_sqlx::SqlxValues(values),
-        );
-        let rows = query
-            .fetch_all(&mut connection)
-            .await
-            .map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))?;
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(connection);
         }
-        Ok(rows)
     }
+
+    async fn open(&self) -> Result<PgConnection, DbErr> {
+        tokio::time::timeout(ACQUIRE_TIMEOUT, PgConnection::connect_with(&self.options))
+            .await
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
+            .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))
+    }
+}
+
+/// `statement` as sqlx runs it, its values bound as SeaORM binds them.
+fn query(
+    statement: &sea_orm::Statement,
+) -> sea_orm::sqlx::query::Query<'_, sea_orm::sqlx::Postgres, sea_query_sqlx::SqlxValues> {
+    let values = statement
+        .values
+        .clone()
+        .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
+    sea_orm::sqlx::query_with(
+        sea_orm::sqlx::AssertSqlSafe(statement.sql.as_str()),
+        sea_query_sqlx::SqlxValues(values),
+    )
 }

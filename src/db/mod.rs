@@ -25,10 +25,10 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// A pooled connection idle at least this long is pinged before it is handed
 /// out; a busier one is not. sqlx pings on every checkout by default: one more
 /// round trip to PostgreSQL (or hop to SQLite's driver thread) per statement,
-/// as costly as a one-statement read itself. A connection that broke while
-/// busy fails its next statement, which is answered 503 with `Retry-After`
-/// and closed by the pool.
-pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(10);
+/// as costly as a one-statement read itself. Under load no connection idles
+/// this long; after an outage every connection that outlived it has, so the
+/// ping finds it broken and the pool opens another, as before.
+pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// Opens a pool. SQLite files are created when missing and run in WAL mode with
 /// a busy timeout, so a writer makes readers wait instead of fail.

@@ -183,11 +183,11 @@ async fn configured_origins_are_the_only_ones_allowed() {
     assert_eq!(bad.header("access-control-allow-origin"), None);
 }
 
-/// PostgreSQL ended every Newsdesk connection (a restart, a failover): the
-/// read that finds its connection gone is an outage to retry (503), and
-/// that connection is not used again, so the next read answers.
+/// PostgreSQL ended every Newsdesk connection (a restart, a failover):
+/// a read that finds its connection gone is asked again on a new one, so
+/// the reader never sees the outage that already ended.
 #[tokio::test]
-async fn a_read_on_a_connection_postgres_ended_is_503_once_then_reads_answer() {
+async fn a_read_on_a_connection_postgres_ended_is_answered_on_a_new_one() {
     use sea_orm::ConnectionTrait;
     let app = TestApp::new().await;
     if app.db().get_database_backend() != sea_orm::DbBackend::Postgres {
@@ -203,10 +203,7 @@ async fn a_read_on_a_connection_postgres_ended_is_503_once_then_reads_answer() {
         .await
         .unwrap();
 
-    let found_gone = app.get("/api/v1/articles?limit=2").await;
-    let next = app.get("/api/v1/articles?limit=3").await;
+    let res = app.get("/api/v1/articles?limit=2").await;
 
-    assert_eq!(found_gone.status, 503, "{}", found_gone.text());
-    assert_eq!(found_gone.header("retry-after"), Some("1"));
-    assert_eq!(next.status, 200, "{}", next.text());
+    assert_eq!(res.status, 200, "{}", res.text());
 }
