@@ -4,8 +4,8 @@
 //! Graph and Twitter card values of the share metadata. Both are made from
 //! the article document itself, so they never disagree with it.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -33,12 +33,13 @@ impl Reader {
         let mut found = HashMap::new();
         for (id, _, json) in documents::public_articles_by_id(self.reads(), self.now(), ids).await?
         {
-            let (structured_data, share) = describe(site, &Facts::of(&json)?);
+            let facts = Facts::of(&json)?;
+            let described = describe(site, &facts);
             found.insert(
                 id.0,
                 Described {
-                    structured_data,
-                    share,
+                    structured_data: serde_json::to_value(described.json_ld()).map_err(written)?,
+                    share: serde_json::to_value(described.share()).map_err(written)?,
                 },
             );
         }
@@ -49,16 +50,27 @@ impl Reader {
 }
 
 /// The article document `article` (JSON the database wrote) with
-/// `structured_data` and `share` added.
+/// `structured_data` and `share` added, written straight after it.
 pub fn with_structured_data(site: &Site, article: &str) -> Result<String> {
-    let (structured, share) = describe(site, &Facts::of(article)?);
-    let extra = format!(",\"structured_data\":{structured},\"share\":{share}}}");
+    let facts = Facts::of(article)?;
+    let described = describe(site, &facts);
     // The document is the database's own `json_object`: it ends in `}`.
-    let body = article.trim_end();
-    let open = body
+    let open = article
+        .trim_end()
         .strip_suffix('}')
         .ok_or_else(|| Error::Internal("an article document is not an object".into()))?;
-    Ok(format!("{open}{extra}"))
+    let mut out = Vec::with_capacity(article.len() + 2048);
+    out.extend_from_slice(open.as_bytes());
+    out.extend_from_slice(b",\"structured_data\":");
+    serde_json::to_writer(&mut out, &described.json_ld()).map_err(written)?;
+    out.extend_from_slice(b",\"share\":");
+    serde_json::to_writer(&mut out, &described.share()).map_err(written)?;
+    out.push(b'}');
+    String::from_utf8(out).map_err(written)
+}
+
+fn written(error: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("structured data could not be written: {error}"))
 }
 
 /// What the JSON-LD and the share metadata read of an article document,
@@ -119,94 +131,264 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// The JSON-LD and the share metadata of an article document.
-fn describe(site: &Site, doc: &Facts<'_>) -> (Value, Value) {
-    let slug = &doc.slug;
-    let canonical = site.canonical(slug, doc.seo.canonical_url.as_deref());
-    let title = doc.title.to_string();
-    let seo_title = doc.seo.title.as_deref().unwrap_or(&title).to_owned();
-    let description = doc
-        .seo
-        .description
-        .as_deref()
-        .unwrap_or_default()
-        .to_owned();
-    let image = doc.featured_image.as_ref().map(|i| i.url.to_string());
-    let authors: Vec<Value> = doc
-        .authors
-        .iter()
-        .map(|a| {
-            json!({ "@type": "Person", "name": a.name, "url": site.page(PageKind::Author, &a.slug) })
-        })
-        .collect();
-    let tags: Vec<&str> = doc.tags.iter().map(|t| &*t.name).collect();
-    let section = doc.section.as_ref().map_or("", |s| &*s.name);
-    let mut publisher = json!({ "@type": "Organization", "name": site.name, "url": site.home() });
-    if let Some(logo) = &site.logo_url {
-        publisher["logo"] = json!({ "@type": "ImageObject", "url": logo });
+// The JSON-LD and the share metadata as they are written: borrowed from the
+// document where they can be, each object's members in the order of their
+// names (as a `serde_json::Value` writes them, which these were before).
+
+#[derive(Serialize)]
+struct StructuredData<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: (NewsArticle<'a>, BreadcrumbList),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    article_section: &'a str,
+    author: Vec<Person<'a>>,
+    date_modified: Option<&'a str>,
+    date_published: Option<&'a str>,
+    description: &'a str,
+    headline: &'a str,
+    image: Vec<&'a str>,
+    in_language: &'a str,
+    is_accessible_for_free: bool,
+    keywords: &'a [&'a str],
+    main_entity_of_page: WebPage<'a>,
+    publisher: Organization<'a>,
+    url: &'a str,
+    word_count: usize,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<ImageObject<'a>>,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ImageObject<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbList {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct Share<'a> {
+    description: &'a str,
+    image: Option<&'a str>,
+    open_graph: OpenGraph<'a>,
+    title: &'a str,
+    twitter: Twitter<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct OpenGraph<'a> {
+    #[serde(rename = "article:modified_time")]
+    modified_time: Option<&'a str>,
+    #[serde(rename = "article:published_time")]
+    published_time: Option<&'a str>,
+    #[serde(rename = "article:section")]
+    section: &'a str,
+    #[serde(rename = "article:tag")]
+    tag: &'a [&'a str],
+    #[serde(rename = "og:description")]
+    description: &'a str,
+    #[serde(rename = "og:image")]
+    image: Option<&'a str>,
+    #[serde(rename = "og:locale")]
+    locale: String,
+    #[serde(rename = "og:site_name")]
+    site_name: &'a str,
+    #[serde(rename = "og:title")]
+    title: &'a str,
+    #[serde(rename = "og:type")]
+    kind: &'static str,
+    #[serde(rename = "og:url")]
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Twitter<'a> {
+    #[serde(rename = "twitter:card")]
+    card: &'static str,
+    #[serde(rename = "twitter:description")]
+    description: &'a str,
+    #[serde(rename = "twitter:image")]
+    image: Option<&'a str>,
+    #[serde(rename = "twitter:title")]
+    title: &'a str,
+}
+
+/// An article's two descriptions, worked out from its document once and
+/// written by the caller: as text into a response, or as values for GraphQL.
+struct Descriptions<'a> {
+    site: &'a Site,
+    doc: &'a Facts<'a>,
+    canonical: String,
+    tags: Vec<&'a str>,
+}
+
+fn describe<'a>(site: &'a Site, doc: &'a Facts<'a>) -> Descriptions<'a> {
+    Descriptions {
+        site,
+        doc,
+        canonical: site.canonical(&doc.slug, doc.seo.canonical_url.as_deref()),
+        tags: doc.tags.iter().map(|t| &*t.name).collect(),
     }
-    let mut crumbs = vec![(site.name.clone(), site.home())];
-    crumbs.extend(
-        doc.section_path
-            .iter()
-            .map(|s| (s.name.to_string(), site.page(PageKind::Section, &s.slug))),
-    );
-    crumbs.push((title.clone(), canonical.clone()));
-    let breadcrumb: Vec<Value> = crumbs
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, item))| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": item })
-        })
-        .collect();
-    let article = json!({
-        "@type": "NewsArticle",
-        "@id": format!("{canonical}#article"),
-        "headline": title,
-        "description": description,
-        "image": image.iter().collect::<Vec<_>>(),
-        "datePublished": doc.published_at,
-        "dateModified": doc.updated_at,
-        "author": authors,
-        "publisher": publisher,
-        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
-        "url": canonical,
-        "articleSection": section,
-        "keywords": tags,
-        "wordCount": word_count(&doc.body_html),
-        "isAccessibleForFree": true,
-        "inLanguage": site.language,
-    });
-    let structured = json!({
-        "@context": "https://schema.org",
-        "@graph": [article, { "@type": "BreadcrumbList", "itemListElement": breadcrumb }],
-    });
-    let share = json!({
-        "url": canonical,
-        "title": seo_title,
-        "description": description,
-        "image": image,
-        "open_graph": {
-            "og:type": "article",
-            "og:url": canonical,
-            "og:title": seo_title,
-            "og:description": description,
-            "og:image": image,
-            "og:site_name": site.name,
-            "og:locale": site.language.replace('-', "_"),
-            "article:published_time": doc.published_at,
-            "article:modified_time": doc.updated_at,
-            "article:section": section,
-            "article:tag": tags,
-        },
-        "twitter": {
-            "twitter:card": if image.is_some() { "summary_large_image" } else { "summary" },
-            "twitter:title": seo_title,
-            "twitter:description": description,
-            "twitter:image": image,
-        },
-    });
-    (structured, share)
+}
+
+impl Descriptions<'_> {
+    /// The schema.org JSON-LD: the `NewsArticle` and its breadcrumbs.
+    fn json_ld(&self) -> StructuredData<'_> {
+        let Descriptions { site, doc, .. } = self;
+        let canonical = self.canonical.as_str();
+        let title = &*doc.title;
+        let mut crumbs = vec![(site.name.clone(), site.home())];
+        crumbs.extend(
+            doc.section_path
+                .iter()
+                .map(|s| (s.name.to_string(), site.page(PageKind::Section, &s.slug))),
+        );
+        crumbs.push((title.to_owned(), canonical.to_owned()));
+        StructuredData {
+            context: "https://schema.org",
+            graph: (
+                NewsArticle {
+                    id: format!("{canonical}#article"),
+                    kind: "NewsArticle",
+                    article_section: doc.section.as_ref().map_or("", |s| &*s.name),
+                    author: doc
+                        .authors
+                        .iter()
+                        .map(|a| Person {
+                            kind: "Person",
+                            name: &a.name,
+                            url: site.page(PageKind::Author, &a.slug),
+                        })
+                        .collect(),
+                    date_modified: doc.updated_at.as_deref(),
+                    date_published: doc.published_at.as_deref(),
+                    description: doc.seo.description.as_deref().unwrap_or_default(),
+                    headline: title,
+                    image: doc.featured_image.iter().map(|i| &*i.url).collect(),
+                    in_language: &site.language,
+                    is_accessible_for_free: true,
+                    keywords: &self.tags,
+                    main_entity_of_page: WebPage {
+                        id: canonical,
+                        kind: "WebPage",
+                    },
+                    publisher: Organization {
+                        kind: "Organization",
+                        logo: site.logo_url.as_deref().map(|url| ImageObject {
+                            kind: "ImageObject",
+                            url,
+                        }),
+                        name: &site.name,
+                        url: site.home(),
+                    },
+                    url: canonical,
+                    word_count: word_count(&doc.body_html),
+                },
+                BreadcrumbList {
+                    kind: "BreadcrumbList",
+                    item_list_element: crumbs
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (name, item))| ListItem {
+                            kind: "ListItem",
+                            item,
+                            name,
+                            position: i + 1,
+                        })
+                        .collect(),
+                },
+            ),
+        }
+    }
+
+    /// The share metadata: canonical URL, Open Graph and Twitter card.
+    fn share(&self) -> Share<'_> {
+        let Descriptions { site, doc, .. } = self;
+        let canonical = self.canonical.as_str();
+        let title = doc.seo.title.as_deref().unwrap_or(&doc.title);
+        let description = doc.seo.description.as_deref().unwrap_or_default();
+        let image = doc.featured_image.as_ref().map(|i| &*i.url);
+        Share {
+            description,
+            image,
+            open_graph: OpenGraph {
+                modified_time: doc.updated_at.as_deref(),
+                published_time: doc.published_at.as_deref(),
+                section: doc.section.as_ref().map_or("", |s| &*s.name),
+                tag: &self.tags,
+                description,
+                image,
+                locale: site.language.replace('-', "_"),
+                site_name: &site.name,
+                title,
+                kind: "article",
+                url: canonical,
+            },
+            title,
+            twitter: Twitter {
+                card: if image.is_some() {
+                    "summary_large_image"
+                } else {
+                    "summary"
+                },
+                description,
+                image,
+                title,
+            },
+            url: canonical,
+        }
+    }
 }
 
 /// Words of an HTML body: runs of letters or digits outside tags and
