@@ -46,15 +46,7 @@ impl HeldConnections {
     ) -> Result<Vec<PgRow>, DbErr> {
         let started = Instant::now();
         let rows = self.run(statement).await;
-        let info = sea_orm::metric::Info {
-            elapsed: started.elapsed(),
-            statement,
-            failed: rows.is_err(),
-        };
-        match hook {
-            Some(hook) => hook(&info),
-            None => super::statements::record(&info),
-        }
+        super::reads::report(hook, statement, started, rows.is_err());
         rows
     }
 

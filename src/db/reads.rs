@@ -309,6 +309,25 @@ impl ConnectionTrait for Reads {
 /// Where a statement's duration and outcome are reported.
 pub type StatementHook = Arc<dyn Fn(&sea_orm::metric::Info<'_>) + Send + Sync>;
 
+/// Reports a statement run outside the pool, begun at `started`, to `hook`
+/// or (without one) to the metrics, as a pool reports its own.
+pub(super) fn report(
+    hook: Option<&StatementHook>,
+    statement: &sea_orm::Statement,
+    started: Instant,
+    failed: bool,
+) {
+    let info = sea_orm::metric::Info {
+        elapsed: started.elapsed(),
+        statement,
+        failed,
+    };
+    match hook {
+        Some(hook) => hook(&info),
+        None => super::statements::record(&info),
+    }
+}
+
 /// The file behind a SQLite pool; `None` for PostgreSQL and for a
 /// database that lives in memory, which other connections cannot open.
 fn sqlite_file(pool: &DatabaseConnection) -> Option<PathBuf> {
@@ -372,15 +391,7 @@ impl LocalFile {
             None => open(&self.path).map_err(query_error)?,
         };
         let read = read(&connection);
-        let info = sea_orm::metric::Info {
-            elapsed: started.elapsed(),
-            statement,
-            failed: read.is_err(),
-        };
-        match hook {
-            Some(hook) => hook(&info),
-            None => super::statements::record(&info),
-        }
+        report(hook, statement, started, read.is_err());
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(connection);
         }
