@@ -415,6 +415,18 @@ fn users_are_created_with_a_password_from_standard_input() {
 
 #[test]
 fn reindex_finds_a_stale_teaser_and_rebuilds_it() {
+    spoil_then_reindex("article_teasers", "article_id", "teaser", "{}", "articles");
+}
+
+#[test]
+fn reindex_finds_a_stale_section_path_and_rebuilds_it() {
+    spoil_then_reindex("section_paths", "section_id", "path", "[]", "sections");
+}
+
+/// Spoils the first stored row of a read model in a seeded demo database
+/// (`column` of `table` set to `spoiled`); `reindex --check` must then fail
+/// naming it among `named`, and `reindex` must rebuild it.
+fn spoil_then_reindex(table: &str, key: &str, column: &str, spoiled: &str, named: &str) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("reindex.db");
     let seeded = run_with_db(&file, &["seed", "--demo"], None);
@@ -423,16 +435,19 @@ fn reindex_finds_a_stale_teaser_and_rebuilds_it() {
         "{}",
         String::from_utf8_lossy(&seeded.stderr)
     );
-    let first = sqlite_scalar(&file, "SELECT min(article_id) FROM article_teasers");
+    let first = sqlite_scalar(&file, &format!("SELECT min({key}) FROM {table}"));
     sqlite_scalar(
         &file,
-        &format!("UPDATE article_teasers SET teaser = '{{}}' WHERE article_id = {first}"),
+        &format!("UPDATE {table} SET {column} = '{spoiled}' WHERE {key} = {first}"),
     );
 
     let checked = run_with_db(&file, &["reindex", "--check"], None);
-    assert!(!checked.status.success(), "a stale teaser fails the check");
+    assert!(
+        !checked.status.success(),
+        "a stale {column} fails the check"
+    );
     let said = String::from_utf8_lossy(&checked.stderr);
-    assert!(said.contains(&format!("(articles {first})")), "{said}");
+    assert!(said.contains(&format!("({named} {first})")), "{said}");
 
     let rebuilt = run_with_db(&file, &["reindex"], None);
     assert!(
@@ -445,52 +460,12 @@ fn reindex_finds_a_stale_teaser_and_rebuilds_it() {
             .status
             .success()
     );
-    assert_ne!(
+    assert_eq!(
         sqlite_scalar(
             &file,
-            &format!("SELECT length(teaser) FROM article_teasers WHERE article_id = {first}")
+            &format!("SELECT {column} = '{spoiled}' FROM {table} WHERE {key} = {first}")
         ),
-        2
-    );
-}
-
-#[test]
-fn reindex_finds_a_stale_section_path_and_rebuilds_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("reindex-paths.db");
-    let seeded = run_with_db(&file, &["seed", "--demo"], None);
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
-    let first = sqlite_scalar(&file, "SELECT min(section_id) FROM section_paths");
-    sqlite_scalar(
-        &file,
-        &format!("UPDATE section_paths SET path = '[]' WHERE section_id = {first}"),
-    );
-
-    let checked = run_with_db(&file, &["reindex", "--check"], None);
-    assert!(!checked.status.success(), "a stale path fails the check");
-    let said = String::from_utf8_lossy(&checked.stderr);
-    assert!(said.contains(&format!("(sections {first})")), "{said}");
-
-    let rebuilt = run_with_db(&file, &["reindex"], None);
-    assert!(
-        rebuilt.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rebuilt.stderr)
-    );
-    assert!(
-        run_with_db(&file, &["reindex", "--check"], None)
-            .status
-            .success()
-    );
-    assert_ne!(
-        sqlite_scalar(
-            &file,
-            &format!("SELECT length(path) FROM section_paths WHERE section_id = {first}")
-        ),
-        2
+        0,
+        "rebuilt"
     );
 }
