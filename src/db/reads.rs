@@ -111,28 +111,21 @@ impl Reads {
 
     /// Every row `statement` returns.
     pub async fn all(&self, statement: sea_orm::Statement) -> Result<Vec<Row>, DbErr> {
-        Ok(self
-            .query_results(statement)
-            .await?
-            .into_iter()
-            .map(Row::Pooled)
-            .collect())
-    }
-
-    /// Every row `statement` returns, as SeaORM's rows; SQLite files read
-    /// on this thread instead (see [`Reads::all`]).
-    async fn query_results(
-        &self,
-        statement: sea_orm::Statement,
-    ) -> Result<Vec<QueryResult>, DbErr> {
-        match &self.held {
-            Some(held) if !self.pool_closed() => Ok(held
+        match self.route() {
+            Route::Local(file) => file.run(&statement, usize::MAX, self.hook()),
+            Route::Held(held) => Ok(held
                 .rows(&statement, self.hook())
                 .await?
                 .into_iter()
-                .map(QueryResult::from)
+                .map(|row| Row::Pooled(row.into()))
                 .collect()),
-            _ => self.pool.query_all_raw(statement).await,
+            Route::Pool => Ok(self
+                .pool
+                .query_all_raw(statement)
+                .await?
+                .into_iter()
+                .map(Row::Pooled)
+                .collect()),
         }
     }
 
@@ -230,11 +223,11 @@ impl FetchRows for Reads {
     {
         match self.route() {
             Route::Local(file) => file.rows(&statement, self.hook()),
-            Route::Held(_) => self
-                .query_results(statement)
+            Route::Held(held) => held
+                .rows(&statement, self.hook())
                 .await?
-                .iter()
-                .map(|row| T::from_query_result(row, ""))
+                .into_iter()
+                .map(|row| T::from_query_result(&QueryResult::from(row), ""))
                 .collect(),
             Route::Pool => fetch_pooled(&self.pool, statement).await,
         }
