@@ -13,11 +13,13 @@ mod m20261205_000007_create_article_teasers;
 mod m20261205_000008_index_due_publications;
 mod m20261205_000009_shorter_postgres_timestamps;
 mod m20261205_000010_create_section_paths;
+mod m20261205_000011_create_article_thread_pages;
 
 pub use m20261205_000007_create_article_teasers::SQLITE_TEASER;
 pub use m20261205_000008_index_due_publications::DUE_PREDICATE;
 pub use m20261205_000009_shorter_postgres_timestamps::postgres_teaser;
 pub use m20261205_000010_create_section_paths::{POSTGRES_SECTION_PATH, SQLITE_SECTION_PATH};
+pub use m20261205_000011_create_article_thread_pages::thread_page;
 
 /// The ordered list of every schema change, run at start-up and by `newsdesk migrate`.
 pub struct Migrator;
@@ -36,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_index_due_publications::Migration),
             Box::new(m20261205_000009_shorter_postgres_timestamps::Migration),
             Box::new(m20261205_000010_create_section_paths::Migration),
+            Box::new(m20261205_000011_create_article_thread_pages::Migration),
         ]
     }
 }

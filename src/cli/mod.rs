@@ -372,6 +372,15 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                 println!("rebuilt the teasers of {written} articles");
                 desk.rebuild_section_paths().await?;
                 println!("rebuilt the section paths");
+                let bar = seed::scale::progress("threads", 0);
+                let written = desk
+                    .rebuild_thread_pages(&mut |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })
+                    .await?;
+                bar.finish();
+                println!("rebuilt the first page of comments of {written} articles");
             }
             let paths = desk.stale_section_paths().await?;
             if !paths.is_empty() {
@@ -385,7 +394,17 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             if !teasers.is_empty() {
                 return Err(stale("teasers", "articles", teasers.iter().map(|id| id.0)));
             }
-            println!("every stored teaser and section path equals a fresh rebuild");
+            let pages = desk.stale_thread_pages().await?;
+            if !pages.is_empty() {
+                return Err(stale(
+                    "pages of comments",
+                    "articles",
+                    pages.iter().map(|id| id.0),
+                ));
+            }
+            println!(
+                "every stored teaser, section path and page of comments equals a fresh rebuild"
+            );
             Ok(())
         }
         Some(Command::Sql { read }) => {

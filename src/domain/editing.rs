@@ -280,5 +280,9 @@ pub async fn create_comment(db: &impl ConnectionTrait, new: NewComment) -> Resul
     }
     .insert(db)
     .await?;
+    // Only an approved comment is shown on the page.
+    if new.status == CommentStatus::Approved {
+        super::thread_pages::refresh_thread_page(db, new.article).await?;
+    }
     Ok(model.id)
 }

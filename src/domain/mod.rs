@@ -45,6 +45,7 @@ pub mod sync;
 pub mod tags;
 pub mod taxonomy;
 pub mod teasers;
+pub mod thread_pages;
 pub mod time;
 pub mod token_usage;
 pub mod views;

@@ -125,6 +125,7 @@ pub async fn decide(
     let mut model = comment.into_active_model();
     model.status = Set(decision.status().as_str().to_owned());
     model.update(&txn).await?;
+    super::thread_pages::refresh_thread_page(&txn, article).await?;
     super::outbox::comment_moved(desk, &txn, id, article, Some(before), decision.status()).await?;
     audit::record(
         &txn,

@@ -168,6 +168,17 @@ pub async fn generate(
             .await?;
         }
     }
+    // The comments were written in bulk, past the comment writes that keep
+    // the stored pages of threads; the planner needs to know how many
+    // there are now before a statement per article reads them.
+    crate::db::refresh_statistics(db).await?;
+    let pages = self::progress("threads", 0);
+    crate::domain::thread_pages::rebuild_thread_pages(db, &mut |done, total| {
+        pages.set_length(total);
+        pages.set_position(done);
+    })
+    .await?;
+    pages.finish();
     super::record_seeding(
         db,
         &format!(

@@ -103,3 +103,49 @@ async fn the_section_paths_migration_fills_the_paths_of_sections_already_written
         .collect();
     assert_eq!(path, ["world", "europe"]);
 }
+
+/// An approved comment written straight into the table, as an older
+/// release wrote it.
+async fn comment_written_before(app: &TestApp, article: i64, reply_to: Option<i64>, body: &str) {
+    let parent = reply_to.map_or("NULL".to_owned(), |id| id.to_string());
+    app.db()
+        .execute_unprepared(&format!(
+            "INSERT INTO comments (article_id, parent_id, root_id, author_name, author_email, \
+             body, status, created_at) VALUES ({article}, {parent}, {parent}, 'Reader', \
+             'reader@private.example', '{body}', 'approved', '2026-12-01T10:00:00+00:00')"
+        ))
+        .await
+        .expect("write a comment");
+}
+
+#[tokio::test]
+async fn the_thread_pages_migration_fills_the_pages_of_comments_already_written() {
+    let app = TestApp::new().await;
+    roll_back_through(&app, "create_article_thread_pages").await;
+    let article = app.article("discussed-before").create().await;
+    comment_written_before(&app, article, None, "First").await;
+    let first = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT max(id) FROM comments",
+        ))
+        .await
+        .expect("read it back")
+        .expect("a row")
+        .try_get_by_index(0)
+        .expect("its id");
+    comment_written_before(&app, article, Some(first), "Reply").await;
+
+    migration::Migrator::up(app.db(), None)
+        .await
+        .expect("apply the thread pages migration");
+
+    assert_eq!(app.state.desk.stale_thread_pages().await.unwrap(), []);
+    let page = app
+        .get("/api/v1/articles/discussed-before?include=comments")
+        .await
+        .json();
+    assert_eq!(page["comments"]["data"][0]["body"], "First");
+    assert_eq!(page["comments"]["data"][0]["replies"][0]["body"], "Reply");
+}

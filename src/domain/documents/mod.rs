@@ -35,7 +35,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use super::articles::{self, ArticleFilter};
 use super::ids::{ArticleId, Slug};
 use super::more_like_this::ranked;
-use super::page::{Cursor, CursorKind, Limit, PageRequest};
+use super::page::{Cursor, CursorKind, DEFAULT_LIMIT, Limit, PageRequest};
 use super::popular::{Window, ranked_totals};
 use super::related_links::public_links;
 use super::visibility::PUBLIC_COMMENT_STATUS;
@@ -269,9 +269,7 @@ fn whole_articles(
         )
         .to_owned();
     sql.select(&links).push(")");
-    if let Some(page) = comments {
-        threads(&mut sql, page);
-    }
+    let threads = comments.map(|page| ThreadPage::of(&mut sql, page));
     static STORED: PerDialect = PerDialect::new();
     static OF_ROW: PerDialect = PerDialect::new();
     let select = match teaser {
@@ -285,10 +283,13 @@ fn whole_articles(
             d.as_text(&shapes::article(d, "art", "links", teaser))
         )
     }));
-    if comments.is_some() {
-        sql.push(", ").push(thread_columns(d));
+    if let Some(threads) = threads {
+        sql.push(", ").push(threads.columns(d));
     }
     sql.push(", art.slug FROM art");
+    if let Some(threads) = threads {
+        sql.push(threads.join());
+    }
     sql
 }
 
@@ -396,10 +397,11 @@ pub async fn comments_on(
     sql.push("WITH art AS (")
         .select(&articles::public_by_slug(now, slug))
         .push(")");
-    threads(&mut sql, page);
+    let threads = ThreadPage::of(&mut sql, page);
     sql.push(" SELECT art.id, ")
-        .push(thread_columns(d))
-        .push(" FROM art");
+        .push(threads.columns(d))
+        .push(" FROM art")
+        .push(threads.join());
     let row = db
         .one(sql.statement())
         .await?
@@ -411,6 +413,71 @@ pub async fn comments_on(
             next_cursor: row.get(2)?,
         },
     ))
+}
+
+/// Where a statement reads a page of the threads of the article in `art`
+/// from.
+#[derive(Clone, Copy)]
+enum ThreadPage {
+    /// The first page of the default size: stored (`thread_pages`), since
+    /// an article's page and its comments asks for it and the threads' SQL
+    /// cost PostgreSQL more than the rest of the article.
+    Stored,
+    /// Any other page: read from the comments, by the common table
+    /// expressions [`threads`] added to the statement.
+    Read,
+}
+
+impl ThreadPage {
+    /// Adds to `sql` what reading `page` needs before the final `SELECT`.
+    fn of(sql: &mut Sql, page: &PageRequest) -> ThreadPage {
+        if *page == stored_thread_page() {
+            ThreadPage::Stored
+        } else {
+            threads(sql, page);
+            ThreadPage::Read
+        }
+    }
+
+    /// The page's JSON array and the cursor of the page after it.
+    fn columns(self, d: Dialect) -> &'static str {
+        match self {
+            // No stored row: the article has no public comments.
+            ThreadPage::Stored => "coalesce(stored.data, '[]'), stored.next_cursor",
+            ThreadPage::Read => thread_columns(d),
+        }
+    }
+
+    /// What follows `FROM art`.
+    fn join(self) -> &'static str {
+        match self {
+            ThreadPage::Stored => {
+                " LEFT JOIN article_thread_pages stored ON stored.article_id = art.id"
+            }
+            ThreadPage::Read => "",
+        }
+    }
+}
+
+/// The page of threads stored for every article: the first, of the default
+/// size.
+pub fn stored_thread_page() -> PageRequest {
+    PageRequest::first(Limit::of(DEFAULT_LIMIT))
+}
+
+/// The statement that writes the stored page of the threads of the article
+/// `id` afresh from the comments: one row, the page's JSON array and the
+/// next page's cursor; no row when there is no such article.
+pub fn thread_page_statement(d: Dialect, id: i64) -> Sql {
+    let mut sql = Sql::new(d);
+    sql.push("WITH art AS (SELECT id FROM articles WHERE id = ")
+        .bind(id)
+        .push(")");
+    threads(&mut sql, &stored_thread_page());
+    sql.push(" SELECT ")
+        .push(thread_columns(d))
+        .push(" FROM art");
+    sql
 }
 
 /// The common table expressions of a page of the threads of the article in

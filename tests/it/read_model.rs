@@ -1,6 +1,7 @@
-//! The stored teasers the lists read are never stale: random sequences of
-//! every kind of write, through the write API, each followed by a byte-for-
-//! byte comparison of every stored teaser with a fresh rebuild.
+//! The read model is never stale: random sequences of every kind of write,
+//! through the write API, each followed by a byte-for-byte comparison of
+//! every stored teaser, section path and first page of comments with a
+//! fresh rebuild.
 
 use std::sync::Arc;
 
@@ -53,7 +54,8 @@ struct Newsroom {
     tags: Vec<(i64, String)>,
     /// Articles by id, with their slugs.
     articles: Vec<(i64, String)>,
-    comments: Vec<i64>,
+    /// Comments by id, with their article's id.
+    comments: Vec<(i64, i64)>,
     made: usize,
 }
 
@@ -177,7 +179,7 @@ impl Newsroom {
     /// One write chosen by `dice`; what it was, for the failure message.
     async fn write(&mut self, dice: &mut Dice) -> String {
         let article = dice.pick(&self.articles).map(|(id, _)| *id);
-        match (dice.below(16), article) {
+        match (dice.below(17), article) {
             (0..=2, _) | (_, None) => {
                 let fields = self.article_fields(dice);
                 let res = self
@@ -229,8 +231,18 @@ impl Newsroom {
                 format!("create one of {kind}")
             }
             (13, Some(id)) => {
-                let comment = self.app.comment(id).status("pending").create().await;
-                self.comments.push(comment);
+                let mut comment = self.app.comment(id).status("pending");
+                let on_this: Vec<i64> = self
+                    .comments
+                    .iter()
+                    .filter(|(_, on)| *on == id)
+                    .map(|(c, _)| *c)
+                    .collect();
+                if let Some(&parent) = dice.pick(&on_this) {
+                    comment = comment.reply_to(parent);
+                }
+                let comment = comment.create().await;
+                self.comments.push((comment, id));
                 let verb = *dice.pick(&["approve", "spam"]).unwrap();
                 let status = self
                     .send(
@@ -243,7 +255,7 @@ impl Newsroom {
                 format!("{verb} comment {comment} on {id}: {status}")
             }
             (14, _) => match dice.pick(&self.comments).copied() {
-                Some(comment) => {
+                Some((comment, _)) => {
                     let status = self
                         .send(
                             "DELETE",
@@ -256,6 +268,20 @@ impl Newsroom {
                 }
                 None => "no comment to delete".to_owned(),
             },
+            (15, Some(id)) => {
+                // Enough at once to fill a page and a thread's shown replies.
+                let first = self.app.comment(id).create().await;
+                self.comments.push((first, id));
+                for _ in 0..dice.below(24) {
+                    let mut comment = self.app.comment(id);
+                    if dice.below(3) == 0 {
+                        comment = comment.reply_to(first);
+                    }
+                    let comment = comment.create().await;
+                    self.comments.push((comment, id));
+                }
+                format!("a burst of approved comments on {id}")
+            }
             (_, Some(id)) => {
                 let status = self.write_article(id, "DELETE", "", Value::Null).await;
                 if status == 204 {
@@ -352,6 +378,11 @@ async fn replay(seed: u64, steps: usize) {
             stale.is_empty(),
             "seed {seed}, step {step} ({what}): stale paths of sections {stale:?}"
         );
+        let stale = room.app.state.desk.stale_thread_pages().await.unwrap();
+        assert!(
+            stale.is_empty(),
+            "seed {seed}, step {step} ({what}): stale pages of comments of articles {stale:?}"
+        );
     }
     assert!(
         room.articles.len() >= 3,
@@ -360,7 +391,7 @@ async fn replay(seed: u64, steps: usize) {
 }
 
 #[tokio::test]
-async fn after_every_write_each_stored_teaser_equals_a_fresh_rebuild() {
+async fn after_every_write_each_stored_document_equals_a_fresh_rebuild() {
     for seed in [0x5eed_0001, 0x5eed_0002, 0x5eed_0003] {
         replay(seed, 60).await;
     }

@@ -1,0 +1,167 @@
+//! The stored first page of each article's comment threads
+//! (`article_thread_pages`): the JSON an article with `include=comments`
+//! and the first page of its comments show, written afresh from the
+//! comments in the transaction of every comment write that can change it,
+//! so a read joins one row instead of running the threads' SQL. An article
+//! without public comments has no row. Checked against a fresh rebuild by
+//! `newsdesk reindex --check` and the differential test.
+//!
+//! Stored because the threads' SQL was most of what PostgreSQL spent on an
+//! article with its comments: setting up its sub-plans for a handful of
+//! rows cost more than the rest of the article (`BENCHMARKS.md`).
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+use super::Newsdesk;
+use super::documents::thread_page_statement;
+use super::ids::ArticleId;
+use super::teasers::ids;
+use crate::db::sql::{Dialect, Sql};
+use crate::error::Result;
+
+/// The first of the two keys of the advisory locks that serialize writing
+/// one article's page; no other advisory lock of Newsdesk's uses it.
+const WRITING_THREADS: i32 = 0x7ead_5a9e;
+
+/// How many articles one rebuilding transaction writes.
+const BATCH: usize = 500;
+
+/// A page as stored: its JSON array and the next page's cursor.
+type StoredPage = (String, Option<String>);
+
+/// The article's page written afresh from the comments; `None` when it is
+/// empty (or the article is gone), as no row is stored for it then.
+async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<StoredPage>> {
+    let d = Dialect::of(db.get_database_backend());
+    let Some(row) = db
+        .query_one_raw(thread_page_statement(d, article).statement())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let page: StoredPage = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+    Ok((page.0 != "[]").then_some(page))
+}
+
+async fn stored_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<StoredPage>> {
+    let mut sql = Sql::new(Dialect::of(db.get_database_backend()));
+    sql.push("SELECT data, next_cursor FROM article_thread_pages WHERE article_id = ")
+        .bind(article);
+    match db.query_one_raw(sql.statement()).await? {
+        Some(row) => Ok(Some((row.try_get_by_index(0)?, row.try_get_by_index(1)?))),
+        None => Ok(None),
+    }
+}
+
+/// Writes the stored page of `article`'s threads afresh. Call it inside
+/// the transaction of a write that may have changed which comments the
+/// public sees there.
+pub async fn refresh_thread_page(db: &impl ConnectionTrait, article: i64) -> Result<()> {
+    let d = Dialect::of(db.get_database_backend());
+    if d == Dialect::Postgres {
+        // Two comments written at once on one article: the second waits for
+        // the first to commit, so its page is read from a snapshot that
+        // includes the first's comment. (SQLite writes one at a time.)
+        let mut lock = Sql::new(d);
+        lock.push(&format!(
+            "SELECT pg_advisory_xact_lock({WRITING_THREADS}, CAST("
+        ))
+        .bind(article)
+        .push(" & 2147483647 AS INTEGER))");
+        db.execute_raw(lock.statement()).await?;
+    }
+    let mut write = Sql::new(d);
+    match fresh_page(db, article).await? {
+        Some((data, next_cursor)) => {
+            write
+                .push("INSERT INTO article_thread_pages (article_id, data, next_cursor) VALUES (")
+                .bind(article)
+                .push(", ")
+                .bind(data)
+                .push(", ")
+                .bind(next_cursor)
+                .push(
+                    ") ON CONFLICT (article_id) DO UPDATE \
+                     SET data = excluded.data, next_cursor = excluded.next_cursor",
+                );
+        }
+        None => {
+            write
+                .push("DELETE FROM article_thread_pages WHERE article_id = ")
+                .bind(article);
+        }
+    }
+    db.execute_raw(write.statement()).await?;
+    Ok(())
+}
+
+/// Every article that has comments or a stored page, by id.
+async fn articles_with_threads(db: &impl ConnectionTrait) -> Result<Vec<i64>> {
+    let statement = Statement::from_string(
+        db.get_database_backend(),
+        "SELECT article_id FROM comments UNION SELECT article_id FROM article_thread_pages \
+         ORDER BY 1",
+    );
+    ids(db, statement).await
+}
+
+/// Writes the stored page of every article with comments afresh, a batch
+/// of articles per transaction, telling `progress` how many of how many
+/// are done; returns how many articles were looked at. `newsdesk seed
+/// --scale`, which writes comments in bulk, calls it too.
+pub async fn rebuild_thread_pages(
+    db: &DatabaseConnection,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    let articles = articles_with_threads(db).await?;
+    let total = articles.len() as u64;
+    let mut done = 0;
+    progress(done, total);
+    for batch in articles.chunks(BATCH) {
+        let txn = crate::db::begin_write(db).await?;
+        for &article in batch {
+            refresh_thread_page(&txn, article).await?;
+        }
+        txn.commit().await?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    Ok(total)
+}
+
+impl Newsdesk {
+    /// The articles whose stored page of threads is missing or differs,
+    /// byte for byte, from the page written afresh, or is stored though
+    /// empty. Empty when the read model is exact.
+    pub async fn stale_thread_pages(&self) -> Result<Vec<ArticleId>> {
+        let db = self.db();
+        let mut stale = Vec::new();
+        for article in articles_with_threads(db).await? {
+            if stored_page(db, article).await? != fresh_page(db, article).await? {
+                stale.push(ArticleId(article));
+            }
+        }
+        Ok(stale)
+    }
+
+    /// Writes every article's stored page of threads afresh.
+    pub async fn rebuild_thread_pages(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        rebuild_thread_pages(self.db(), progress).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The migration fills the pages of an existing database as the
+    /// application writes them afterwards.
+    #[test]
+    fn the_migration_writes_thread_pages_as_this_code_does() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let ours = thread_page_statement(d, 7).statement();
+            let frozen = migration::thread_page(d.backend(), 7);
+            assert_eq!((ours.sql, ours.values), (frozen.sql, frozen.values));
+        }
+    }
+}
