@@ -7,17 +7,18 @@ use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::articles;
 use super::batch::dedup;
 use super::ids::Slug;
-use super::page::{CursorKind, Page, PageRequest};
+use super::page::{Cursor, CursorKind, Page, PageRequest};
 use super::replies::{self, Replies};
 use super::visibility::{CommentStatus, PUBLIC_COMMENT_STATUS};
 use crate::db::entities::comments;
 use crate::db::fetch_all;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// How readers' comments are taken in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +66,19 @@ pub async fn threads_of(
     article_ids: &[i64],
     page: &PageRequest,
 ) -> Result<HashMap<i64, Page<Comment>>> {
+    if *page == super::documents::stored_thread_page() {
+        return stored_threads_of(db, article_ids).await;
+    }
+    read_threads_of(db, article_ids, page).await
+}
+
+/// [`threads_of`] read from the comments, whatever the page: what the
+/// stored pages must equal.
+pub async fn read_threads_of(
+    db: &impl FetchRows,
+    article_ids: &[i64],
+    page: &PageRequest,
+) -> Result<HashMap<i64, Page<Comment>>> {
     let article_ids = dedup(article_ids);
     let groups = article_ids
         .iter()
@@ -72,6 +86,96 @@ pub async fn threads_of(
         .collect();
     let pages = replies::pages_where(db, groups, CursorKind::Comments, page).await?;
     Ok(article_ids.into_iter().zip(pages).collect())
+}
+
+/// A comment as a stored page of threads holds it (`thread_pages`): the
+/// public JSON of `openapi.yaml`'s `Comment`.
+#[derive(serde::Deserialize)]
+struct StoredComment {
+    id: i64,
+    parent_id: Option<i64>,
+    author_name: String,
+    body: String,
+    created_at: DateTime<Utc>,
+    replies: Vec<StoredComment>,
+    reply_count: i64,
+    replies_next_cursor: Option<String>,
+}
+
+impl StoredComment {
+    fn comment(self) -> Result<Comment> {
+        let next = self
+            .replies_next_cursor
+            .map(|raw| Cursor::decode("replies_next_cursor", CursorKind::Replies, &raw))
+            .transpose()?;
+        Ok(Comment {
+            id: CommentId(self.id),
+            parent_id: self.parent_id.map(CommentId),
+            author_name: self.author_name,
+            body: self.body,
+            created_at: self.created_at,
+            replies: Replies {
+                items: self
+                    .replies
+                    .into_iter()
+                    .map(StoredComment::comment)
+                    .collect::<Result<_>>()?,
+                total: self.reply_count,
+                next,
+            },
+        })
+    }
+}
+
+#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
+struct StoredPage {
+    article_id: i64,
+    data: String,
+    next_cursor: Option<String>,
+}
+
+/// The stored first page of threads of each of `article_ids`, in one
+/// statement; an article without one has no public comments.
+async fn stored_threads_of(
+    db: &impl FetchRows,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, Page<Comment>>> {
+    let article_ids = dedup(article_ids);
+    let query = Query::select()
+        .columns(["article_id", "data", "next_cursor"].map(Alias::new))
+        .from(Alias::new("article_thread_pages"))
+        .and_where(Expr::col(Alias::new("article_id")).is_in(article_ids.iter().copied()))
+        .to_owned();
+    let stored: Vec<StoredPage> = fetch_all(db, &query).await?;
+    let mut pages: HashMap<i64, Page<Comment>> = article_ids
+        .into_iter()
+        .map(|id| {
+            let none = Page {
+                items: Vec::new(),
+                next_cursor: None,
+            };
+            (id, none)
+        })
+        .collect();
+    for page in stored {
+        let threads: Vec<StoredComment> = serde_json::from_str(&page.data)
+            .map_err(|e| Error::Internal(format!("a stored page of threads: {e}")))?;
+        let next_cursor = page
+            .next_cursor
+            .map(|raw| Cursor::decode("next_cursor", CursorKind::Comments, &raw))
+            .transpose()?;
+        pages.insert(
+            page.article_id,
+            Page {
+                items: threads
+                    .into_iter()
+                    .map(StoredComment::comment)
+                    .collect::<Result<_>>()?,
+                next_cursor,
+            },
+        );
+    }
+    Ok(pages)
 }
 
 /// The first comments of `article_id`'s threads. A thread's first comment

@@ -152,7 +152,8 @@ async fn the_page_query_returns_everything_the_article_page_shows() {
 /// The most statements the page query may take: the article, its body,
 /// section, parent section, authors, tags, comment count, related links and
 /// their articles (9); four for the comment threads (the page, two levels
-/// of replies, and the counts of the level below); each of the three lists
+/// of replies, and the counts of the level below; one when the page is the
+/// stored first page); each of the three lists
 /// (more like this, popular, articles) one or two for itself and one per
 /// relation its items ask for (11). DataLoaders merge lookups that are in
 /// flight together, so a run often takes fewer; the page sizes never add any.

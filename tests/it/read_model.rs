@@ -420,3 +420,55 @@ async fn a_list_shows_a_renamed_author_at_once() {
 
     assert_eq!(list["data"][0]["authors"][0]["name"], "Ada Lovelace");
 }
+
+/// GraphQL reads an article's first page of threads as stored, and any
+/// other page from the comments: both must give the same threads. Two
+/// articles, one with more threads than a page holds, a thread with more
+/// replies than it shows, replies of replies and below, and comments the
+/// public cannot see.
+#[tokio::test]
+async fn threads_read_from_a_stored_page_equal_threads_read_from_the_comments() {
+    use newsdesk::domain::comments::{read_threads_of, threads_of};
+    use newsdesk::domain::documents::stored_thread_page;
+
+    let app = TestApp::new().await;
+    let busy = app.article("busy").create().await;
+    let quiet = app.article("quiet").create().await;
+    let silent = app.article("silent").create().await;
+    let t = chrono::Utc::now() - Duration::hours(3);
+    let mut at = 0;
+    let mut next = || {
+        at += 1;
+        t + Duration::seconds(at)
+    };
+    let first = app.comment(busy).at(next()).create().await;
+    for _ in 0..7 {
+        let reply = app.comment(busy).reply_to(first).at(next()).create().await;
+        let deeper = app.comment(busy).reply_to(reply).at(next()).create().await;
+        app.comment(busy).reply_to(deeper).at(next()).create().await;
+    }
+    app.comment(busy)
+        .reply_to(first)
+        .status("pending")
+        .at(next())
+        .create()
+        .await;
+    for _ in 0..21 {
+        app.comment(busy).at(next()).create().await;
+    }
+    app.comment(quiet).at(next()).create().await;
+    app.comment(quiet).status("spam").at(next()).create().await;
+    let articles = [busy, quiet, silent];
+
+    let stored = threads_of(app.db(), &articles, &stored_thread_page())
+        .await
+        .unwrap();
+    let read = read_threads_of(app.db(), &articles, &stored_thread_page())
+        .await
+        .unwrap();
+
+    assert_eq!(stored[&busy].items.len(), 20);
+    assert!(stored[&busy].next_cursor.is_some());
+    assert_eq!(stored[&busy].items[0].replies.total, 7);
+    assert_eq!(stored, read);
+}
