@@ -363,10 +363,7 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
             if !check {
                 let bar = seed::scale::progress("teasers", 0);
                 let written = desk
-                    .rebuild_teasers(&mut |done, total| {
-                        bar.set_length(total);
-                        bar.set_position(done);
-                    })
+                    .rebuild_teasers(&mut seed::scale::drawing(&bar))
                     .await?;
                 bar.finish();
                 println!("rebuilt the teasers of {written} articles");
@@ -374,10 +371,7 @@ async fn dispatch(cli: Cli) -> Result<(), StartupError> {
                 println!("rebuilt the section paths");
                 let bar = seed::scale::progress("threads", 0);
                 let written = desk
-                    .rebuild_thread_pages(&mut |done, total| {
-                        bar.set_length(total);
-                        bar.set_position(done);
-                    })
+                    .rebuild_thread_pages(&mut seed::scale::drawing(&bar))
                     .await?;
                 bar.finish();
                 println!("rebuilt the first page of comments of {written} articles");

@@ -173,11 +173,7 @@ pub async fn generate(
     // there are now before a statement per article reads them.
     crate::db::refresh_statistics(db).await?;
     let pages = self::progress("threads", 0);
-    crate::domain::thread_pages::rebuild_thread_pages(db, &mut |done, total| {
-        pages.set_length(total);
-        pages.set_position(done);
-    })
-    .await?;
+    crate::domain::thread_pages::rebuild_thread_pages(db, &mut drawing(&pages)).await?;
     pages.finish();
     super::record_seeding(
         db,
@@ -286,4 +282,12 @@ pub(crate) fn progress(what: &'static str, total: u64) -> ProgressBar {
     }
     bar.set_prefix(what);
     bar
+}
+
+/// What a rebuild tells of its progress (`done` of `total`), drawn on `bar`.
+pub(crate) fn drawing(bar: &ProgressBar) -> impl FnMut(u64, u64) + '_ {
+    |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    }
 }
