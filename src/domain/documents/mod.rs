@@ -419,9 +419,9 @@ pub async fn comments_on(
 /// from.
 #[derive(Clone, Copy)]
 enum ThreadPage {
-    /// The first page of the default size: stored (`thread_pages`), since
-    /// an article's page and its comments asks for it and the threads' SQL
-    /// cost PostgreSQL more than the rest of the article.
+    /// The first page of the default size: stored (`thread_pages`), as
+    /// every article page with its comments asks for it, and the threads'
+    /// SQL cost PostgreSQL more than the rest of the article.
     Stored,
     /// Any other page: read from the comments, by the common table
     /// expressions [`threads`] added to the statement.
