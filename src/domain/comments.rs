@@ -7,7 +7,6 @@ use crate::domain::ids::CommentId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::articles;
@@ -127,13 +126,6 @@ impl StoredComment {
     }
 }
 
-#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
-struct StoredPage {
-    article_id: i64,
-    data: String,
-    next_cursor: Option<String>,
-}
-
 /// The stored first page of threads of each of `article_ids`, in one
 /// statement; an article without one has no public comments.
 async fn stored_threads_of(
@@ -141,12 +133,7 @@ async fn stored_threads_of(
     article_ids: &[i64],
 ) -> Result<HashMap<i64, Page<Comment>>> {
     let article_ids = dedup(article_ids);
-    let query = Query::select()
-        .columns(["article_id", "data", "next_cursor"].map(Alias::new))
-        .from(Alias::new("article_thread_pages"))
-        .and_where(Expr::col(Alias::new("article_id")).is_in(article_ids.iter().copied()))
-        .to_owned();
-    let stored: Vec<StoredPage> = fetch_all(db, &query).await?;
+    let stored = super::thread_pages::stored_pages(db, &article_ids).await?;
     let mut pages: HashMap<i64, Page<Comment>> = article_ids
         .into_iter()
         .map(|id| {

@@ -10,6 +10,7 @@
 //! article with its comments: setting up its sub-plans for a handful of
 //! rows cost more than the rest of the article (`BENCHMARKS.md`).
 
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use super::Newsdesk;
@@ -17,6 +18,7 @@ use super::documents::thread_page_statement;
 use super::ids::ArticleId;
 use super::teasers::ids;
 use crate::db::sql::{Dialect, Sql};
+use crate::db::{FetchRows, fetch_all};
 use crate::error::Result;
 
 /// The first of the two keys of the advisory locks that serialize writing
@@ -27,11 +29,30 @@ const WRITING_THREADS: i32 = 0x7ead_5a9e;
 const BATCH: usize = 500;
 
 /// A page as stored: its JSON array and the next page's cursor.
-type StoredPage = (String, Option<String>);
+type Page = (String, Option<String>);
+
+/// An article's stored page, as read.
+#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
+pub(super) struct StoredPage {
+    pub article_id: i64,
+    pub data: String,
+    pub next_cursor: Option<String>,
+}
+
+/// The stored pages of `articles`, in one statement; an article without
+/// public comments has none.
+pub(super) async fn stored_pages(db: &impl FetchRows, articles: &[i64]) -> Result<Vec<StoredPage>> {
+    let query = Query::select()
+        .columns(["article_id", "data", "next_cursor"].map(Alias::new))
+        .from(Alias::new("article_thread_pages"))
+        .and_where(Expr::col(Alias::new("article_id")).is_in(articles.iter().copied()))
+        .to_owned();
+    Ok(fetch_all(db, &query).await?)
+}
 
 /// The article's page written afresh from the comments; `None` when it is
 /// empty (or the article is gone), as no row is stored for it then.
-async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<StoredPage>> {
+async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<Page>> {
     let d = Dialect::of(db.get_database_backend());
     let Some(row) = db
         .query_one_raw(thread_page_statement(d, article).statement())
@@ -39,18 +60,8 @@ async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<St
     else {
         return Ok(None);
     };
-    let page: StoredPage = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+    let page: Page = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
     Ok((page.0 != "[]").then_some(page))
-}
-
-async fn stored_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<StoredPage>> {
-    let mut sql = Sql::new(Dialect::of(db.get_database_backend()));
-    sql.push("SELECT data, next_cursor FROM article_thread_pages WHERE article_id = ")
-        .bind(article);
-    match db.query_one_raw(sql.statement()).await? {
-        Some(row) => Ok(Some((row.try_get_by_index(0)?, row.try_get_by_index(1)?))),
-        None => Ok(None),
-    }
 }
 
 /// Writes the stored page of `article`'s threads afresh. Call it inside
@@ -137,7 +148,9 @@ impl Newsdesk {
         let db = self.db();
         let mut stale = Vec::new();
         for article in articles_with_threads(db).await? {
-            if stored_page(db, article).await? != fresh_page(db, article).await? {
+            let stored = stored_pages(db, &[article]).await?.pop();
+            let stored = stored.map(|page| (page.data, page.next_cursor));
+            if stored != fresh_page(db, article).await? {
                 stale.push(ArticleId(article));
             }
         }
