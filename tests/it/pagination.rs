@@ -151,6 +151,41 @@ async fn a_comment_cursor_does_not_page_articles() {
 }
 
 #[tokio::test]
+async fn a_section_pages_through_its_subsections_articles_without_skipping_or_repeating() {
+    let app = TestApp::new().await;
+    let world = app.section("world").create().await;
+    let europe = app.section("europe").parent(world).create().await;
+    let asia = app.section("asia").parent(world).create().await;
+    // The newest three take turns; the older seven are all Europe's, so a
+    // page late in the list is one subsection's alone.
+    for i in 0..10 {
+        let section = match i {
+            0 => world,
+            2 => asia,
+            _ => europe,
+        };
+        app.article(&format!("w-{i}"))
+            .section(section)
+            .hours_ago(i + 1)
+            .create()
+            .await;
+    }
+    let newest_first: Vec<String> = (0..10).map(|i| format!("w-{i}")).collect();
+
+    for limit in [1, 2, 4] {
+        assert_eq!(
+            walk(
+                &app,
+                &format!("/api/v1/sections/world/articles?limit={limit}")
+            )
+            .await,
+            newest_first,
+            "pages of {limit}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn section_author_and_tag_lists_page_the_same_way() {
     let app = TestApp::new().await;
     let world = app.section("world").create().await;

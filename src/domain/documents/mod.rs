@@ -170,7 +170,7 @@ fn article_list_statement(
     .push(" AS BIGINT) AS lim FROM (");
     let until = articles::visible_until(now, page);
     sql.select_limited(
-        &articles::paged(articles::filtered_by_slug(filter, until, d), page),
+        &articles::paged(articles::filtered_by_slug(filter, page, until, d), page),
         page.limit.get() + 1,
     );
     sql.push(") q) p");
