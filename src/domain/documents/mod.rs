@@ -160,9 +160,9 @@ fn article_list_statement(
     sql.push(PAGE_OF_TEASERS.get(d, |d| {
         let next = Cursor::sql(d, CursorKind::Articles, "p.published_at", "p.id");
         format!(
-            "{}, max(CASE WHEN p.n = p.lim AND p.total > p.lim THEN {next} END) \
+            "{}, CASE WHEN max(p.n) > max(p.lim) THEN max(CASE WHEN p.n = p.lim THEN {next} END) END \
              FROM (SELECT q.*, row_number() OVER (ORDER BY q.published_at DESC, q.id DESC) AS n, \
-             count(*) OVER () AS total, CAST(",
+             CAST(",
             d.joined_array(&shapes::stored_teaser("p"), "p.n", Some("p.n <= p.lim"))
         )
     }))
