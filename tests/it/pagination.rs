@@ -151,6 +151,29 @@ async fn a_comment_cursor_does_not_page_articles() {
 }
 
 #[tokio::test]
+async fn a_list_that_fills_its_last_page_exactly_says_no_more_follow() {
+    let app = TestApp::new().await;
+    for i in 0..4 {
+        app.article(&format!("e-{i}"))
+            .hours_ago(i + 1)
+            .create()
+            .await;
+    }
+
+    let first = app.get("/api/v1/articles?limit=2").await.json();
+    let next = first["page"]["next_cursor"].as_str().unwrap();
+    let last = app
+        .get(&format!("/api/v1/articles?limit=2&cursor={next}"))
+        .await
+        .json();
+
+    assert_eq!(first["page"]["has_more"], true);
+    assert_eq!(crate::support::slugs(&last["data"]), ["e-2", "e-3"]);
+    assert_eq!(last["page"]["has_more"], false);
+    assert_eq!(last["page"]["next_cursor"], Value::Null);
+}
+
+#[tokio::test]
 async fn a_section_pages_through_its_subsections_articles_without_skipping_or_repeating() {
     let app = TestApp::new().await;
     let world = app.section("world").create().await;
