@@ -28,9 +28,6 @@ const WRITING_THREADS: i32 = 0x7ead_5a9e;
 /// How many articles one rebuilding transaction writes.
 const BATCH: usize = 500;
 
-/// A page as stored: its JSON array and the next page's cursor.
-type Page = (String, Option<String>);
-
 /// An article's stored page, as read.
 #[derive(sea_orm::FromQueryResult, serde::Deserialize)]
 pub(super) struct StoredPage {
@@ -50,9 +47,13 @@ pub(super) async fn stored_pages(db: &impl FetchRows, articles: &[i64]) -> Resul
     Ok(fetch_all(db, &query).await?)
 }
 
-/// The article's page written afresh from the comments; `None` when it is
-/// empty (or the article is gone), as no row is stored for it then.
-async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<Page>> {
+/// The article's page written afresh from the comments, as its JSON array
+/// and the next page's cursor; `None` when it is empty (or the article is
+/// gone), as no row is stored for it then.
+async fn fresh_page(
+    db: &impl ConnectionTrait,
+    article: i64,
+) -> Result<Option<(String, Option<String>)>> {
     let d = Dialect::of(db.get_database_backend());
     let Some(row) = db
         .query_one_raw(thread_page_statement(d, article).statement())
@@ -60,7 +61,7 @@ async fn fresh_page(db: &impl ConnectionTrait, article: i64) -> Result<Option<Pa
     else {
         return Ok(None);
     };
-    let page: Page = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+    let page: (String, Option<String>) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
     Ok((page.0 != "[]").then_some(page))
 }
 
