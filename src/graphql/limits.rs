@@ -3,9 +3,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::futures_util::future;
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Variables};
+use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError};
+
+use super::NewsdeskSchema;
 
 /// Deepest nesting of selections.
 pub const MAX_DEPTH: usize = 12;
@@ -20,43 +24,48 @@ pub const MAX_ALIASES: usize = 30;
 /// Directives on one field.
 pub const MAX_DIRECTIVES: usize = 5;
 
-/// [`check`] for every document the schema parses, whatever carried it:
-/// operations over a WebSocket never pass the HTTP handler's own check.
-pub struct DocumentLimits;
+/// The schema behind a WebSocket, with [`check`] before each operation.
+/// HTTP and SSE check the document they parse themselves; a WebSocket hands
+/// its operations to the schema directly. An extension would check them all,
+/// but any extension puts every field of every query on async-graphql's slow
+/// path (a registry lookup and a boxed hook per field and per list item).
+#[derive(Clone)]
+pub struct Checked(pub NewsdeskSchema);
 
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentLimits)
+impl Checked {
+    /// The refusal for a request breaking a limit. A text that does not
+    /// parse passes, for the schema to say why.
+    fn refusal(request: &mut Request) -> Option<Response> {
+        let document = parse_query(&request.query).ok()?;
+        let refused = check(&document, request.operation_name.as_deref()).err();
+        request.set_parsed_query(document);
+        refused.map(|message| {
+            let mut error = ServerError::new(message, None);
+            let mut extensions = ErrorExtensionValues::default();
+            extensions.set("code", super::error::code::QUERY_TOO_COMPLEX);
+            error.extensions = Some(extensions);
+            Response::from_errors(vec![error])
+        })
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for DocumentLimits {
-    async fn parse_query(
+impl Executor for Checked {
+    async fn execute(&self, mut request: Request) -> Response {
+        match Checked::refusal(&mut request) {
+            Some(refused) => refused,
+            None => self.0.execute(request).await,
+        }
+    }
+
+    fn execute_stream(
         &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        // Which operation will run is not known yet, so each must pass.
-        let names: Vec<Option<String>> = document
-            .operations
-            .iter()
-            .map(|(name, _)| name.map(|n| n.to_string()))
-            .collect();
-        names
-            .iter()
-            .try_for_each(|name| check(&document, name.as_deref()))
-            .map_err(|message| {
-                let mut error = ServerError::new(message, None);
-                let mut extensions = ErrorExtensionValues::default();
-                extensions.set("code", super::error::code::QUERY_TOO_COMPLEX);
-                error.extensions = Some(extensions);
-                error
-            })?;
-        Ok(document)
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match Checked::refusal(&mut request) {
+            Some(refused) => stream::once(future::ready(refused)).boxed(),
+            None => Executor::execute_stream(&self.0, request, session_data),
+        }
     }
 }
 
@@ -123,7 +132,6 @@ fn count_root_fields(document: &ExecutableDocument, set: &SelectionSet) -> usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use async_graphql::parser::parse_query;
 
     #[test]
     fn a_plain_query_passes() {

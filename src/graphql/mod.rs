@@ -100,7 +100,11 @@ pub struct Query(
 
 pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subscription>;
 
-/// Builds the schema with its limits; introspection can be switched off.
+/// Builds the schema with its depth, complexity and directive limits;
+/// introspection can be switched off. Aliases and root fields are counted by
+/// each transport before the schema runs (`limits::check`, and
+/// `limits::Checked` for WebSockets), not by an extension: any extension
+/// puts every field on async-graphql's slower path.
 pub fn schema(introspection: bool) -> NewsdeskSchema {
     let builder = Schema::build(
         Query::default(),
@@ -109,8 +113,7 @@ pub fn schema(introspection: bool) -> NewsdeskSchema {
     )
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
-    .limit_directives(limits::MAX_DIRECTIVES)
-    .extension(limits::DocumentLimits);
+    .limit_directives(limits::MAX_DIRECTIVES);
     if introspection {
         builder.finish()
     } else {

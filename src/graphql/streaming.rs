@@ -202,7 +202,7 @@ pub(super) async fn serve_websocket(
                     _ => None,
                 })
             });
-        let mut output = WebSocket::new(state.schema.clone(), input, protocol)
+        let mut output = WebSocket::new(limits::Checked(state.schema.clone()), input, protocol)
             .connection_data(data)
             .on_connection_init(move |payload| init_data(init_state, ip, payload));
         loop {
