@@ -14,7 +14,7 @@ use super::error::{code, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use super::media::MediaType;
-use super::response_order::in_query_order;
+use super::response_order::{FieldOrder, in_query_order};
 use crate::auth::{AuthOutcome, ClientIp};
 use crate::error::Error;
 use crate::http::problem::{headers_of, status_of};
@@ -27,9 +27,9 @@ use super::http::GraphqlRequest;
 pub struct ClientKey(pub String);
 
 #[derive(Serialize)]
-struct Body<'a> {
+struct Body<'a, D> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Value>,
+    data: Option<D>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [ServerError],
 }
@@ -50,13 +50,13 @@ pub(super) fn request_error(
     code: &str,
 ) -> Response {
     let errors = [error_with_code(message, code)];
-    respond(status, media, None, &errors)
+    respond(status, media, None::<Value>, &errors)
 }
 
 fn respond(
     status: StatusCode,
     media: MediaType,
-    data: Option<&Value>,
+    data: Option<impl Serialize>,
     errors: &[ServerError],
 ) -> Response {
     match serde_json::to_vec(&Body { data, errors }) {
@@ -83,7 +83,7 @@ pub(super) fn refused(media: MediaType, error: &Error) -> Response {
     let gql = to_graphql(error);
     let mut server_error = ServerError::new(gql.message, None);
     server_error.extensions = gql.extensions;
-    let mut response = respond(status_of(error), media, None, &[server_error]);
+    let mut response = respond(status_of(error), media, None::<Value>, &[server_error]);
     for (name, value) in headers_of(error) {
         response.headers_mut().insert(name, value);
     }
@@ -188,9 +188,10 @@ pub(super) async fn execute(
             .set("code", code);
     }
     if never_ran {
-        return respond(rejected_status(media), media, None, &errors);
+        return respond(rejected_status(media), media, None::<Value>, &errors);
     }
-    let data = in_query_order(response.data, &document, request.operation_name.as_deref());
+    let order = FieldOrder::of_operation(&document, request.operation_name.as_deref());
+    let data = in_query_order(&response.data, &order);
     let cacheable =
         errors.is_empty() && matches!(operation, Some(OperationType::Query)) && !shown.is_private();
     let mut response = respond(StatusCode::OK, media, Some(&data), &errors);

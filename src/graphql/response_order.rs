@@ -4,55 +4,91 @@
 //! back in a different byte order each time, defeating ETags and caches; the
 //! spec also asks for query order.
 
-use async_graphql::Value;
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Positioned};
+use async_graphql::{Name, Positioned, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Fragments nested deeper than this are left as they are; validation has
 /// already refused cycles, and the depth limit keeps real queries far below.
 const MAX_NESTING: usize = 64;
 
-/// `data` with every object's fields in query order.
-pub fn in_query_order(
-    data: Value,
-    document: &ExecutableDocument,
-    operation_name: Option<&str>,
-) -> Value {
-    let operation = document
-        .operations
-        .iter()
-        .find(|(name, _)| match operation_name {
-            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-            None => true,
-        })
-        .map(|(_, op)| op);
-    match operation {
-        Some(op) => reorder(data, &[&op.node.selection_set], document),
-        None => data,
+/// The order an operation's response is written in: each response key its
+/// selection yields, in query order, with the order of that field's value.
+/// Worked out once per response from the document, not once per object: the
+/// items of a list share their selection.
+pub struct FieldOrder<'d> {
+    keys: Vec<(&'d Name, FieldOrder<'d>)>,
+}
+
+impl<'d> FieldOrder<'d> {
+    /// The order of the operation named (or the only one); none when the
+    /// document has no such operation.
+    pub fn of_operation(
+        document: &'d ExecutableDocument,
+        operation_name: Option<&str>,
+    ) -> FieldOrder<'d> {
+        let operation = document
+            .operations
+            .iter()
+            .find(|(name, _)| match operation_name {
+                Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+                None => true,
+            })
+            .map(|(_, op)| op);
+        match operation {
+            Some(op) => FieldOrder::of(&[&op.node.selection_set], document),
+            None => FieldOrder { keys: Vec::new() },
+        }
+    }
+
+    fn of(sets: &[&'d Positioned<SelectionSet>], document: &'d ExecutableDocument) -> Self {
+        let mut keys = Vec::new();
+        for set in sets {
+            collect(set, document, &mut keys, 0);
+        }
+        FieldOrder {
+            keys: keys
+                .into_iter()
+                .map(|(key, subsets)| (key, FieldOrder::of(&subsets, document)))
+                .collect(),
+        }
     }
 }
 
-fn reorder(value: Value, sets: &[&Positioned<SelectionSet>], doc: &ExecutableDocument) -> Value {
-    match value {
-        Value::Object(mut fields) => {
-            let mut keys: Vec<(&Name, Vec<&Positioned<SelectionSet>>)> = Vec::new();
-            for set in sets {
-                collect(set, doc, &mut keys, 0);
-            }
-            let mut ordered = IndexMap::with_capacity(fields.len());
-            for (key, subsets) in keys {
-                if let Some(field) = fields.shift_remove(key) {
-                    ordered.insert(key.clone(), reorder(field, &subsets, doc));
+/// `data` written with every object's fields in `order`.
+pub fn in_query_order<'a>(data: &'a Value, order: &'a FieldOrder<'a>) -> InQueryOrder<'a> {
+    InQueryOrder { value: data, order }
+}
+
+pub struct InQueryOrder<'a> {
+    value: &'a Value,
+    order: &'a FieldOrder<'a>,
+}
+
+impl Serialize for InQueryOrder<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            Value::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (key, order) in &self.order.keys {
+                    if let Some(value) = fields.get(*key) {
+                        map.serialize_entry(key.as_str(), &in_query_order(value, order))?;
+                    }
                 }
+                // The fields of a JSON scalar's object, which no selection
+                // names, stay as they were.
+                for (key, value) in fields {
+                    if !self.order.keys.iter().any(|(named, _)| *named == key) {
+                        map.serialize_entry(key.as_str(), value)?;
+                    }
+                }
+                map.end()
             }
-            ordered.extend(fields);
-            Value::Object(ordered)
+            Value::List(items) => {
+                serializer.collect_seq(items.iter().map(|item| in_query_order(item, self.order)))
+            }
+            other => other.serialize(serializer),
         }
-        Value::List(items) => {
-            Value::List(items.into_iter().map(|v| reorder(v, sets, doc)).collect())
-        }
-        other => other,
     }
 }
 
@@ -127,8 +163,8 @@ mod tests {
                 ]),
             ),
         ]);
-        let ordered = in_query_order(data, &doc, None);
-        let json = serde_json::to_string(&ordered).expect("serializes");
+        let order = FieldOrder::of_operation(&doc, None);
+        let json = serde_json::to_string(&in_query_order(&data, &order)).expect("serializes");
         assert_eq!(
             json,
             r#"{"b":{"id":"1","slug":"x","title":"t"},"a":[{"name":"n","slug":"s"}]}"#
