@@ -1,6 +1,6 @@
 //! The one mapping from domain errors to GraphQL errors with `extensions.code`.
 
-use async_graphql::{ErrorExtensions, Value};
+use async_graphql::{ErrorExtensionValues, ErrorExtensions, ServerError, Value};
 
 use crate::error::Error;
 use crate::http::request::note_internal_error;
@@ -46,6 +46,15 @@ fn camel_case(field: &str) -> String {
 /// A GraphQL error with a code and nothing else.
 pub fn coded(message: impl Into<String>, code: &'static str) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+}
+
+/// An error of the request as a whole (no field, no position), with a code.
+pub fn request_failure(message: impl Into<String>, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
 }
 
 /// The GraphQL code of a domain error: the one place that decides it.

@@ -3,14 +3,14 @@
 //! media type with the status the spec gives it.
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{ErrorExtensionValues, ServerError, Value};
+use async_graphql::{ServerError, Value};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::GraphqlState;
 use super::context::{ReadAccess, TagCollector};
-use super::error::{code, to_graphql};
+use super::error::{code, request_failure, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
 use super::media::MediaType;
@@ -34,14 +34,6 @@ struct Body<'a, D> {
     errors: &'a [ServerError],
 }
 
-fn error_with_code(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
-}
-
 /// A response that carries only errors: the request never reached execution.
 pub(super) fn request_error(
     status: StatusCode,
@@ -49,7 +41,7 @@ pub(super) fn request_error(
     message: impl Into<String>,
     code: &str,
 ) -> Response {
-    let errors = [error_with_code(message, code)];
+    let errors = [request_failure(message, code)];
     respond(status, media, None::<Value>, &errors)
 }
 

@@ -7,9 +7,10 @@ use async_graphql::futures_util::future;
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError};
+use async_graphql::{Data, Executor, Request, Response};
 
 use super::NewsdeskSchema;
+use super::error::{code, request_failure};
 
 /// Deepest nesting of selections.
 pub const MAX_DEPTH: usize = 12;
@@ -40,11 +41,7 @@ impl Checked {
         let refused = check(&document, request.operation_name.as_deref()).err();
         request.set_parsed_query(document);
         refused.map(|message| {
-            let mut error = ServerError::new(message, None);
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", super::error::code::QUERY_TOO_COMPLEX);
-            error.extensions = Some(extensions);
-            Response::from_errors(vec![error])
+            Response::from_errors(vec![request_failure(message, code::QUERY_TOO_COMPLEX)])
         })
     }
 }
