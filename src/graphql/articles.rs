@@ -253,7 +253,8 @@ impl Article {
     }
 
     /// Published articles sharing tags or the section, most overlap first, then newest.
-    /// Tag-sharing articles are looked for among the 10,000 created before and after it.
+    /// Tag-sharing articles are looked for among those created around the same time: no
+    /// further, on either side, than the 20th other article of any of its tags.
     #[graphql(complexity = "list_complexity(first, BOX_LIMIT, child_complexity)")]
     async fn more_like_this(
         &self,

@@ -305,6 +305,45 @@ async fn more_like_this_ranks_by_shared_tags_then_recency_and_never_the_article_
 }
 
 #[tokio::test]
+async fn more_like_this_looks_no_further_than_twenty_articles_of_each_tag_either_side() {
+    let app = TestApp::new().await;
+    let world = app.section("world").create().await;
+    let science = app.section("science").create().await;
+    let (common, rare) = (app.tag("common").await, app.tag("rare").await);
+    app.article("story")
+        .section(world)
+        .tags(&[common, rare])
+        .create()
+        .await;
+    let later = |n: i64, slug: String, tags: Vec<i64>| {
+        let app = &app;
+        async move {
+            app.article(&slug)
+                .section(science)
+                .tags(&tags)
+                .hours_ago(100 - n)
+                .create()
+                .await
+        }
+    };
+    for n in 1..=19 {
+        later(n, format!("common-{n}"), vec![common]).await;
+    }
+    later(20, "near-twin".into(), vec![common, rare]).await;
+    later(21, "common-21".into(), vec![common]).await;
+    later(22, "far-twin".into(), vec![common, rare]).await;
+
+    let res = app
+        .get("/api/v1/articles/story/more-like-this?limit=50")
+        .await;
+
+    let slugs = res.slugs();
+    assert_eq!(slugs.first().map(String::as_str), Some("near-twin"));
+    assert!(!slugs.iter().any(|s| s == "far-twin" || s == "common-21"));
+    assert_eq!(slugs.len(), 20);
+}
+
+#[tokio::test]
 async fn more_like_this_of_an_unpublished_article_is_404() {
     let app = TestApp::new().await;
     app.article("draft").draft().create().await;
