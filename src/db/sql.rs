@@ -286,8 +286,9 @@ impl Sql {
     /// (`force_generic_plan`), and a plan made for an unknown LIMIT sorts
     /// everything the filter matches: 50 ms instead of 1 for a section's
     /// page at a million articles. One text per page size is a handful.
-    pub fn select_limited(&mut self, select: &SelectStatement, rows: u64) -> &mut Sql {
-        let mut select = select.clone();
+    /// Taken by value: a select is built for the one statement it joins,
+    /// and copying it here cost the section list (a) 2 % of its CPU.
+    pub fn select_limited(&mut self, mut select: SelectStatement, rows: u64) -> &mut Sql {
         select.reset_limit();
         self.select(&select).push(&format!(" LIMIT {rows}"))
     }
@@ -319,7 +320,7 @@ mod tests {
             .to_owned();
         let mut sql = Sql::new(Dialect::Postgres);
 
-        sql.select_limited(&select, 21);
+        sql.select_limited(select, 21);
 
         let statement = sql.statement();
         assert!(statement.sql.ends_with(" LIMIT 21"), "{}", statement.sql);

@@ -181,9 +181,9 @@ pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr,
     sql.push(&format!(
         "SELECT {columns}, best.{SCORE} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
     ))
-    .select_limited(&sharing_tags, limit.get())
+    .select_limited(sharing_tags, limit.get())
     .push(") t UNION ALL SELECT * FROM (")
-    .select_limited(&in_section, limit.get())
+    .select_limited(in_section, limit.get())
     .push(&format!(
         ") s) c GROUP BY c.id) best JOIN articles a ON a.id = best.id \
          ORDER BY best.{SCORE} DESC, a.published_at DESC, a.id DESC LIMIT {}",

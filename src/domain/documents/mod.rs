@@ -170,7 +170,7 @@ fn article_list_statement(
     .push(" AS BIGINT) AS lim FROM (");
     let until = articles::visible_until(now, page);
     sql.select_limited(
-        &articles::paged(articles::filtered_by_slug(filter, page, until, d), page),
+        articles::paged(articles::filtered_by_slug(filter, page, until, d), page),
         page.limit.get() + 1,
     );
     sql.push(") q) p");
@@ -506,7 +506,7 @@ fn threads(sql: &mut Sql, page: &PageRequest) {
     )
     .bind(page.limit.get() as i64)
     .push(" AS BIGINT) AS lim FROM (")
-    .select_limited(&first, page.limit.get() + 1)
+    .select_limited(first, page.limit.get() + 1)
     .push(") q)");
     static REPLIES: PerDialect = PerDialect::new();
     sql.push(REPLIES.get(sql.dialect(), |_| shapes::reply_ctes("page_comments")));
