@@ -112,11 +112,11 @@ struct Likeness {
 /// `PER_TAG` other articles on either side ([`window_edge`]), and they are
 /// scored exactly. A tag on 15,000 of a million articles made the unbounded
 /// query read 45,000 rows (0.5 s on PostgreSQL); a fixed window of 10,000 ids
-/// still read every posting of a 10,000-article archive, 450 rows and
-/// 220 µs of SQLite for each article page. An article sharing no tag scores 1 from its section
-/// alone, so any that belongs in the answer is among the section's newest
-/// `limit`. Both sets are read in the one statement and the best score of
-/// each article wins.
+/// still read every posting of a 10,000-article archive, 450 rows and 220 µs
+/// of SQLite for each article page. An article sharing no tag scores 1 from
+/// its section alone, so any that belongs in the answer is among the
+/// section's newest `limit`. Both sets are read in the one statement and the
+/// best score of each article wins.
 ///
 /// The candidates' shared tags are counted from the tag index alone, and
 /// only ids travel until the last `limit` are joined to their rows: carrying

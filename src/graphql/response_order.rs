@@ -70,16 +70,22 @@ impl Serialize for InQueryOrder<'_> {
         match self.value {
             Value::Object(fields) => {
                 let mut map = serializer.serialize_map(Some(fields.len()))?;
+                let mut written = 0;
                 for (key, order) in &self.order.keys {
                     if let Some(value) = fields.get(*key) {
                         map.serialize_entry(key.as_str(), &in_query_order(value, order))?;
+                        written += 1;
                     }
                 }
                 // The fields of a JSON scalar's object, which no selection
-                // names, stay as they were.
-                for (key, value) in fields {
-                    if !self.order.keys.iter().any(|(named, _)| *named == key) {
-                        map.serialize_entry(key.as_str(), value)?;
+                // names, stay as they were. Looked for only when some field
+                // was left: every selected object has none, and the search
+                // would compare each of its keys with every selected one.
+                if written < fields.len() {
+                    for (key, value) in fields {
+                        if !self.order.keys.iter().any(|(named, _)| *named == key) {
+                            map.serialize_entry(key.as_str(), value)?;
+                        }
                     }
                 }
                 map.end()
@@ -168,6 +174,30 @@ mod tests {
         assert_eq!(
             json,
             r#"{"b":{"id":"1","slug":"x","title":"t"},"a":[{"name":"n","slug":"s"}]}"#
+        );
+    }
+
+    #[test]
+    fn the_members_of_a_json_scalar_are_kept_as_they_came() {
+        let doc = parse_query("{ article { structuredData title } }").expect("query parses");
+        let data = object(&[(
+            "article",
+            object(&[
+                ("title", Value::from("t")),
+                (
+                    "structuredData",
+                    object(&[
+                        ("@type", Value::from("NewsArticle")),
+                        ("headline", Value::from("t")),
+                    ]),
+                ),
+            ]),
+        )]);
+        let order = FieldOrder::of_operation(&doc, None);
+        let json = serde_json::to_string(&in_query_order(&data, &order)).expect("serializes");
+        assert_eq!(
+            json,
+            r#"{"article":{"structuredData":{"@type":"NewsArticle","headline":"t"},"title":"t"}}"#
         );
     }
 }
