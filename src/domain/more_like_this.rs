@@ -33,26 +33,10 @@ pub async fn more_like_this_of(
     if articles.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(Dialect::of(db.get_database_backend()));
-    for (n, article) in articles.iter().enumerate() {
+    for article in articles {
         similar.entry(article.article).or_default();
-        if n > 0 {
-            sql.push(" UNION ALL ");
-        }
-        // The id is a number of ours, written as a literal so PostgreSQL knows its type.
-        sql.push(&format!(
-            "SELECT CAST({} AS BIGINT) AS {LIKE}, r{n}.* FROM (",
-            article.article.0
-        ));
-        ranked(
-            &mut sql,
-            now,
-            Expr::val(article.article.0),
-            Expr::val(article.section),
-            limit,
-        );
-        sql.push(&format!(") r{n}"));
     }
+    let sql = statement(Dialect::of(db.get_database_backend()), now, articles, limit);
     let rows: Vec<Both<Likeness, ArticleRow>> = db.fetch_statement(sql.statement()).await?;
     for Both(likeness, found) in rows {
         similar
@@ -73,6 +57,34 @@ pub async fn more_like_this_of(
             (like, rows.into_iter().map(|(row, _)| row).collect())
         })
         .collect())
+}
+
+/// The statement of [`more_like_this_of`]. Its text depends only on how
+/// many articles it ranks and how many it keeps of each, never on which:
+/// each article's id is bound, so every article page reuses the statement
+/// its connection has prepared (an id written into the text made each
+/// article's a new statement to prepare, and pushed the others out of the
+/// connection's cache).
+fn statement(d: Dialect, now: DateTime<Utc>, articles: &[SimilarTo], limit: Limit) -> Sql {
+    let mut sql = Sql::new(d);
+    for (n, article) in articles.iter().enumerate() {
+        if n > 0 {
+            sql.push(" UNION ALL ");
+        }
+        // Cast, so PostgreSQL knows the parameter's type.
+        sql.push("SELECT CAST(")
+            .bind(article.article.0)
+            .push(&format!(" AS BIGINT) AS {LIKE}, r{n}.* FROM ("));
+        ranked(
+            &mut sql,
+            now,
+            Expr::val(article.article.0),
+            Expr::val(article.section),
+            limit,
+        );
+        sql.push(&format!(") r{n}"));
+    }
+    sql
 }
 
 /// An article to find others like: its id and its section.
@@ -273,4 +285,27 @@ fn newest_first(q: &mut SelectStatement) -> SelectStatement {
         Order::Desc,
     )
     .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn like(article: i64, section: i64) -> SimilarTo {
+        SimilarTo {
+            article: ArticleId(article),
+            section,
+        }
+    }
+
+    #[test]
+    fn every_article_ranks_through_the_same_statement_text() {
+        let now = Utc::now();
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let one = statement(d, now, &[like(1, 1)], Limit::of(5)).statement();
+            let other = statement(d, now, &[like(4242, 7)], Limit::of(5)).statement();
+            assert_eq!(one.sql, other.sql);
+            assert_ne!(one.values, other.values);
+        }
+    }
 }
