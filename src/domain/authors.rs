@@ -11,7 +11,7 @@ use crate::db::entities::authors;
 use crate::error::{Error, Resource, Result};
 
 /// An author's public profile.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct Author {
     pub id: AuthorId,
     pub slug: String,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::domain::ids::{AuthorId, TagId};
 
 use sea_orm::FromQueryResult;
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::value::RawValue;
 
 use super::articles::{ArticleBody, Seo};
@@ -148,8 +148,10 @@ pub async fn tags_for(db: &impl FetchRows, article_ids: &[i64]) -> Result<HashMa
     Ok(out)
 }
 
+/// An article's body columns, as [`bodies`] and the article page's one
+/// statement (`article_parts`) read them.
 #[derive(FromQueryResult, serde::Deserialize)]
-struct BodyRow {
+pub(crate) struct BodyRow {
     id: i64,
     title: String,
     excerpt: String,
@@ -170,51 +172,59 @@ pub async fn bodies(db: &impl FetchRows, article_ids: &[i64]) -> Result<HashMap<
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let q = Query::select()
-        .columns([
-            C::Id,
-            C::Title,
-            C::Excerpt,
-            C::BodyMarkdown,
-            C::BodyHtml,
-            C::BodyBlocks,
-            C::SeoTitle,
-            C::SeoDescription,
-            C::CanonicalUrl,
-            C::CommentsOpen,
-        ])
-        // What the public is told changed: notes, not silent fixes.
-        .expr_as(
-            Expr::cust(super::notes::public_updated_at("articles")),
-            "updated_at",
-        )
+    let mut q = Query::select()
+        .columns([C::Id, C::Title, C::Excerpt])
         .from(articles::Entity)
         .and_where(Expr::col(C::Id).is_in(dedup(article_ids)))
         .to_owned();
+    add_body_columns(&mut q);
     let rows: Vec<BodyRow> = fetch_all(db, &q).await?;
     rows.into_iter()
-        .map(|r| {
-            let blocks = RawValue::from_string(r.body_blocks).map_err(|e| {
-                Error::Internal(format!(
-                    "stored body_blocks of article {} is not JSON: {e}",
-                    r.id
-                ))
-            })?;
-            let body = ArticleBody {
-                updated_at: r.updated_at,
-                body_markdown: r.body_markdown,
-                body_html: r.body_html,
-                body_blocks: blocks,
-                seo: Seo {
-                    title: r.seo_title.unwrap_or(r.title),
-                    description: r.seo_description.unwrap_or(r.excerpt),
-                    canonical_url: r.canonical_url,
-                },
-                comments_open: r.comments_open,
-            };
-            Ok((r.id, body))
-        })
+        .map(|r| Ok((r.id, r.into_body()?)))
         .collect()
+}
+
+/// Adds to a select of `articles` (with its id, title and excerpt) the
+/// columns a [`BodyRow`] reads beyond those.
+pub(crate) fn add_body_columns(q: &mut SelectStatement) {
+    use articles::Column as C;
+    q.columns([
+        (articles::Entity, C::BodyMarkdown),
+        (articles::Entity, C::BodyHtml),
+        (articles::Entity, C::BodyBlocks),
+        (articles::Entity, C::SeoTitle),
+        (articles::Entity, C::SeoDescription),
+        (articles::Entity, C::CanonicalUrl),
+        (articles::Entity, C::CommentsOpen),
+    ])
+    // What the public is told changed: notes, not silent fixes.
+    .expr_as(
+        Expr::cust(super::notes::public_updated_at("articles")),
+        "updated_at",
+    );
+}
+
+impl BodyRow {
+    pub(crate) fn into_body(self) -> Result<ArticleBody> {
+        let blocks = RawValue::from_string(self.body_blocks).map_err(|e| {
+            Error::Internal(format!(
+                "stored body_blocks of article {} is not JSON: {e}",
+                self.id
+            ))
+        })?;
+        Ok(ArticleBody {
+            updated_at: self.updated_at,
+            body_markdown: self.body_markdown,
+            body_html: self.body_html,
+            body_blocks: blocks,
+            seo: Seo {
+                title: self.seo_title.unwrap_or(self.title),
+                description: self.seo_description.unwrap_or(self.excerpt),
+                canonical_url: self.canonical_url,
+            },
+            comments_open: self.comments_open,
+        })
+    }
 }
 
 pub(crate) fn dedup(ids: &[i64]) -> Vec<i64> {

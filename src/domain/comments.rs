@@ -145,24 +145,26 @@ async fn stored_threads_of(
         })
         .collect();
     for page in stored {
-        let threads: Vec<StoredComment> = serde_json::from_str(&page.data)
-            .map_err(|e| Error::Internal(format!("a stored page of threads: {e}")))?;
-        let next_cursor = page
-            .next_cursor
-            .map(|raw| Cursor::decode("next_cursor", CursorKind::Comments, &raw))
-            .transpose()?;
-        pages.insert(
-            page.article_id,
-            Page {
-                items: threads
-                    .into_iter()
-                    .map(StoredComment::comment)
-                    .collect::<Result<_>>()?,
-                next_cursor,
-            },
-        );
+        pages.insert(page.article_id, stored_page(&page.data, page.next_cursor)?);
     }
     Ok(pages)
+}
+
+/// A stored first page of threads (`thread_pages`): its JSON and its next
+/// page's cursor, as read.
+pub(crate) fn stored_page(data: &str, next_cursor: Option<String>) -> Result<Page<Comment>> {
+    let threads: Vec<StoredComment> = serde_json::from_str(data)
+        .map_err(|e| Error::Internal(format!("a stored page of threads: {e}")))?;
+    let next_cursor = next_cursor
+        .map(|raw| Cursor::decode("next_cursor", CursorKind::Comments, &raw))
+        .transpose()?;
+    Ok(Page {
+        items: threads
+            .into_iter()
+            .map(StoredComment::comment)
+            .collect::<Result<_>>()?,
+        next_cursor,
+    })
 }
 
 /// The first comments of `article_id`'s threads. A thread's first comment
@@ -174,8 +176,10 @@ fn first_comments_of(article_id: i64) -> Condition {
         .add(comments::Column::RootId.is_null())
 }
 
+/// An approved comment and what it replies to: what counting shown
+/// comments needs.
 #[derive(sea_orm::FromQueryResult, serde::Deserialize)]
-struct Link {
+pub(crate) struct Link {
     id: i64,
     article_id: i64,
     parent_id: Option<i64>,
@@ -201,15 +205,20 @@ pub async fn counts_for(db: &impl FetchRows, article_ids: &[i64]) -> Result<Hash
             .into_query(),
     )
     .await?;
+    Ok(count_shown(article_ids, &approved))
+}
+
+/// How many of the `approved` comments of each of `article_ids` are shown.
+pub(crate) fn count_shown(article_ids: &[i64], approved: &[Link]) -> HashMap<i64, i64> {
     let parent_of: HashMap<i64, Option<i64>> =
         approved.iter().map(|c| (c.id, c.parent_id)).collect();
     let mut counts: HashMap<i64, i64> = article_ids.iter().map(|&id| (id, 0)).collect();
-    for comment in &approved {
+    for comment in approved {
         if shown(comment.id, &parent_of) {
             *counts.entry(comment.article_id).or_default() += 1;
         }
     }
-    Ok(counts)
+    counts
 }
 
 /// True when the comment and all its ancestors are approved.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod article_parts;
 pub mod articles;
 pub mod audit;
 pub mod authors;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::article_parts::{self, ArticleParts};
 use super::articles::{self, ArticleBody, ArticleFilter, ArticleList, ArticleRow};
 use super::authors::{self, Author};
 use super::batch;
@@ -174,6 +175,18 @@ impl Reader {
     pub async fn article_row(&self, slug: &Slug) -> Result<Tagged<ArticleRow>> {
         let row = articles::find_article_row(self.db(), self.now(), slug).await?;
         Ok(Tagged::new(row, CacheTags::article_lists()))
+    }
+
+    /// One public article with everything its page shows of it, in one
+    /// statement; it depends on what each part's own read depends on.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn article_parts(&self, slug: &Slug) -> Result<Tagged<ArticleParts>> {
+        let parts = article_parts::article_parts(self.db(), self.now(), slug).await?;
+        // The lists' tags hold the taxonomy's and every article's (links
+        // name other articles); the article's own covers its body and comments.
+        let mut tags = CacheTags::article_lists();
+        tags.insert(CacheTag::Article(parts.row.id));
+        Ok(Tagged::new(parts, tags))
     }
 
     /// A page of each article's public comment threads.

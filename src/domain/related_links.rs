@@ -46,8 +46,9 @@ impl RelatedLink {
     }
 }
 
+/// A link as [`public_links`] selects it.
 #[derive(FromQueryResult, serde::Deserialize)]
-struct LinkRow {
+pub(crate) struct LinkRow {
     id: i64,
     article_id: i64,
     url: Option<String>,
@@ -166,7 +167,8 @@ pub async fn links_by_ids(
         .collect())
 }
 
-fn into_link(row: LinkRow) -> Option<RelatedLink> {
+/// The link `row` holds, if the public may follow it.
+pub(crate) fn into_link(row: LinkRow) -> Option<RelatedLink> {
     let id = row.id;
     match (
         row.target_id,

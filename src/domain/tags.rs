@@ -11,7 +11,7 @@ use crate::db::entities::tags;
 use crate::error::{Error, Resource, Result};
 
 /// A tag.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct Tag {
     pub id: TagId,
     pub slug: String,

@@ -6,7 +6,7 @@ use super::article_list::ArticleConnection;
 use super::articles::{Article, list_complexity};
 use super::context::ContextExt;
 use super::error::GqlResult;
-use super::loaders::prefetch;
+use super::loaders::{feed_parts, prefetch, wants_parts};
 use crate::domain::articles::{ArticleList, ArticleRow, ListArticles};
 use crate::domain::ids::Slug;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
@@ -74,7 +74,12 @@ impl ArticleQuery {
         slug: String,
     ) -> async_graphql::Result<Option<Article>> {
         let slug = Slug::parse_address(&slug, Resource::Article).gql()?;
-        let row = ctx.shown(ctx.reader()?.article_row(&slug).await.gql()?);
+        let reader = ctx.reader()?;
+        if wants_parts(&ctx.look_ahead()) {
+            let parts = ctx.shown(reader.article_parts(&slug).await.gql()?);
+            return Ok(Some(Article(feed_parts(ctx, parts).await?)));
+        }
+        let row = ctx.shown(reader.article_row(&slug).await.gql()?);
         Ok(Some(Article(row)))
     }
 

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use super::context::{ContextExt, TagCollector};
 use super::error::GqlResult;
+use crate::domain::article_parts::ArticleParts;
 use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::authors::Author;
 use crate::domain::comments::Comment;
+use crate::domain::documents::stored_thread_page;
 use crate::domain::more_like_this::SimilarTo;
 use crate::domain::notes::Note;
 use crate::domain::page::{Limit, Page, PageRequest};
@@ -353,6 +355,54 @@ const BODY_FIELDS: [&str; 6] = [
     "seo",
     "commentsOpen",
 ];
+
+/// Fields of `Article` that [`ArticleParts`] answers besides its row.
+const PART_FIELDS: [&str; 6] = [
+    "section",
+    "authors",
+    "tags",
+    "commentCount",
+    "relatedLinks",
+    "comments",
+];
+
+/// Whether the article `item` selects asks for any part of it beyond its
+/// row, so reading them all in one statement saves statements.
+pub fn wants_parts(item: &Lookahead<'_>) -> bool {
+    PART_FIELDS
+        .iter()
+        .chain(BODY_FIELDS.iter())
+        .any(|f| item.field(f).exists())
+}
+
+/// Puts an article's parts where its fields look for them, in the
+/// request's loader, so none is read again; gives back its row.
+pub async fn feed_parts(
+    ctx: &Context<'_>,
+    parts: ArticleParts,
+) -> async_graphql::Result<ArticleRow> {
+    let loader = ctx.loader()?;
+    let id = parts.row.id.0;
+    if let Some(section) = parts.section {
+        loader.feed_one(SectionKey(section.id.0), section).await;
+    }
+    if let Some(parent) = parts.parent {
+        loader.feed_one(SectionKey(parent.id.0), parent).await;
+    }
+    loader.feed_one(BodyOf(id), Arc::new(parts.body)).await;
+    loader.feed_one(AuthorsOf(id), parts.authors).await;
+    loader.feed_one(TagsOf(id), parts.tags).await;
+    loader.feed_one(LinksOf(id), parts.links).await;
+    loader
+        .feed_one(CommentCountOf(id), parts.comment_count)
+        .await;
+    let first_page = ThreadsOf {
+        article: id,
+        page: stored_thread_page(),
+    };
+    loader.feed_one(first_page, parts.threads).await;
+    Ok(parts.row)
+}
 
 /// Loads, for a whole list at once, what the list's items ask for, so each
 /// item's own lookups are answered from the request's cache: one statement
