@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::GraphqlState;
 use super::context::{ReadAccess, TagCollector};
+use super::documents::Validated;
 use super::error::{code, request_failure, to_graphql};
 use super::limits;
 use super::loaders::DomainLoader;
@@ -150,9 +151,16 @@ pub(super) async fn execute(
         gql = gql.operation_name(name);
     }
     gql.set_parsed_query(ExecutableDocument::clone(&document));
+    let validated = Validated::of(&gql.query, gql.operation_name.as_deref(), &gql.variables);
+    let seen_valid = state.documents.was_validated(&validated);
+    let schema = if seen_valid {
+        &state.schema_for_validated
+    } else {
+        &state.schema
+    };
     // Never closed, so this waits for a turn rather than failing.
     let turn = state.executing.acquire().await;
-    let response = state.schema.execute(gql).await;
+    let response = schema.execute(gql).await;
     drop(turn);
 
     let uncoded = |e: &ServerError| {
@@ -181,6 +189,9 @@ pub(super) async fn execute(
     }
     if never_ran {
         return respond(rejected_status(media), media, None::<Value>, &errors);
+    }
+    if !seen_valid {
+        state.documents.note_validated(validated);
     }
     let order = FieldOrder::of_operation(&document, request.operation_name.as_deref());
     let data = in_query_order(&response.data, &order);

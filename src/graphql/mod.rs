@@ -32,7 +32,7 @@ pub mod webhooks;
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, Schema};
+use async_graphql::{MergedObject, Schema, ValidationMode};
 
 use crate::auth::Auth;
 use crate::domain::Newsdesk;
@@ -43,6 +43,9 @@ use persisted::PersistedQueries;
 pub struct GraphqlState {
     pub desk: Newsdesk,
     pub schema: NewsdeskSchema,
+    /// The same schema checking only its limits and fragment cycles, for
+    /// requests that passed the full validation before (`documents`).
+    pub schema_for_validated: NewsdeskSchema,
     /// Whether `GET /graphql` from a browser shows GraphiQL.
     pub graphiql: bool,
     pub persisted_queries: Arc<PersistedQueries>,
@@ -73,7 +76,8 @@ impl GraphqlState {
     ) -> Self {
         GraphqlState {
             desk,
-            schema: schema(introspection),
+            schema: schema(introspection, ValidationMode::Strict),
+            schema_for_validated: schema(introspection, ValidationMode::Fast),
             graphiql,
             persisted_queries: Arc::new(PersistedQueries::default()),
             documents: Arc::new(documents::ParsedDocuments::default()),
@@ -101,16 +105,18 @@ pub struct Query(
 pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subscription>;
 
 /// Builds the schema with its depth, complexity and directive limits;
-/// introspection can be switched off. Aliases and root fields are counted by
+/// introspection can be switched off. `ValidationMode::Fast` checks only the
+/// limits and fragment cycles, for requests known to pass every rule. Aliases and root fields are counted by
 /// each transport before the schema runs (`limits::check`, and
 /// `limits::Checked` for WebSockets), not by an extension: any extension
 /// puts every field on async-graphql's slower path.
-pub fn schema(introspection: bool) -> NewsdeskSchema {
+pub fn schema(introspection: bool, validation: ValidationMode) -> NewsdeskSchema {
     let builder = Schema::build(
         Query::default(),
         mutations::Mutation::default(),
         subscriptions::Subscription,
     )
+    .validation_mode(validation)
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
     .limit_directives(limits::MAX_DIRECTIVES);
@@ -123,5 +129,5 @@ pub fn schema(introspection: bool) -> NewsdeskSchema {
 
 /// The schema in SDL, as checked in at `schema/schema.graphql`.
 pub fn sdl() -> String {
-    schema(true).sdl()
+    schema(true, ValidationMode::Strict).sdl()
 }

@@ -193,6 +193,32 @@ async fn a_validation_error_is_400_with_the_new_media_type() {
 }
 
 #[tokio::test]
+async fn a_query_that_ran_before_is_still_refused_when_its_variables_do_not_fit() {
+    let app = TestApp::uncached().await;
+    let accept = "application/graphql-response+json";
+    // The value is read before execution only by validation: `article` has
+    // no complexity of its own to read it, and `sections` would answer.
+    let query = "query A($s: String!) { article(slug: $s) { title } sections { slug } }";
+    let with = |s: &str| format!(r#"{{"query":"{query}","variables":{{"s":{s}}}}}"#);
+
+    let fits = post(
+        &app,
+        &with(r#""no-such-story""#),
+        "application/json",
+        accept,
+    )
+    .await;
+    let does_not = post(&app, &with("5"), "application/json", accept).await;
+
+    assert_eq!(fits.status, 200);
+    assert_eq!(does_not.status, 400);
+    assert_eq!(
+        does_not.json()["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+}
+
+#[tokio::test]
 async fn malformed_requests_are_400() {
     let app = TestApp::new().await;
     let accept = "application/graphql-response+json";
