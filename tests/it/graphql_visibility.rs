@@ -8,6 +8,35 @@ use serde_json::json;
 use crate::support::TestApp;
 
 #[tokio::test]
+async fn an_unpublished_article_asked_with_its_page_parts_is_not_found() {
+    let app = TestApp::uncached().await;
+    let world = app.section("world").create().await;
+    let draft = app.article("draft").section(world).draft().create().await;
+    app.comment(draft).create().await;
+    app.article("scheduled")
+        .section(world)
+        .status(ArticleStatus::Scheduled)
+        .hours_ago(-3)
+        .create()
+        .await;
+
+    for slug in ["draft", "scheduled", "missing"] {
+        let body = app
+            .graphql(
+                "query($s: String!) { article(slug: $s) { slug section { slug } bodyHtml commentCount comments { edges { node { body } } } } }",
+                json!({ "s": slug }),
+            )
+            .await
+            .json();
+        assert_eq!(body["data"]["article"], serde_json::Value::Null, "{slug}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{slug}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unpublished_articles_are_not_found_and_never_listed() {
     let app = TestApp::new().await;
     let world = app.section("world").create().await;
