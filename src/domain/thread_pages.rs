@@ -19,7 +19,7 @@ use super::ids::ArticleId;
 use super::teasers::ids;
 use crate::db::sql::{Dialect, Sql};
 use crate::db::{FetchRows, fetch_all};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The first of the two keys of the advisory locks that serialize writing
 /// one article's page; no other advisory lock of Newsdesk's uses it.
@@ -27,6 +27,10 @@ const WRITING_THREADS: i32 = 0x7ead_5a9e;
 
 /// How many articles one rebuilding transaction writes.
 const BATCH: usize = 500;
+
+/// How many rebuilding transactions run at once on PostgreSQL: as many as
+/// the default pool holds connections.
+const WRITERS: usize = 4;
 
 /// An article's stored page, as read.
 #[derive(sea_orm::FromQueryResult, serde::Deserialize)]
@@ -121,24 +125,51 @@ async fn articles_with_threads(db: &impl ConnectionTrait) -> Result<Vec<i64>> {
 /// of articles per transaction, telling `progress` how many of how many
 /// are done; returns how many articles were looked at. `newsdesk seed
 /// --scale`, which writes comments in bulk, calls it too.
+///
+/// On PostgreSQL several batches are written at once, each on its own
+/// connection: one at a time, a million articles took most of an hour,
+/// three round trips per article with the server idle in between. SQLite
+/// writes one transaction at a time whatever the connections.
 pub async fn rebuild_thread_pages(
     db: &DatabaseConnection,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
     let articles = articles_with_threads(db).await?;
     let total = articles.len() as u64;
+    let writers = match Dialect::of(db.get_database_backend()) {
+        Dialect::Postgres => WRITERS,
+        Dialect::Sqlite => 1,
+    };
+    let mut batches = articles.chunks(BATCH).map(<[i64]>::to_vec);
+    let mut writing = tokio::task::JoinSet::new();
     let mut done = 0;
     progress(done, total);
-    for batch in articles.chunks(BATCH) {
-        let txn = crate::db::begin_write(db).await?;
-        for &article in batch {
-            refresh_thread_page(&txn, article).await?;
+    loop {
+        while writing.len() < writers {
+            let Some(batch) = batches.next() else { break };
+            let db = db.clone();
+            writing.spawn(async move { rebuild_batch(&db, &batch).await.map(|()| batch.len()) });
         }
-        txn.commit().await?;
-        done += batch.len() as u64;
+        let Some(written) = writing.join_next().await else {
+            break;
+        };
+        let written = written.map_err(|e| {
+            Error::Internal(format!("a batch of thread pages was not written: {e}"))
+        })??;
+        done += written as u64;
         progress(done, total);
     }
     Ok(total)
+}
+
+/// Writes the stored pages of `articles` afresh, in one transaction.
+async fn rebuild_batch(db: &DatabaseConnection, articles: &[i64]) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    for &article in articles {
+        refresh_thread_page(&txn, article).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 impl Newsdesk {
