@@ -7,10 +7,11 @@
 //! Each part is read as the batch reads read it (the same selects and row
 //! types, the same visibility rules), so either way gives the same answer.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
-use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use serde::de::DeserializeOwned;
+use sea_orm::{FromQueryResult, Statement};
 
 use super::articles::{self, ArticleBody, ArticleRow};
 use super::authors::Author;
@@ -19,13 +20,14 @@ use super::comments::{Comment, Link, count_shown, stored_page};
 use super::ids::Slug;
 use super::page::Page;
 use super::related_links::{LinkRow, RelatedLink, into_link, public_links};
+use super::relations::{self, authors_array, json, section_object, tags_array};
 use super::sections::SectionInfo;
 use super::tags::Tag;
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::FetchRows;
 use crate::db::entities::related_links;
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, PerDialect, Sql};
+use crate::db::sql::{Dialect, PerDialect, Sql, Templates};
 use crate::error::{Error, Resource, Result};
 
 /// A public article and the parts of it its page shows.
@@ -69,9 +71,9 @@ pub async fn article_parts(
     now: DateTime<Utc>,
     slug: &Slug,
 ) -> Result<ArticleParts> {
-    let sql = statement(Dialect::of(db.get_database_backend()), now, slug);
+    let statement = statement(Dialect::of(db.get_database_backend()), now, slug);
     let Some(Both(row, Both(body, parts))) = db
-        .fetch_statement::<Both<ArticleRow, Both<BodyRow, PartsRow>>>(sql.statement())
+        .fetch_statement::<Both<ArticleRow, Both<BodyRow, PartsRow>>>(statement)
         .await?
         .into_iter()
         .next()
@@ -104,14 +106,24 @@ pub async fn article_parts(
     })
 }
 
-fn json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| Error::Internal(format!("a part of an article read as JSON: {e}")))
+/// The statement of [`article_parts`], written once per dialect and filled
+/// in for each article (see [`Templates`]).
+fn statement(d: Dialect, now: DateTime<Utc>, slug: &Slug) -> Statement {
+    static PARTS: LazyLock<Templates<Dialect>> = LazyLock::new(|| Templates::new(2));
+    // Any slug stands in, as long as the statement holds no other value equal to it.
+    let stand_in = Slug::parse("stand-in-slug").expect("a valid slug");
+    let fill = [
+        (stand_in.as_str().into(), slug.as_str().into()),
+        (DateTime::<Utc>::UNIX_EPOCH.into(), now.into()),
+    ];
+    PARTS.fill(d, &fill, || {
+        write(d, DateTime::<Utc>::UNIX_EPOCH, &stand_in)
+    })
 }
 
 /// The article (`art`) and its public related links (`links`) as tables,
 /// then one row of the article's columns and its parts.
-fn statement(d: Dialect, now: DateTime<Utc>, slug: &Slug) -> Sql {
+fn write(d: Dialect, now: DateTime<Utc>, slug: &Slug) -> Sql {
     let mut art = articles::public_by_slug(now, slug);
     add_body_columns(&mut art);
     let links = public_links(now)
@@ -136,41 +148,7 @@ fn statement(d: Dialect, now: DateTime<Utc>, slug: &Slug) -> Sql {
 }
 
 fn parts_select(d: Dialect) -> String {
-    let section = |id: &str| {
-        d.as_text(&format!(
-            "(SELECT {} FROM sections n WHERE n.id = {id})",
-            d.object(&[
-                ("id", "n.id".into()),
-                ("slug", "n.slug".into()),
-                ("name", "n.name".into()),
-                ("description", "n.description".into()),
-                ("parent_id", "n.parent_id".into()),
-            ])
-        ))
-    };
-    let array = |value: &str, from: &str, order: &str| {
-        d.as_text(&format!("({})", d.ordered_array(value, from, order)))
-    };
-    let authors = array(
-        &d.object(&[
-            ("id", "n.id".into()),
-            ("slug", "n.slug".into()),
-            ("name", "n.name".into()),
-            ("bio", "n.bio".into()),
-            ("avatar_url", "n.avatar_url".into()),
-        ]),
-        "FROM article_authors x JOIN authors n ON n.id = x.author_id WHERE x.article_id = art.id",
-        "x.position",
-    );
-    let tags = array(
-        &d.object(&[
-            ("id", "n.id".into()),
-            ("slug", "n.slug".into()),
-            ("name", "n.name".into()),
-        ]),
-        "FROM article_tags x JOIN tags n ON n.id = x.tag_id WHERE x.article_id = art.id",
-        "n.name",
-    );
+    let array = |value: &str, from: &str, order: &str| relations::array(d, value, from, order);
     let links = array(
         &d.object(&[
             ("id", "l.id".into()),
@@ -200,11 +178,34 @@ fn parts_select(d: Dialect) -> String {
         "c.id",
     );
     format!(
-        "SELECT art.*, {} AS section_json, {} AS parent_json, {authors} AS authors_json, \
-         {tags} AS tags_json, {links} AS links_json, {approved} AS approved_json, \
+        "SELECT art.*, {} AS section_json, {} AS parent_json, {} AS authors_json, \
+         {} AS tags_json, {links} AS links_json, {approved} AS approved_json, \
          tp.data AS threads_data, tp.next_cursor AS threads_next_cursor \
          FROM art LEFT JOIN article_thread_pages tp ON tp.article_id = art.id",
-        section("art.section_id"),
-        section("(SELECT p.parent_id FROM sections p WHERE p.id = art.section_id)"),
+        section_object(d, "art.section_id"),
+        section_object(
+            d,
+            "(SELECT p.parent_id FROM sections p WHERE p.id = art.section_id)"
+        ),
+        authors_array(d, "art.id"),
+        tags_array(d, "art.id"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_articles_statement_filled_in_is_the_statement_written_afresh() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for (slug, hours) in [("the-page", 0), ("story-1", 5), ("stand-in", 30)] {
+                let now = Utc::now() - chrono::TimeDelta::hours(hours);
+                let slug = Slug::parse(slug).unwrap();
+                let filled = statement(d, now, &slug);
+                let fresh = write(d, now, &slug).statement();
+                assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@ use super::ids::ArticleId;
 use super::newsdesk::Reader;
 use super::page::{Limit, PageRequest};
 use super::reads::Tagged;
+use super::relations::{Along, Relations};
 use super::site::{PageKind, Site};
 use super::visibility;
 use crate::db::entities::{articles as article_rows, authors, sections};
@@ -121,27 +122,36 @@ impl Reader {
             (site.name.clone(), site.home())
         };
         let db = self.db();
-        let rows = articles::list_article_rows(
+        // The list reads each item's section, authors and tags itself.
+        let every_relation = Along {
+            section: true,
+            authors: true,
+            tags: true,
+        };
+        let (page, relations) = articles::list_article_rows(
             db,
             self.now(),
             &ArticleList::Filtered(filter.clone()),
             &PageRequest::first(Limit::of(FEED_SIZE)),
+            every_relation,
         )
-        .await?
-        .items;
+        .await?;
+        let rows = page.items;
         let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-        let section_ids: Vec<i64> = rows.iter().map(|r| r.section_id).collect();
         let mut bodies = batch::bodies(db, &ids).await?;
-        let mut credits = batch::authors_for(db, &ids).await?;
-        let mut tags = batch::tags_for(db, &ids).await?;
-        let sections = batch::sections_by_id(db, &section_ids).await?;
+        let Relations {
+            sections,
+            authors: mut credits,
+            mut tags,
+        } = relations;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(body) = bodies.remove(&row.id.0) else {
                 continue;
             };
             let mut categories: Vec<String> = sections
-                .get(&row.section_id)
+                .iter()
+                .find(|s| s.id.0 == row.section_id)
                 .map(|s| s.name.clone())
                 .into_iter()
                 .collect();

@@ -34,6 +34,7 @@ pub mod publishing;
 pub mod rate_limit;
 pub mod reads;
 pub mod related_links;
+pub mod relations;
 pub mod replicas;
 pub mod replies;
 pub mod revisions;

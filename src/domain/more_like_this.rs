@@ -1,21 +1,23 @@
 //! "More like this": public articles that share tags or the section with one article.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, Order, Query, QueryStatementBuilder, SelectStatement,
 };
-use sea_orm::{FromQueryResult, IdenStatic};
+use sea_orm::{FromQueryResult, IdenStatic, Statement};
 
 use super::articles::{ArticleRow, ROW_COLUMNS};
 use super::ids::ArticleId;
 use super::page::Limit;
+use super::relations::{Along, AlongRow, Relations};
 use super::visibility::public_articles;
 use crate::db::FetchRows;
 use crate::db::entities::{article_tags, articles as article_table};
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, Sql};
+use crate::db::sql::{Dialect, Sql, Templates};
 use crate::error::Result;
 
 /// Public articles sharing tags or the section with each of `articles`: most
@@ -23,28 +25,40 @@ use crate::error::Result;
 /// Never the article itself. One statement for all of them: each article's
 /// ranking is its own bounded select, and the selects are joined by
 /// `UNION ALL`, so a list asking for More like this costs what one article does.
+///
+/// The relations `along` asks for are read by the same statement.
 pub async fn more_like_this_of(
     db: &impl FetchRows,
     now: DateTime<Utc>,
     articles: &[SimilarTo],
     limit: Limit,
-) -> Result<HashMap<ArticleId, Vec<ArticleRow>>> {
+    along: Along,
+) -> Result<(SimilarRows, Relations)> {
     let mut similar: HashMap<ArticleId, Vec<(ArticleRow, i64)>> = HashMap::new();
+    let mut relations = Relations::default();
     if articles.is_empty() {
-        return Ok(HashMap::new());
+        return Ok((HashMap::new(), relations));
     }
     for article in articles {
         similar.entry(article.article).or_default();
     }
-    let sql = statement(Dialect::of(db.get_database_backend()), now, articles, limit);
-    let rows: Vec<Both<Likeness, ArticleRow>> = db.fetch_statement(sql.statement()).await?;
-    for Both(likeness, found) in rows {
+    let statement = statement(
+        Dialect::of(db.get_database_backend()),
+        now,
+        articles,
+        limit,
+        along,
+    );
+    let rows: Vec<Both<Likeness, Both<ArticleRow, AlongRow>>> =
+        db.fetch_statement(statement).await?;
+    for Both(likeness, Both(found, related)) in rows {
+        relations.add(found.id.0, related)?;
         similar
             .entry(ArticleId(likeness.like_article))
             .or_default()
             .push((found, likeness.score));
     }
-    Ok(similar
+    let similar = similar
         .into_iter()
         .map(|(like, mut rows)| {
             // UNION ALL promises no order; each list is put back in its own.
@@ -56,16 +70,52 @@ pub async fn more_like_this_of(
             });
             (like, rows.into_iter().map(|(row, _)| row).collect())
         })
-        .collect())
+        .collect();
+    Ok((similar, relations))
 }
 
 /// The statement of [`more_like_this_of`]. Its text depends only on how
-/// many articles it ranks and how many it keeps of each, never on which:
-/// each article's id is bound, so every article page reuses the statement
-/// its connection has prepared (an id written into the text made each
-/// article's a new statement to prepare, and pushed the others out of the
-/// connection's cache).
-fn statement(d: Dialect, now: DateTime<Utc>, articles: &[SimilarTo], limit: Limit) -> Sql {
+/// many articles it ranks, how many it keeps of each and which relations it
+/// reads, never on which articles: each article's id is bound, so every
+/// article page reuses the statement its connection has prepared (an id
+/// written into the text made each article's a new statement to prepare,
+/// and pushed the others out of the connection's cache). One article's
+/// statement, an article page's, is written once per shape and filled in.
+fn statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    articles: &[SimilarTo],
+    limit: Limit,
+    along: Along,
+) -> Statement {
+    static ONE_ARTICLE: LazyLock<Templates<(Dialect, Limit, Along)>> =
+        LazyLock::new(|| Templates::new(256));
+    let [one] = articles else {
+        return write(d, now, articles, limit, along).statement();
+    };
+    let stand_in = SimilarTo {
+        article: ArticleId(i64::MIN + 1),
+        section: i64::MIN + 2,
+    };
+    let fill = [
+        (stand_in.article.0.into(), one.article.0.into()),
+        (stand_in.section.into(), one.section.into()),
+        (DateTime::<Utc>::UNIX_EPOCH.into(), now.into()),
+    ];
+    ONE_ARTICLE.fill((d, limit, along), &fill, || {
+        write(d, DateTime::<Utc>::UNIX_EPOCH, &[stand_in], limit, along)
+    })
+}
+
+/// Writes [`statement`] afresh.
+fn write(
+    d: Dialect,
+    now: DateTime<Utc>,
+    articles: &[SimilarTo],
+    limit: Limit,
+    along: Along,
+) -> Sql {
+    let along = along.columns(d, "a");
     let mut sql = Sql::new(d);
     for (n, article) in articles.iter().enumerate() {
         if n > 0 {
@@ -81,11 +131,15 @@ fn statement(d: Dialect, now: DateTime<Utc>, articles: &[SimilarTo], limit: Limi
             Expr::val(article.article.0),
             Expr::val(article.section),
             limit,
+            &along,
         );
         sql.push(&format!(") r{n}"));
     }
     sql
 }
+
+/// The rows of the articles like each article, by its id, in order.
+pub type SimilarRows = HashMap<ArticleId, Vec<ArticleRow>>;
 
 /// An article to find others like: its id and its section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,7 +170,8 @@ struct Likeness {
 /// Writes the select of the articles like the one whose id and section are
 /// `id` and `section` (values, or references to a table the statement
 /// defines): every article row column and the `score`, best first, at most
-/// `limit`.
+/// `limit`, then the `extra` columns (text to follow a column, reading the
+/// article as `a`).
 ///
 /// Bounded whatever the archive's size and however common its tags:
 /// tag-sharing candidates are the articles created around the same time, in
@@ -134,7 +189,14 @@ struct Likeness {
 /// only ids travel until the last `limit` are joined to their rows: carrying
 /// every column of each (article, tag) pair through the grouping cost twice
 /// as much on SQLite.
-pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr, limit: Limit) {
+pub(crate) fn ranked(
+    sql: &mut Sql,
+    now: DateTime<Utc>,
+    id: Expr,
+    section: Expr,
+    limit: Limit,
+    extra: &str,
+) {
     let my_tags = Query::select()
         .column(article_tags::Column::TagId)
         .from(article_tags::Entity)
@@ -191,7 +253,7 @@ pub(crate) fn ranked(sql: &mut Sql, now: DateTime<Utc>, id: Expr, section: Expr,
         .collect::<Vec<_>>()
         .join(", ");
     sql.push(&format!(
-        "SELECT {columns}, best.{SCORE} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
+        "SELECT {columns}, best.{SCORE}{extra} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
     ))
     .select_limited(sharing_tags, limit.get())
     .push(") t UNION ALL SELECT * FROM (")
@@ -302,10 +364,28 @@ mod tests {
     fn every_article_ranks_through_the_same_statement_text() {
         let now = Utc::now();
         for d in [Dialect::Sqlite, Dialect::Postgres] {
-            let one = statement(d, now, &[like(1, 1)], Limit::of(5)).statement();
-            let other = statement(d, now, &[like(4242, 7)], Limit::of(5)).statement();
+            let one = write(d, now, &[like(1, 1)], Limit::of(5), Along::NOTHING).statement();
+            let other = write(d, now, &[like(4242, 7)], Limit::of(5), Along::NOTHING).statement();
             assert_eq!(one.sql, other.sql);
             assert_ne!(one.values, other.values);
+        }
+    }
+
+    #[test]
+    fn an_articles_statement_filled_in_is_the_statement_written_afresh() {
+        let along = Along {
+            section: true,
+            authors: true,
+            tags: false,
+        };
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for (article, section, hours) in [(1, 1, 0), (4242, 7, 3), (-5, 0, 50)] {
+                let now = Utc::now() - chrono::TimeDelta::hours(hours);
+                let articles = [like(article, section)];
+                let filled = statement(d, now, &articles, Limit::of(5), along);
+                let fresh = write(d, now, &articles, Limit::of(5), along).statement();
+                assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+            }
         }
     }
 }

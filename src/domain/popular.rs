@@ -3,19 +3,22 @@
 use crate::db::FetchRows;
 use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
-use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{FromQueryResult, IdenStatic, Statement};
+use std::sync::LazyLock;
 
-use super::articles::{self, ArticleRow};
+use super::articles::{ArticleRow, ROW_COLUMNS};
 use super::page::Limit;
+use super::relations::{Along, AlongRow, Relations};
 use super::visibility::public_articles;
 use crate::db::entities::{article_views, articles as article_table};
-use crate::db::fetch_all;
+use crate::db::reads::Both;
+use crate::db::sql::{Dialect, Sql, Templates};
 use crate::error::{Error, Result};
 
 /// How far back "popular" looks. Views are counted per UTC day, so a window
 /// covers the whole days it touches: `24h` is today and yesterday.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Window {
     Day,
     Week,
@@ -46,6 +49,9 @@ impl Window {
         (now - self.span()).date_naive()
     }
 }
+
+/// Articles' rows with their views in a window, most viewed first.
+pub type ViewedRows = Vec<(ArticleRow, i64)>;
 
 #[derive(FromQueryResult, serde::Deserialize)]
 struct ViewTotal {
@@ -95,31 +101,100 @@ pub(crate) fn ranked_totals(now: DateTime<Utc>, window: Window, limit: Limit) ->
         .to_owned()
 }
 
-/// The most viewed public articles in the window with their view counts, most views first.
+/// The most viewed public articles in the window with their view counts,
+/// most views first, and the relations `along` asks for; one statement.
 pub async fn popular_rows(
     db: &impl FetchRows,
     now: DateTime<Utc>,
     window: Window,
     limit: Limit,
-) -> Result<Vec<(ArticleRow, i64)>> {
-    let q = ranked_totals(now, window, limit);
-    let totals: Vec<ViewTotal> = fetch_all(db, &q).await?;
-    let ids: Vec<i64> = totals.iter().map(|t| t.article_id).collect();
-    let views: std::collections::HashMap<i64, i64> =
-        totals.iter().map(|t| (t.article_id, t.views)).collect();
-    let rows = articles::rows_by_ids(db, now, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let n = views.get(&row.id.0).copied().unwrap_or_default();
-            (row, n)
-        })
-        .collect())
+    along: Along,
+) -> Result<(ViewedRows, Relations)> {
+    let statement = statement(
+        Dialect::of(db.get_database_backend()),
+        now,
+        window,
+        limit,
+        along,
+    );
+    let mut relations = Relations::default();
+    let mut ranked = Vec::new();
+    let rows: Vec<Both<ArticleRow, Both<ViewTotal, AlongRow>>> =
+        db.fetch_statement(statement).await?;
+    for Both(row, Both(total, related)) in rows {
+        relations.add(total.article_id, related)?;
+        ranked.push((row, total.views));
+    }
+    Ok((ranked, relations))
+}
+
+/// The statement of [`popular_rows`], written once per shape and filled in
+/// for each request's time (see [`Templates`]).
+fn statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    window: Window,
+    limit: Limit,
+    along: Along,
+) -> Statement {
+    static POPULAR: LazyLock<Templates<(Dialect, Window, Limit, Along)>> =
+        LazyLock::new(|| Templates::new(256));
+    let stand_in = DateTime::<Utc>::UNIX_EPOCH;
+    let fill = [
+        (
+            window.first_day(stand_in).into(),
+            window.first_day(now).into(),
+        ),
+        (stand_in.into(), now.into()),
+    ];
+    POPULAR.fill((d, window, limit, along), &fill, || {
+        write(d, stand_in, window, limit, along)
+    })
+}
+
+/// Writes [`statement`] afresh.
+fn write(d: Dialect, now: DateTime<Utc>, window: Window, limit: Limit, along: Along) -> Sql {
+    let columns = ROW_COLUMNS
+        .iter()
+        .map(|c| format!("a.{}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = Sql::new(d);
+    // The totals count public articles only, so the join needs no filter.
+    sql.push(&format!(
+        "SELECT {columns}, t.article_id, t.views{} FROM (",
+        along.columns(d, "a")
+    ))
+    .select(&ranked_totals(now, window, limit))
+    .push(
+        ") t JOIN articles a ON a.id = t.article_id \
+         ORDER BY t.views DESC, t.article_id DESC",
+    );
+    sql
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_windows_statement_filled_in_is_the_statement_written_afresh() {
+        let along = Along {
+            section: true,
+            authors: false,
+            tags: true,
+        };
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for window in [Window::Day, Window::Week, Window::Month] {
+                for hours in [0, 7, 400] {
+                    let now = Utc::now() - TimeDelta::hours(hours);
+                    let filled = statement(d, now, window, Limit::of(5), along);
+                    let fresh = write(d, now, window, Limit::of(5), along).statement();
+                    assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+                }
+            }
+        }
+    }
 
     #[test]
     fn windows_parse_from_their_names() {

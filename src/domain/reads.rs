@@ -13,11 +13,12 @@ use super::cache_tags::{CacheTag, CacheTags};
 use super::comments::{self, Comment};
 use super::documents::{self, ArticleJson, ArticleListJson, JsonPage};
 use super::ids::{ArticleId, CommentId, Slug};
-use super::more_like_this::{self, SimilarTo};
+use super::more_like_this::{self, SimilarRows, SimilarTo};
 use super::newsdesk::Reader;
 use super::page::{Limit, Page, PageRequest};
-use super::popular::{self, Window};
+use super::popular::{self, ViewedRows, Window};
 use super::related_links::{self, RelatedLink};
+use super::relations::{Along, Relations};
 use super::replies::{self, Replies};
 use super::sections::{self, Section, SectionInfo, SectionNode};
 use super::tags::{self, Tag};
@@ -152,15 +153,18 @@ impl Reader {
 
 /// Reads for pages and lists.
 impl Reader {
-    /// Rows of public articles, for faces that load the rest piece by piece.
+    /// Rows of public articles, for faces that load the rest piece by
+    /// piece, with the relations `along` asks for.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn article_rows(
         &self,
         list: &ArticleList,
         page: &PageRequest,
-    ) -> Result<Tagged<Page<ArticleRow>>> {
-        let page = articles::list_article_rows(self.db(), self.now(), list, page).await?;
-        Ok(Tagged::new(page, CacheTags::article_lists()))
+        along: Along,
+    ) -> Result<Tagged<(Page<ArticleRow>, Relations)>> {
+        let listed = articles::list_article_rows(self.db(), self.now(), list, page, along).await?;
+        // The lists' tags hold the taxonomy's, which the relations depend on.
+        Ok(Tagged::new(listed, CacheTags::article_lists()))
     }
 
     /// How many public articles match.
@@ -215,26 +219,31 @@ impl Reader {
         Ok(Tagged::new(replies, CacheTags::of([CacheTag::Comments])))
     }
 
-    /// Rows of public articles like each of `articles`.
+    /// Rows of public articles like each of `articles`, with the relations
+    /// `along` asks for.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn more_like_this_of(
         &self,
         articles: &[SimilarTo],
         limit: Limit,
-    ) -> Result<Tagged<HashMap<ArticleId, Vec<ArticleRow>>>> {
+        along: Along,
+    ) -> Result<Tagged<(SimilarRows, Relations)>> {
         let similar =
-            more_like_this::more_like_this_of(self.db(), self.now(), articles, limit).await?;
+            more_like_this::more_like_this_of(self.db(), self.now(), articles, limit, along)
+                .await?;
         Ok(Tagged::new(similar, CacheTags::article_lists()))
     }
 
-    /// The rows of the most read public articles, with their views.
+    /// The rows of the most read public articles, with their views and the
+    /// relations `along` asks for.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn popular_rows(
         &self,
         window: Window,
         limit: Limit,
-    ) -> Result<Tagged<Vec<(ArticleRow, i64)>>> {
-        let ranked = popular::popular_rows(self.db(), self.now(), window, limit).await?;
+        along: Along,
+    ) -> Result<Tagged<(ViewedRows, Relations)>> {
+        let ranked = popular::popular_rows(self.db(), self.now(), window, limit, along).await?;
         Ok(Tagged::new(ranked, ranked_by_views()))
     }
 

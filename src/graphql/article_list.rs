@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use super::articles::Article;
 use super::context::ContextExt;
 use super::error::GqlResult;
-use super::loaders::prefetch;
+use super::loaders::{along_connection, feed_relations, prefetch};
 use crate::domain::articles::{ArticleList, ArticleRow};
 use crate::domain::page::{CursorKind, Page, PageRequest};
 
@@ -55,7 +55,20 @@ impl ArticleConnection {
         let page =
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
                 .gql()?;
-        let page = ctx.shown(ctx.reader()?.article_rows(&list, &page).await.gql()?);
+        ArticleConnection::read(ctx, list, &page).await
+    }
+
+    /// `page` of `list`, with the relations its items ask for read by the
+    /// list's own statement.
+    pub async fn read(
+        ctx: &Context<'_>,
+        list: ArticleList,
+        page: &PageRequest,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let along = along_connection(&ctx.look_ahead());
+        let (page, relations) =
+            ctx.shown(ctx.reader()?.article_rows(&list, page, along).await.gql()?);
+        feed_relations(ctx, &relations).await?;
         Ok(ArticleConnection { page, list })
     }
 }

@@ -6,7 +6,7 @@ use super::article_list::ArticleConnection;
 use super::articles::{Article, list_complexity};
 use super::context::ContextExt;
 use super::error::GqlResult;
-use super::loaders::{feed_parts, prefetch, wants_parts};
+use super::loaders::{along, feed_parts, feed_relations, prefetch, wants_parts};
 use crate::domain::articles::{ArticleList, ArticleRow, ListArticles};
 use crate::domain::ids::Slug;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
@@ -62,9 +62,7 @@ impl ArticleQuery {
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref()),
         )
         .gql()?;
-        let list = ArticleList::Filtered(query.filter);
-        let page = ctx.shown(ctx.reader()?.article_rows(&list, &query.page).await.gql()?);
-        Ok(ArticleConnection { page, list })
+        ArticleConnection::read(ctx, ArticleList::Filtered(query.filter), &query.page).await
     }
 
     /// One published article; null with a NOT_FOUND error when there is none.
@@ -105,14 +103,16 @@ impl ArticleQuery {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<PopularArticle>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let ranked = ctx.shown(
+        let item = ctx.look_ahead().field("article");
+        let (ranked, relations) = ctx.shown(
             ctx.reader()?
-                .popular_rows(window.into(), limit)
+                .popular_rows(window.into(), limit, along(&item))
                 .await
                 .gql()?,
         );
+        feed_relations(ctx, &relations).await?;
         let rows: Vec<ArticleRow> = ranked.iter().map(|(row, _)| row.clone()).collect();
-        prefetch(ctx, &rows, ctx.look_ahead().field("article")).await?;
+        prefetch(ctx, &rows, item).await?;
         Ok(ranked
             .into_iter()
             .map(|(row, views)| PopularArticle {

@@ -12,7 +12,7 @@ use super::error::{GqlResult, code, coded};
 use super::live::LiveEntryConnection;
 use super::loaders::{
     ArticleKey, AuthorsOf, BodyOf, CommentCountOf, DescribedOf, LinksOf, MoreLikeThisOf, NotesOf,
-    SectionKey, TagsOf, ThreadsOf, prefetch,
+    SectionKey, TagsOf, ThreadsOf, along, feed_relations, prefetch,
 };
 use super::node::{Kind, global_id};
 use super::notes::ArticleNote;
@@ -262,17 +262,21 @@ impl Article {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<Article>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
-        let rows = ctx
+        let Some(similar) = ctx
             .loader()?
             .load_one(MoreLikeThisOf {
                 of: SimilarTo::of(&self.0),
                 limit,
+                along: along(&ctx.look_ahead()),
             })
             .await
             .gql()?
-            .unwrap_or_default();
-        prefetch(ctx, &rows, ctx.look_ahead()).await?;
-        Ok(rows.into_iter().map(Article).collect())
+        else {
+            return Ok(Vec::new());
+        };
+        feed_relations(ctx, &similar.relations).await?;
+        prefetch(ctx, &similar.rows, ctx.look_ahead()).await?;
+        Ok(similar.rows.into_iter().map(Article).collect())
     }
 
     /// The live coverage, newest first.

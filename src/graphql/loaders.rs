@@ -15,6 +15,7 @@ use crate::domain::more_like_this::SimilarTo;
 use crate::domain::notes::Note;
 use crate::domain::page::{Limit, Page, PageRequest};
 use crate::domain::related_links::RelatedLink;
+use crate::domain::relations::{Along, Relations};
 use crate::domain::sections::SectionInfo;
 use crate::domain::structured::Described;
 use crate::domain::tags::Tag;
@@ -105,11 +106,19 @@ pub struct ThreadsOf {
     pub page: PageRequest,
 }
 
-/// At most `limit` articles like one.
+/// At most `limit` articles like one, with the relations `along` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MoreLikeThisOf {
     pub of: SimilarTo,
     pub limit: Limit,
+    pub along: Along,
+}
+
+/// Articles like one, and what their statement read of their relations.
+#[derive(Clone)]
+pub struct Similar {
+    pub rows: Vec<ArticleRow>,
+    pub relations: Relations,
 }
 
 type Loaded<K, V> = Result<HashMap<K, V>, Arc<Error>>;
@@ -278,15 +287,23 @@ impl Loader<ThreadsOf> for DomainLoader {
 }
 
 impl Loader<MoreLikeThisOf> for DomainLoader {
-    type Value = Vec<ArticleRow>;
+    type Value = Similar;
     type Error = Arc<Error>;
-    async fn load(&self, keys: &[MoreLikeThisOf]) -> Loaded<MoreLikeThisOf, Vec<ArticleRow>> {
+    async fn load(&self, keys: &[MoreLikeThisOf]) -> Loaded<MoreLikeThisOf, Similar> {
         let mut loaded = HashMap::new();
-        for (limit, articles) in grouped(keys, |k| (k.limit, k.of)) {
-            let mut similar = self.shown(self.reader.more_like_this_of(&articles, limit).await?);
+        for ((limit, along), articles) in grouped(keys, |k| ((k.limit, k.along), k.of)) {
+            let (mut similar, relations) = self.shown(
+                self.reader
+                    .more_like_this_of(&articles, limit, along)
+                    .await?,
+            );
             loaded.extend(articles.into_iter().map(|of| {
                 let rows = similar.remove(&of.article).unwrap_or_default();
-                (MoreLikeThisOf { of, limit }, rows)
+                let similar = Similar {
+                    relations: relations.of_rows(&rows),
+                    rows,
+                };
+                (MoreLikeThisOf { of, limit, along }, similar)
             }));
         }
         Ok(loaded)
@@ -402,6 +419,61 @@ pub async fn feed_parts(
     };
     loader.feed_one(first_page, parts.threads).await;
     Ok(parts.row)
+}
+
+/// Which relations the article `item` selects asks for that a list's own
+/// statement can read along with its rows.
+pub fn along(item: &Lookahead<'_>) -> Along {
+    Along {
+        section: item.field("section").exists(),
+        authors: item.field("authors").exists(),
+        tags: item.field("tags").exists(),
+    }
+}
+
+/// [`along`] for the items of an article connection `connection` selects,
+/// through its edges or its nodes.
+pub fn along_connection(connection: &Lookahead<'_>) -> Along {
+    let (edges, nodes) = (
+        along(&connection.field("edges").field("node")),
+        along(&connection.field("nodes")),
+    );
+    Along {
+        section: edges.section || nodes.section,
+        authors: edges.authors || nodes.authors,
+        tags: edges.tags || nodes.tags,
+    }
+}
+
+/// Puts what a list's statement read of its articles' relations where the
+/// articles' fields look for them, in the request's loader.
+pub async fn feed_relations(ctx: &Context<'_>, relations: &Relations) -> async_graphql::Result<()> {
+    let loader = ctx.loader()?;
+    loader
+        .feed_many(
+            relations
+                .sections
+                .iter()
+                .map(|s| (SectionKey(s.id.0), s.clone())),
+        )
+        .await;
+    loader
+        .feed_many(
+            relations
+                .authors
+                .iter()
+                .map(|(&id, authors)| (AuthorsOf(id), authors.clone())),
+        )
+        .await;
+    loader
+        .feed_many(
+            relations
+                .tags
+                .iter()
+                .map(|(&id, tags)| (TagsOf(id), tags.clone())),
+        )
+        .await;
+    Ok(())
 }
 
 /// Loads, for a whole list at once, what the list's items ask for, so each

@@ -12,9 +12,11 @@ use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelec
 use super::{ArticleFilter, ArticleList, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
 use crate::db::fetch_all;
+use crate::db::reads::Both;
 use crate::db::sql::Dialect;
 use crate::domain::ids::Slug;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::relations::{Along, AlongRow, Relations};
 use crate::domain::sections;
 use crate::domain::visibility::public_articles;
 use crate::error::{Error, Resource, Result};
@@ -27,15 +29,17 @@ pub(crate) struct Scope {
     pub author_id: Option<i64>,
 }
 
-/// Lists published articles as rows, newest first, by keyset on (published_at, id).
+/// Lists published articles as rows, newest first, by keyset on
+/// (published_at, id), with the relations `along` asks for.
 pub async fn list_article_rows(
     db: &impl FetchRows,
     now: DateTime<Utc>,
     list: &ArticleList,
     page: &PageRequest,
-) -> Result<Page<ArticleRow>> {
+    along: Along,
+) -> Result<(Page<ArticleRow>, Relations)> {
     let scope = resolve_list(db, list).await?;
-    list_in_scope(db, now, &scope, page).await
+    list_in_scope(db, now, &scope, page, along).await
 }
 
 /// How many published articles the list holds.
@@ -147,16 +151,28 @@ pub(crate) fn scoped_select(scope: &Scope, until: DateTime<Utc>) -> SelectStatem
     q
 }
 
-/// One page of the public articles in `scope`.
+/// One page of the public articles in `scope`, with the relations `along`
+/// asks for.
 async fn list_in_scope(
     db: &impl FetchRows,
     now: DateTime<Utc>,
     scope: &Scope,
     page: &PageRequest,
-) -> Result<Page<ArticleRow>> {
-    let q = paged(scoped_select(scope, visible_until(now, page)), page);
-    let rows: Vec<ArticleRow> = fetch_all(db, &q).await?;
-    Ok(Page::from_overfetch(rows, page.limit, ArticleRow::cursor))
+    along: Along,
+) -> Result<(Page<ArticleRow>, Relations)> {
+    let mut q = paged(scoped_select(scope, visible_until(now, page)), page);
+    let d = Dialect::of(db.get_database_backend());
+    for (name, read) in along.select(d, "articles") {
+        q.expr_as(Expr::cust(read), Alias::new(name));
+    }
+    let mut relations = Relations::default();
+    let mut rows = Vec::new();
+    for Both(row, related) in fetch_all::<Both<ArticleRow, AlongRow>>(db, &q).await? {
+        relations.add(row.id.0, related)?;
+        rows.push(row);
+    }
+    let page = Page::from_overfetch(rows, page.limit, ArticleRow::cursor);
+    Ok((page, relations))
 }
 
 /// The latest publication time a page of a list can show.

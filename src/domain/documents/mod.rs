@@ -227,6 +227,7 @@ pub async fn more_like_this(
         Expr::cust("(SELECT id FROM art)"),
         Expr::cust("(SELECT section_id FROM art)"),
         limit,
+        "",
     );
     sql.push(") m) p");
     let row = one_row(db, sql).await?;
