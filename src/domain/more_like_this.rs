@@ -9,7 +9,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{FromQueryResult, IdenStatic, Statement};
 
-use super::articles::{ArticleRow, ROW_COLUMNS};
+use super::articles::{ArticleRow, row_columns_of};
 use super::ids::ArticleId;
 use super::page::Limit;
 use super::relations::{Along, AlongRow, Relations};
@@ -247,11 +247,7 @@ pub(crate) fn ranked(
             )
             .and_where(Expr::col((article_table::Entity, article_table::Column::Id)).ne(id)),
     );
-    let columns = ROW_COLUMNS
-        .iter()
-        .map(|c| format!("a.{}", c.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = row_columns_of("a");
     sql.push(&format!(
         "SELECT {columns}, best.{SCORE}{extra} FROM (SELECT c.id, max(c.{SCORE}) AS {SCORE} FROM (SELECT * FROM ("
     ))

@@ -4,10 +4,10 @@ use crate::db::FetchRows;
 use chrono::{DateTime, Utc};
 use chrono::{NaiveDate, TimeDelta};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{FromQueryResult, IdenStatic, Statement};
+use sea_orm::{FromQueryResult, Statement};
 use std::sync::LazyLock;
 
-use super::articles::{ArticleRow, ROW_COLUMNS};
+use super::articles::{ArticleRow, row_columns_of};
 use super::page::Limit;
 use super::relations::{Along, AlongRow, Relations};
 use super::visibility::public_articles;
@@ -154,11 +154,7 @@ fn statement(
 
 /// Writes [`statement`] afresh.
 fn write(d: Dialect, now: DateTime<Utc>, window: Window, limit: Limit, along: Along) -> Sql {
-    let columns = ROW_COLUMNS
-        .iter()
-        .map(|c| format!("a.{}", c.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = row_columns_of("a");
     let mut sql = Sql::new(d);
     // The totals count public articles only, so the join needs no filter.
     sql.push(&format!(

@@ -10,8 +10,8 @@ pub(crate) use lists::{resolve_filter, scoped_select};
 use crate::db::FetchRows;
 use crate::domain::ids::{ArticleId, AuthorId, SectionId, TagId};
 use chrono::{DateTime, Utc};
-use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{FromQueryResult, IdenStatic};
 use serde_json::value::RawValue;
 
 use super::ids::Slug;
@@ -178,6 +178,16 @@ pub(crate) const ROW_COLUMNS: [articles::Column; 13] = [
     articles::Column::ReadingTimeMinutes,
     articles::Column::Live,
 ];
+
+/// The columns of an [`ArticleRow`] of the articles table `a` (an alias),
+/// as select-list text.
+pub(crate) fn row_columns_of(a: &str) -> String {
+    ROW_COLUMNS
+        .iter()
+        .map(|c| format!("{a}.{}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// `SELECT <row columns> FROM articles WHERE <public>`, to add conditions to.
 pub(crate) fn public_row_select(now: DateTime<Utc>) -> SelectStatement {
