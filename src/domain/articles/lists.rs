@@ -4,16 +4,14 @@ use crate::db::FetchRows;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement,
-};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
 use super::{ArticleFilter, ArticleList, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
 use crate::db::fetch_all;
 use crate::db::reads::Both;
-use crate::db::sql::Dialect;
+use crate::db::sql::{Dialect, Sql};
 use crate::domain::ids::Slug;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::relations::{Along, AlongRow, Relations};
@@ -165,9 +163,14 @@ async fn list_in_scope(
     for (name, read) in along.select(d, "articles") {
         q.expr_as(Expr::cust(read), Alias::new(name));
     }
+    // The row count in the text, as every list's: a bound LIMIT leaves
+    // PostgreSQL's one plan for all values sorting the whole filter.
+    let mut sql = Sql::new(d);
+    sql.select_limited(q, page.limit.get() + 1);
     let mut relations = Relations::default();
     let mut rows = Vec::new();
-    for Both(row, related) in fetch_all::<Both<ArticleRow, AlongRow>>(db, &q).await? {
+    let read: Vec<Both<ArticleRow, AlongRow>> = db.fetch_statement(sql.statement()).await?;
+    for Both(row, related) in read {
         relations.add(row.id.0, related)?;
         rows.push(row);
     }
@@ -185,15 +188,9 @@ pub(crate) fn visible_until(now: DateTime<Utc>, page: &PageRequest) -> DateTime<
 
 /// A list's select, newest first, from `page`'s cursor on, with one row more
 /// than the page holds to tell whether another follows.
-pub(crate) fn paged(q: SelectStatement, page: &PageRequest) -> SelectStatement {
-    paged_on(q, page, articles::Entity)
-}
-
-/// [`paged`], for a select that names the articles table `table`.
-fn paged_on(mut q: SelectStatement, page: &PageRequest, table: impl IntoIden) -> SelectStatement {
-    let table = table.into_iden();
-    let at = Expr::col((table.clone(), articles::Column::PublishedAt));
-    let id = Expr::col((table, articles::Column::Id));
+pub(crate) fn paged(mut q: SelectStatement, page: &PageRequest) -> SelectStatement {
+    let at = Expr::col((articles::Entity, articles::Column::PublishedAt));
+    let id = Expr::col((articles::Entity, articles::Column::Id));
     if let Some(after) = page.after {
         q.and_where(after.before(at.clone(), id.clone()));
     }
@@ -248,30 +245,40 @@ fn section_walk(
     dialect: Dialect,
 ) -> Expr {
     let c = Alias::new("c");
-    let mut newest = Query::select();
-    newest
-        .column((c.clone(), articles::Column::Id))
-        .from_as(articles::Entity, c.clone())
-        .and_where(
+    let mut walk = Condition::all()
+        .add(
             Expr::col((c.clone(), articles::Column::SectionId))
                 .equals((Alias::new("subtree"), Alias::new("id"))),
         )
-        .cond_where(public_articles(c.clone(), until));
-    let newest = paged_on(newest, page, c);
+        .add(public_articles(c.clone(), until));
+    if let Some(after) = page.after {
+        walk = walk.add(after.before(
+            Expr::col((c.clone(), articles::Column::PublishedAt)),
+            Expr::col((c, articles::Column::Id)),
+        ));
+    }
     // A custom expression numbers its own parameters in PostgreSQL; SQLite
-    // has no LATERAL, and a correlated `IN` on the rowid does the same.
-    let (slug, per_section) = match dialect {
-        Dialect::Sqlite => ("?", "JOIN articles w ON w.id IN ?"),
-        Dialect::Postgres => ("$1", "CROSS JOIN LATERAL $2 w"),
+    // has no LATERAL, and a correlated `IN` on the rowid does the same. The
+    // row count is written into the text: PostgreSQL plans a prepared
+    // statement once for all values, and for a bound LIMIT it sorted each
+    // section's every article, 360 ms a page at a million articles.
+    let (slug, walk_at) = match dialect {
+        Dialect::Sqlite => ("?", "?"),
+        Dialect::Postgres => ("$1", "$2"),
+    };
+    let newest = format!(
+        r#"SELECT "c"."id" FROM "articles" AS "c" WHERE {walk_at} ORDER BY "c"."published_at" DESC, "c"."id" DESC LIMIT {}"#,
+        page.limit.get() + 1
+    );
+    let per_section = match dialect {
+        Dialect::Sqlite => format!("JOIN articles w ON w.id IN ({newest})"),
+        Dialect::Postgres => format!("CROSS JOIN LATERAL ({newest}) w"),
     };
     Expr::cust_with_exprs(
         format!(
             r#""articles"."id" IN (WITH RECURSIVE subtree(id) AS (SELECT id FROM sections WHERE slug = {slug} UNION ALL SELECT s.id FROM sections s JOIN subtree t ON s.parent_id = t.id) SELECT w.id FROM subtree {per_section})"#
         ),
-        [
-            Expr::val(section.as_str()),
-            Expr::SubQuery(None, Box::new(newest.into_sub_query_statement())),
-        ],
+        [Expr::val(section.as_str()), walk.into()],
     )
 }
 
@@ -293,4 +300,37 @@ pub async fn rows_by_ids(
         .map(|r| (r.id.0, r))
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::page::Limit;
+    use sea_orm::sea_query::Value;
+
+    /// PostgreSQL plans a prepared statement once for all values: with a
+    /// bound LIMIT, each section's walk sorted all of its articles.
+    #[test]
+    fn a_sections_walk_writes_its_row_count_into_the_text() {
+        let filter = ArticleFilter {
+            section: Some(Slug::parse("world").unwrap()),
+            ..ArticleFilter::default()
+        };
+        let page = PageRequest::first(Limit::of(20));
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let mut sql = crate::db::sql::Sql::new(d);
+            sql.select(&filtered_by_slug(&filter, &page, Utc::now(), d));
+            let statement = sql.statement();
+            assert!(
+                statement.sql.contains(r#""c"."id" DESC LIMIT 21)"#),
+                "{}",
+                statement.sql
+            );
+            let values = statement.values.map(|v| v.0).unwrap_or_default();
+            assert!(
+                !values.iter().any(|v| matches!(v, Value::BigUnsigned(_))),
+                "{values:?}"
+            );
+        }
+    }
 }
