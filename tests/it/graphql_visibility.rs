@@ -7,6 +7,19 @@ use serde_json::json;
 
 use crate::support::TestApp;
 
+/// `query`, asked for each of `slugs` as `$s`, answers a null article and
+/// a NOT_FOUND error.
+async fn assert_not_found(app: &TestApp, query: &str, slugs: &[&str]) {
+    for slug in slugs {
+        let body = app.graphql(query, json!({ "s": slug })).await.json();
+        assert_eq!(body["data"]["article"], serde_json::Value::Null, "{slug}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{slug}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_unpublished_article_asked_with_its_page_parts_is_not_found() {
     let app = TestApp::uncached().await;
@@ -20,20 +33,12 @@ async fn an_unpublished_article_asked_with_its_page_parts_is_not_found() {
         .create()
         .await;
 
-    for slug in ["draft", "scheduled", "missing"] {
-        let body = app
-            .graphql(
-                "query($s: String!) { article(slug: $s) { slug section { slug } bodyHtml commentCount comments { edges { node { body } } } } }",
-                json!({ "s": slug }),
-            )
-            .await
-            .json();
-        assert_eq!(body["data"]["article"], serde_json::Value::Null, "{slug}");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "NOT_FOUND",
-            "{slug}"
-        );
-    }
+    assert_not_found(
+        &app,
+        "query($s: String!) { article(slug: $s) { slug section { slug } bodyHtml commentCount comments { edges { node { body } } } } }",
+        &["draft", "scheduled", "missing"],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -73,20 +78,12 @@ async fn unpublished_articles_are_not_found_and_never_listed() {
         .add_views(ArticleId(draft), chrono::Utc::now().date_naive(), 99);
     app.state.flush_views().await.unwrap();
 
-    for slug in ["draft", "scheduled", "archived", "missing"] {
-        let body = app
-            .graphql(
-                "query($s: String!) { article(slug: $s) { slug } }",
-                json!({ "s": slug }),
-            )
-            .await
-            .json();
-        assert_eq!(body["data"]["article"], serde_json::Value::Null, "{slug}");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "NOT_FOUND",
-            "{slug}"
-        );
-    }
+    assert_not_found(
+        &app,
+        "query($s: String!) { article(slug: $s) { slug } }",
+        &["draft", "scheduled", "archived", "missing"],
+    )
+    .await;
     let everything = app
         .graphql_data(
             r#"{
