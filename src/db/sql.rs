@@ -3,6 +3,7 @@
 //! the JSON functions each dialect spells differently, so one statement can
 //! return a finished JSON document.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     PostgresQueryBuilder, QueryBuilder, SelectStatement, SqlWriter, SqlWriterValues,
     SqliteQueryBuilder, Value, Values,
@@ -245,8 +246,9 @@ impl Default for PerDialect {
 /// statement with sea-query for every article page cost more CPU than
 /// SQLite spent running it.
 ///
-/// Stand-ins must be values no statement holds for another reason (say,
-/// `i64::MIN + 1`): a constant equal to one would be swapped too.
+/// Stand-ins must be values no statement holds for another reason
+/// ([`STAND_IN_TIME`], [`stand_in_id`]): a constant equal to one would be
+/// swapped too.
 pub struct Templates<K> {
     kept: RwLock<HashMap<K, Arc<Statement>>>,
     /// How many shapes are kept at most; others are written every time.
@@ -301,6 +303,15 @@ impl<K: Hash + Eq> Templates<K> {
             db_backend: template.db_backend,
         }
     }
+}
+
+/// The time a template holds where a request's time goes.
+pub const STAND_IN_TIME: DateTime<Utc> = DateTime::<Utc>::UNIX_EPOCH;
+
+/// The `n`th id a template holds where a request's ids go (`n` from 1): no
+/// row has an id this low.
+pub const fn stand_in_id(n: i64) -> i64 {
+    i64::MIN + n
 }
 
 /// A statement being written: its text and its parameters, in order.

@@ -27,7 +27,7 @@ use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::FetchRows;
 use crate::db::entities::related_links;
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, PerDialect, Sql, Templates};
+use crate::db::sql::{Dialect, PerDialect, STAND_IN_TIME, Sql, Templates};
 use crate::error::{Error, Resource, Result};
 
 /// A public article and the parts of it its page shows.
@@ -110,15 +110,12 @@ pub async fn article_parts(
 /// in for each article (see [`Templates`]).
 fn statement(d: Dialect, now: DateTime<Utc>, slug: &Slug) -> Statement {
     static PARTS: LazyLock<Templates<Dialect>> = LazyLock::new(|| Templates::new(2));
-    // Any slug stands in, as long as the statement holds no other value equal to it.
-    let stand_in = Slug::parse("stand-in-slug").expect("a valid slug");
+    let stand_in = Slug::stand_in("article");
     let fill = [
         (stand_in.as_str().into(), slug.as_str().into()),
-        (DateTime::<Utc>::UNIX_EPOCH.into(), now.into()),
+        (STAND_IN_TIME.into(), now.into()),
     ];
-    PARTS.fill(d, &fill, || {
-        write(d, DateTime::<Utc>::UNIX_EPOCH, &stand_in)
-    })
+    PARTS.fill(d, &fill, || write(d, STAND_IN_TIME, &stand_in))
 }
 
 /// The article (`art`) and its public related links (`links`) as tables,

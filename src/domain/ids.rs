@@ -119,6 +119,13 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The slug a statement written once per shape holds where a request's
+    /// own goes ([`crate::db::sql::Templates`]); `role` keeps the stand-ins
+    /// of one statement apart.
+    pub(crate) fn stand_in(role: &str) -> Slug {
+        Slug(format!("stand-in-for-the-{role}"))
+    }
 }
 
 impl fmt::Display for Slug {

@@ -17,7 +17,7 @@ use super::visibility::public_articles;
 use crate::db::FetchRows;
 use crate::db::entities::{article_tags, articles as article_table};
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, Sql, Templates};
+use crate::db::sql::{Dialect, STAND_IN_TIME, Sql, Templates, stand_in_id};
 use crate::error::Result;
 
 /// Public articles sharing tags or the section with each of `articles`: most
@@ -94,16 +94,16 @@ fn statement(
         return write(d, now, articles, limit, along).statement();
     };
     let stand_in = SimilarTo {
-        article: ArticleId(i64::MIN + 1),
-        section: i64::MIN + 2,
+        article: ArticleId(stand_in_id(1)),
+        section: stand_in_id(2),
     };
     let fill = [
         (stand_in.article.0.into(), one.article.0.into()),
         (stand_in.section.into(), one.section.into()),
-        (DateTime::<Utc>::UNIX_EPOCH.into(), now.into()),
+        (STAND_IN_TIME.into(), now.into()),
     ];
     ONE_ARTICLE.fill((d, limit, along), &fill, || {
-        write(d, DateTime::<Utc>::UNIX_EPOCH, &[stand_in], limit, along)
+        write(d, STAND_IN_TIME, &[stand_in], limit, along)
     })
 }
 

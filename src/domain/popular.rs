@@ -13,7 +13,7 @@ use super::relations::{Along, AlongRow, Relations};
 use super::visibility::public_articles;
 use crate::db::entities::{article_views, articles as article_table};
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, Sql, Templates};
+use crate::db::sql::{Dialect, STAND_IN_TIME, Sql, Templates};
 use crate::error::{Error, Result};
 
 /// How far back "popular" looks. Views are counted per UTC day, so a window
@@ -139,7 +139,7 @@ fn statement(
 ) -> Statement {
     static POPULAR: LazyLock<Templates<(Dialect, Window, Limit, Along)>> =
         LazyLock::new(|| Templates::new(256));
-    let stand_in = DateTime::<Utc>::UNIX_EPOCH;
+    let stand_in = STAND_IN_TIME;
     let fill = [
         (
             window.first_day(stand_in).into(),

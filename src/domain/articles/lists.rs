@@ -2,18 +2,21 @@
 
 use crate::db::FetchRows;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, Value,
+};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement};
 
 use super::{ArticleFilter, ArticleList, ArticleRow, public_row_select};
 use crate::db::entities::{article_authors, article_tags, articles, authors, tags};
 use crate::db::fetch_all;
 use crate::db::reads::Both;
-use crate::db::sql::{Dialect, Sql};
+use crate::db::sql::{Dialect, STAND_IN_TIME, Sql, Templates, stand_in_id};
 use crate::domain::ids::Slug;
-use crate::domain::page::{Page, PageRequest};
+use crate::domain::page::{Cursor, Limit, Page, PageRequest};
 use crate::domain::relations::{Along, AlongRow, Relations};
 use crate::domain::sections;
 use crate::domain::visibility::public_articles;
@@ -158,8 +161,85 @@ async fn list_in_scope(
     page: &PageRequest,
     along: Along,
 ) -> Result<(Page<ArticleRow>, Relations)> {
-    let mut q = paged(scoped_select(scope, visible_until(now, page)), page);
     let d = Dialect::of(db.get_database_backend());
+    let statement = scope_statement(d, now, scope, page, along);
+    let mut relations = Relations::default();
+    let mut rows = Vec::new();
+    let read: Vec<Both<ArticleRow, AlongRow>> = db.fetch_statement(statement).await?;
+    for Both(row, related) in read {
+        relations.add(row.id.0, related)?;
+        rows.push(row);
+    }
+    let page = Page::from_overfetch(rows, page.limit, ArticleRow::cursor);
+    Ok((page, relations))
+}
+
+/// The statement of [`list_in_scope`], written once per shape (dialect,
+/// how many sections, whether a tag, an author, a cursor; page size and
+/// relations) and filled in with the request's ids, time and cursor.
+fn scope_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    scope: &Scope,
+    page: &PageRequest,
+    along: Along,
+) -> Statement {
+    static LISTS: LazyLock<Templates<ScopeShape>> = LazyLock::new(|| Templates::new(256));
+    let shape = ScopeShape {
+        d,
+        sections: scope.section_ids.as_ref().map(Vec::len),
+        tag: scope.tag_id.is_some(),
+        author: scope.author_id.is_some(),
+        after: page.after.is_some(),
+        limit: page.limit,
+        along,
+    };
+    let (stand_in_page, mut fill) = page_stand_ins(now, page);
+    let stand_ins = Scope {
+        section_ids: scope.section_ids.as_ref().map(|ids| {
+            (0..ids.len())
+                .map(|i| stand_in_id(i64::try_from(i).unwrap_or(i64::MAX) + 10))
+                .collect()
+        }),
+        tag_id: scope.tag_id.map(|_| stand_in_id(2)),
+        author_id: scope.author_id.map(|_| stand_in_id(3)),
+    };
+    let ids = |scope: &Scope| {
+        let sections = scope.section_ids.iter().flatten().copied();
+        sections
+            .chain(scope.tag_id)
+            .chain(scope.author_id)
+            .collect::<Vec<_>>()
+    };
+    for (stand_in, actual) in ids(&stand_ins).into_iter().zip(ids(scope)) {
+        fill.push((stand_in.into(), actual.into()));
+    }
+    LISTS.fill(shape, &fill, || {
+        write_scope_statement(d, STAND_IN_TIME, &stand_ins, &stand_in_page, along)
+    })
+}
+
+/// What the text of [`scope_statement`] depends on.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ScopeShape {
+    d: Dialect,
+    sections: Option<usize>,
+    tag: bool,
+    author: bool,
+    after: bool,
+    limit: Limit,
+    along: Along,
+}
+
+/// Writes [`scope_statement`] afresh.
+fn write_scope_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    scope: &Scope,
+    page: &PageRequest,
+    along: Along,
+) -> Sql {
+    let mut q = paged(scoped_select(scope, visible_until(now, page)), page);
     for (name, read) in along.select(d, "articles") {
         q.expr_as(Expr::cust(read), Alias::new(name));
     }
@@ -167,15 +247,33 @@ async fn list_in_scope(
     // PostgreSQL's one plan for all values sorting the whole filter.
     let mut sql = Sql::new(d);
     sql.select_limited(q, page.limit.get() + 1);
-    let mut relations = Relations::default();
-    let mut rows = Vec::new();
-    let read: Vec<Both<ArticleRow, AlongRow>> = db.fetch_statement(sql.statement()).await?;
-    for Both(row, related) in read {
-        relations.add(row.id.0, related)?;
-        rows.push(row);
+    sql
+}
+
+/// For a list statement written once per shape ([`Templates`]): the page
+/// it is written for, with stand-ins for the cursor, and what fills the
+/// stand-ins of the time the list is read at and of the cursor.
+pub(crate) fn page_stand_ins(
+    now: DateTime<Utc>,
+    page: &PageRequest,
+) -> (PageRequest, Vec<(Value, Value)>) {
+    // The cursor's time after the time the list is read at, so that the
+    // written statement's visibility bound is the stand-in of `now`.
+    let after = page.after.map(|after| Cursor {
+        at: STAND_IN_TIME + chrono::TimeDelta::seconds(1),
+        id: stand_in_id(1),
+        ..after
+    });
+    let mut fill = vec![(STAND_IN_TIME.into(), visible_until(now, page).into())];
+    if let (Some(stand_in), Some(actual)) = (after, page.after) {
+        fill.push((stand_in.at.into(), actual.at.into()));
+        fill.push((stand_in.id.into(), actual.id.into()));
     }
-    let page = Page::from_overfetch(rows, page.limit, ArticleRow::cursor);
-    Ok((page, relations))
+    let page = PageRequest {
+        limit: page.limit,
+        after,
+    };
+    (page, fill)
 }
 
 /// The latest publication time a page of a list can show.
@@ -331,6 +429,59 @@ mod tests {
                 !values.iter().any(|v| matches!(v, Value::BigUnsigned(_))),
                 "{values:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_scopes_statement_filled_in_is_the_statement_written_afresh() {
+        let now = Utc::now();
+        let scopes = [
+            Scope::default(),
+            Scope {
+                section_ids: Some(vec![3]),
+                ..Scope::default()
+            },
+            Scope {
+                section_ids: Some(vec![12, 4, 9]),
+                tag_id: Some(40),
+                author_id: Some(7),
+            },
+            Scope {
+                author_id: Some(2),
+                ..Scope::default()
+            },
+        ];
+        let after = |hours: i64, id: i64| {
+            Some(Cursor {
+                kind: crate::domain::page::CursorKind::Articles,
+                at: now + chrono::TimeDelta::hours(hours),
+                id,
+            })
+        };
+        let pages = [
+            PageRequest::first(Limit::of(5)),
+            PageRequest {
+                limit: Limit::of(20),
+                after: after(-30, 4242),
+            },
+            PageRequest {
+                limit: Limit::of(20),
+                after: after(2, 7),
+            },
+        ];
+        let along = Along {
+            section: true,
+            authors: false,
+            tags: true,
+        };
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for scope in &scopes {
+                for page in &pages {
+                    let filled = scope_statement(d, now, scope, page, along);
+                    let fresh = write_scope_statement(d, now, scope, page, along).statement();
+                    assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+                }
+            }
         }
     }
 }

@@ -29,7 +29,10 @@ pub fn section_path_shape(d: Dialect, id: &str) -> String {
     d.as_text(&d.nested(&shapes::section_path(d, id)))
 }
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
+use sea_orm::Statement;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::articles::{self, ArticleFilter};
@@ -41,7 +44,7 @@ use super::related_links::public_links;
 use super::visibility::PUBLIC_COMMENT_STATUS;
 use crate::db::entities::{articles as article_table, comments};
 use crate::db::reads::{Reads, Row};
-use crate::db::sql::{Dialect, PerDialect, Sql};
+use crate::db::sql::{Dialect, PerDialect, STAND_IN_TIME, Sql, Templates};
 use crate::error::{Error, Resource, Result};
 
 /// A page of a list, as JSON: the items' array and where the next page
@@ -95,8 +98,8 @@ pub async fn article_list(
     filter: &ArticleFilter,
     page: &PageRequest,
 ) -> Result<ArticleListJson> {
-    let sql = article_list_statement(dialect(db), now, filter, page);
-    let row = one_row(db, sql).await?;
+    let statement = article_list_statement(dialect(db), now, filter, page);
+    let row = one_row(db, statement).await?;
     let found = |i: usize| -> Result<Option<String>> { Ok(row.get(i)?) };
     let (section, tag, author) = (found(0)?, found(1)?, found(2)?);
     for (asked, found, missing) in [
@@ -122,8 +125,58 @@ pub async fn article_list(
     })
 }
 
-/// The statement of [`article_list`].
+/// The statement of [`article_list`], written once per shape (dialect,
+/// which filters, whether after a cursor, page size) and filled in with the
+/// request's slugs, time and cursor: writing it with sea-query for every
+/// request cost a list more CPU than any part of the response but SQLite.
 fn article_list_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> Statement {
+    static LISTS: LazyLock<Templates<ListShape>> = LazyLock::new(|| Templates::new(256));
+    let shape = ListShape {
+        d,
+        section: filter.section.is_some(),
+        tag: filter.tag.is_some(),
+        author: filter.author.is_some(),
+        after: page.after.is_some(),
+        limit: page.limit,
+    };
+    let stand_ins = ArticleFilter {
+        section: filter.section.as_ref().map(|_| Slug::stand_in("section")),
+        tag: filter.tag.as_ref().map(|_| Slug::stand_in("tag")),
+        author: filter.author.as_ref().map(|_| Slug::stand_in("author")),
+    };
+    let (stand_in_page, mut fill) = articles::page_stand_ins(now, page);
+    for (stand_in, actual) in [
+        (&stand_ins.section, &filter.section),
+        (&stand_ins.tag, &filter.tag),
+        (&stand_ins.author, &filter.author),
+    ] {
+        if let (Some(stand_in), Some(actual)) = (stand_in, actual) {
+            fill.push((stand_in.as_str().into(), actual.as_str().into()));
+        }
+    }
+    LISTS.fill(shape, &fill, || {
+        write_article_list(d, STAND_IN_TIME, &stand_ins, &stand_in_page)
+    })
+}
+
+/// What the text of [`article_list_statement`] depends on.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ListShape {
+    d: Dialect,
+    section: bool,
+    tag: bool,
+    author: bool,
+    after: bool,
+    limit: Limit,
+}
+
+/// Writes [`article_list_statement`] afresh.
+fn write_article_list(
     d: Dialect,
     now: DateTime<Utc>,
     filter: &ArticleFilter,
@@ -197,7 +250,7 @@ pub async fn popular(
     }))
     .select(&ranked_totals(now, window, limit))
     .push(") t JOIN articles a ON a.id = t.article_id) p");
-    Ok(one_row(db, sql).await?.get(0)?)
+    Ok(one_row(db, sql.statement()).await?.get(0)?)
 }
 
 /// The public articles like the one at `slug`, best first, as the JSON
@@ -230,7 +283,7 @@ pub async fn more_like_this(
         "",
     );
     sql.push(") m) p");
-    let row = one_row(db, sql).await?;
+    let row = one_row(db, sql.statement()).await?;
     if row.get::<i64>(0)? == 0 {
         return Err(Error::NotFound(Resource::Article));
     }
@@ -321,9 +374,9 @@ pub async fn article(
     which: WhichArticle<'_>,
     comments: Option<&PageRequest>,
 ) -> Result<ArticleJson> {
-    let sql = article_statement(dialect(db), now, which, comments);
+    let statement = article_statement(dialect(db), now, which, comments);
     let row = db
-        .one(sql.statement())
+        .one(statement)
         .await?
         .ok_or(Error::NotFound(Resource::Article))?;
     Ok(ArticleJson {
@@ -340,8 +393,35 @@ pub async fn article(
     })
 }
 
-/// The statement of [`article`].
+/// The statement of [`article`]. A public article with no comments or
+/// their stored first page, what nearly every request asks for, is written
+/// once per shape and filled in with the request's slug and time, as
+/// [`article_list_statement`] is.
 fn article_statement(
+    d: Dialect,
+    now: DateTime<Utc>,
+    which: WhichArticle<'_>,
+    comments: Option<&PageRequest>,
+) -> Statement {
+    static ARTICLES: LazyLock<Templates<(Dialect, bool)>> = LazyLock::new(|| Templates::new(4));
+    let stored_page = comments.is_some_and(|page| *page == stored_thread_page());
+    match which {
+        WhichArticle::Public(slug) if comments.is_none() || stored_page => {
+            let stand_in = Slug::stand_in("article");
+            let fill = [
+                (STAND_IN_TIME.into(), now.into()),
+                (stand_in.as_str().into(), slug.as_str().into()),
+            ];
+            ARTICLES.fill((d, stored_page), &fill, || {
+                write_article(d, STAND_IN_TIME, WhichArticle::Public(&stand_in), comments)
+            })
+        }
+        _ => write_article(d, now, which, comments).statement(),
+    }
+}
+
+/// Writes [`article_statement`] afresh.
+fn write_article(
     d: Dialect,
     now: DateTime<Utc>,
     which: WhichArticle<'_>,
@@ -376,13 +456,13 @@ pub enum PublicRead {
 /// other rows.)
 pub fn postgres_statement_text(now: DateTime<Utc>, read: &PublicRead) -> String {
     let d = Dialect::Postgres;
-    let sql = match read {
+    let statement = match read {
         PublicRead::List { filter, page } => article_list_statement(d, now, filter, page),
         PublicRead::Article { slug, comments } => {
             article_statement(d, now, WhichArticle::Public(slug), comments.as_ref())
         }
     };
-    sql.statement().to_string()
+    statement.to_string()
 }
 
 /// A page of the comment threads of the public article at `slug`, and the
@@ -537,8 +617,88 @@ fn thread_columns(d: Dialect) -> &'static str {
 }
 
 /// The one row an aggregate statement returns.
-async fn one_row(db: &Reads, sql: Sql) -> Result<Row> {
-    db.one(sql.statement())
+async fn one_row(db: &Reads, statement: Statement) -> Result<Row> {
+    db.one(statement)
         .await?
         .ok_or_else(|| Error::Internal("an aggregate read returned no row".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(s: &str) -> Option<Slug> {
+        Some(Slug::parse(s).expect("a valid slug"))
+    }
+
+    fn filters() -> [ArticleFilter; 4] {
+        [
+            ArticleFilter::default(),
+            ArticleFilter {
+                section: slug("world"),
+                ..ArticleFilter::default()
+            },
+            ArticleFilter {
+                tag: slug("climate"),
+                author: slug("ana-ruiz"),
+                ..ArticleFilter::default()
+            },
+            ArticleFilter {
+                section: slug("sport"),
+                tag: slug("football"),
+                author: slug("li-wei"),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_lists_statement_filled_in_is_the_statement_written_afresh() {
+        let now = Utc::now();
+        let after = |hours: i64, id: i64| {
+            Some(Cursor {
+                kind: CursorKind::Articles,
+                at: now + chrono::TimeDelta::hours(hours),
+                id,
+            })
+        };
+        // A cursor both before and after the time the list is read at: the
+        // visibility bound is the earlier of the two.
+        let pages = [
+            PageRequest::first(Limit::of(20)),
+            PageRequest {
+                limit: Limit::of(5),
+                after: after(-30, 4242),
+            },
+            PageRequest {
+                limit: Limit::of(5),
+                after: after(2, 7),
+            },
+        ];
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for filter in &filters() {
+                for page in &pages {
+                    let filled = article_list_statement(d, now, filter, page);
+                    let fresh = write_article_list(d, now, filter, page).statement();
+                    assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_articles_statement_filled_in_is_the_statement_written_afresh() {
+        let stored = stored_thread_page();
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            for (name, hours) in [("story-1", 0), ("harbor-vote-delayed", 50)] {
+                let now = Utc::now() - chrono::TimeDelta::hours(hours);
+                let Some(name) = slug(name) else { continue };
+                for comments in [None, Some(&stored)] {
+                    let which = WhichArticle::Public(&name);
+                    let filled = article_statement(d, now, which, comments);
+                    let fresh = write_article(d, now, which, comments).statement();
+                    assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
+                }
+            }
+        }
+    }
 }
