@@ -273,6 +273,26 @@ pub(crate) fn page_stand_ins(
     (page, fill)
 }
 
+/// Pages of an article list read at `now` for a test: the first, and two
+/// after a cursor, one before `now` and one after it (the visibility bound
+/// is the earlier of the cursor's time and `now`).
+#[cfg(test)]
+pub(crate) fn pages_around(now: DateTime<Utc>) -> [PageRequest; 3] {
+    let after = |hours: i64, id: i64| PageRequest {
+        limit: Limit::of(5),
+        after: Some(Cursor {
+            kind: crate::domain::page::CursorKind::Articles,
+            at: now + chrono::TimeDelta::hours(hours),
+            id,
+        }),
+    };
+    [
+        PageRequest::first(Limit::of(20)),
+        after(-30, 4242),
+        after(2, 7),
+    ]
+}
+
 /// The latest publication time a page of a list can show.
 pub(crate) fn visible_until(now: DateTime<Utc>, page: &PageRequest) -> DateTime<Utc> {
     // Rows after a cursor were published no later than it, so its time is
@@ -448,24 +468,6 @@ mod tests {
                 ..Scope::default()
             },
         ];
-        let after = |hours: i64, id: i64| {
-            Some(Cursor {
-                kind: crate::domain::page::CursorKind::Articles,
-                at: now + chrono::TimeDelta::hours(hours),
-                id,
-            })
-        };
-        let pages = [
-            PageRequest::first(Limit::of(5)),
-            PageRequest {
-                limit: Limit::of(20),
-                after: after(-30, 4242),
-            },
-            PageRequest {
-                limit: Limit::of(20),
-                after: after(2, 7),
-            },
-        ];
         let along = Along {
             section: true,
             authors: false,
@@ -473,7 +475,7 @@ mod tests {
         };
         for d in [Dialect::Sqlite, Dialect::Postgres] {
             for scope in &scopes {
-                for page in &pages {
+                for page in &pages_around(now) {
                     let filled = scope_statement(d, now, scope, page, along);
                     let fresh = write_scope_statement(d, now, scope, page, along).statement();
                     assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));

@@ -3,6 +3,8 @@
 
 mod lists;
 
+#[cfg(test)]
+pub(crate) use lists::pages_around;
 pub use lists::{count_articles, list_article_rows, rows_by_ids};
 pub(crate) use lists::{filtered_by_slug, page_stand_ins, paged, visible_until};
 pub(crate) use lists::{resolve_filter, scoped_select};

@@ -654,29 +654,9 @@ mod tests {
     #[test]
     fn a_lists_statement_filled_in_is_the_statement_written_afresh() {
         let now = Utc::now();
-        let after = |hours: i64, id: i64| {
-            Some(Cursor {
-                kind: CursorKind::Articles,
-                at: now + chrono::TimeDelta::hours(hours),
-                id,
-            })
-        };
-        // A cursor both before and after the time the list is read at: the
-        // visibility bound is the earlier of the two.
-        let pages = [
-            PageRequest::first(Limit::of(20)),
-            PageRequest {
-                limit: Limit::of(5),
-                after: after(-30, 4242),
-            },
-            PageRequest {
-                limit: Limit::of(5),
-                after: after(2, 7),
-            },
-        ];
         for d in [Dialect::Sqlite, Dialect::Postgres] {
             for filter in &filters() {
-                for page in &pages {
+                for page in &articles::pages_around(now) {
                     let filled = article_list_statement(d, now, filter, page);
                     let fresh = write_article_list(d, now, filter, page).statement();
                     assert_eq!((filled.sql, filled.values), (fresh.sql, fresh.values));
