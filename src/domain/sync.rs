@@ -207,17 +207,20 @@ impl Reader {
                 ),
                 None,
             ),
-            // A finished sync's token starts the next sync's clock.
-            Next::Done(seq) => (
-                None,
-                Some(
-                    Mark {
-                        at: Position::Delta { seq },
-                        began: now.timestamp(),
-                    }
-                    .encode(&signer),
-                ),
-            ),
+            // A finished sync's token starts the next sync's clock, unless
+            // nothing happened since the token given: then that token comes
+            // back as it was, so a repeated poll is the same response byte
+            // for byte (a 304 to a conditional request) whenever it comes.
+            Next::Done(seq) => {
+                let unchanged = mark.at == Position::Delta { seq };
+                let began = if unchanged {
+                    mark.began
+                } else {
+                    now.timestamp()
+                };
+                let at = Position::Delta { seq };
+                (None, Some(Mark { at, began }.encode(&signer)))
+            }
         };
         Ok(SyncPage {
             items,
