@@ -413,15 +413,8 @@ fn typed_rows<T: DeserializeOwned>(
     let mut rows = prepared.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(query_error)? {
-        let values = (0..names.len())
-            .map(|i| row.get::<_, Sqlite>(i))
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(query_error)?;
-        let row = T::deserialize(row_de::Row {
-            names: &names,
-            values,
-        })
-        .map_err(|e| DbErr::Type(format!("a row read on the calling thread: {e}")))?;
+        let row = T::deserialize(row_de::Row { names: &names, row })
+            .map_err(|e| DbErr::Type(format!("a row read on the calling thread: {e}")))?;
         out.push(row);
     }
     Ok(out)
@@ -521,26 +514,27 @@ fn query_error(error: rusqlite::Error) -> DbErr {
 
 /// A SQLite row as serde input: a map from column name to value, read as
 /// sqlx reads the same columns (booleans from 0 and 1, timestamps from
-/// their RFC 3339 text, which chrono parses).
+/// their RFC 3339 text, which chrono parses). Values are read from the row
+/// where SQLite holds them, only for the columns a row type names: copying
+/// every column out first, and the whole row again for each half of a
+/// [`super::Both`], was most of what reading rows cost.
 mod row_de {
-    use rusqlite::types::Value as Sqlite;
+    use rusqlite::types::ValueRef;
     use serde::de::value::{Error, StrDeserializer};
     use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
     use serde::forward_to_deserialize_any;
 
+    #[derive(Clone, Copy)]
     pub struct Row<'a> {
         pub names: &'a [String],
-        pub values: Vec<Sqlite>,
+        pub row: &'a rusqlite::Row<'a>,
     }
 
     impl<'de> de::Deserializer<'de> for Row<'_> {
         type Error = Error;
 
         fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            visitor.visit_map(Columns {
-                names: self.names.iter(),
-                values: self.values.into_iter(),
-            })
+            visitor.visit_map(Columns { row: self, next: 0 })
         }
 
         /// A tuple of row types ([`super::Both`]): each reads the whole row.
@@ -578,17 +572,14 @@ mod row_de {
                 return Ok(None);
             }
             self.left -= 1;
-            seed.deserialize(Row {
-                names: self.row.names,
-                values: self.row.values.clone(),
-            })
-            .map(Some)
+            seed.deserialize(self.row).map(Some)
         }
     }
 
     struct Columns<'a> {
-        names: std::slice::Iter<'a, String>,
-        values: std::vec::IntoIter<Sqlite>,
+        row: Row<'a>,
+        /// The column whose name was read last is `next - 1`.
+        next: usize,
     }
 
     impl<'de> MapAccess<'de> for Columns<'_> {
@@ -598,8 +589,9 @@ mod row_de {
             &mut self,
             seed: K,
         ) -> Result<Option<K::Value>, Error> {
-            match self.names.next() {
+            match self.row.names.get(self.next) {
                 Some(name) => {
+                    self.next += 1;
                     let name: StrDeserializer<'_, Error> = name.as_str().into_deserializer();
                     seed.deserialize(name).map(Some)
                 }
@@ -608,32 +600,35 @@ mod row_de {
         }
 
         fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-            let value = self
-                .values
-                .next()
-                .ok_or_else(|| de::Error::custom("a row has fewer values than columns"))?;
+            let index = self
+                .next
+                .checked_sub(1)
+                .ok_or_else(|| de::Error::custom("a row's value asked before its column"))?;
+            let value = self.row.row.get_ref(index).map_err(de::Error::custom)?;
             seed.deserialize(Cell(value))
         }
     }
 
-    struct Cell(Sqlite);
+    struct Cell<'a>(ValueRef<'a>);
 
-    impl<'de> de::Deserializer<'de> for Cell {
+    impl<'de> de::Deserializer<'de> for Cell<'_> {
         type Error = Error;
 
         fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match self.0 {
-                Sqlite::Null => visitor.visit_unit(),
-                Sqlite::Integer(i) => visitor.visit_i64(i),
-                Sqlite::Real(f) => visitor.visit_f64(f),
-                Sqlite::Text(s) => visitor.visit_string(s),
-                Sqlite::Blob(b) => visitor.visit_byte_buf(b),
+                ValueRef::Null => visitor.visit_unit(),
+                ValueRef::Integer(i) => visitor.visit_i64(i),
+                ValueRef::Real(f) => visitor.visit_f64(f),
+                ValueRef::Text(s) => {
+                    visitor.visit_str(std::str::from_utf8(s).map_err(de::Error::custom)?)
+                }
+                ValueRef::Blob(b) => visitor.visit_bytes(b),
             }
         }
 
         fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match self.0 {
-                Sqlite::Null => visitor.visit_none(),
+                ValueRef::Null => visitor.visit_none(),
                 _ => visitor.visit_some(self),
             }
         }
@@ -641,7 +636,7 @@ mod row_de {
         /// SQLite keeps booleans as integers.
         fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match self.0 {
-                Sqlite::Integer(i) => visitor.visit_bool(i != 0),
+                ValueRef::Integer(i) => visitor.visit_bool(i != 0),
                 _ => self.deserialize_any(visitor),
             }
         }
@@ -654,10 +649,15 @@ mod row_de {
             visitor.visit_newtype_struct(self)
         }
 
+        /// A column no field names is not read at all.
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_unit()
+        }
+
         forward_to_deserialize_any! {
             i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
             bytes byte_buf unit unit_struct seq tuple
-            tuple_struct map struct enum identifier ignored_any
+            tuple_struct map struct enum identifier
         }
     }
 }
