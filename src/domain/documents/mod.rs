@@ -248,7 +248,7 @@ pub async fn popular(
     static POPULAR: PerDialect = PerDialect::new();
     sql.push(POPULAR.get(d, |d| {
         format!(
-            "SELECT {} FROM (SELECT a.*, t.views, \
+            "SELECT {} FROM (SELECT a.id, t.views, \
              row_number() OVER (ORDER BY t.views DESC, t.article_id DESC) AS n FROM (",
             d.joined_array(&shapes::popular(d, "p"), "p.n", None)
         )
