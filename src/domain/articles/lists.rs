@@ -315,8 +315,12 @@ pub(crate) fn paged(mut q: SelectStatement, page: &PageRequest) -> SelectStateme
     q
 }
 
-/// The public articles `filter` names for `page`, each slug looked up inside
-/// the one select (a section with all its subsections, however deep).
+/// The ids and publication times of the public articles `filter` names for
+/// `page`, each slug looked up inside the one select (a section with all its
+/// subsections, however deep). Only what orders and pages them: the REST
+/// lists join each article's stored teaser by id, and selecting every row
+/// column made SQLite decode each listed article's row, a fifth of a list
+/// statement's time.
 pub(crate) fn filtered_by_slug(
     filter: &ArticleFilter,
     page: &PageRequest,
@@ -328,7 +332,13 @@ pub(crate) fn filtered_by_slug(
         Dialect::Sqlite => "?",
         Dialect::Postgres => "$1",
     };
-    let mut q = public_row_select(until);
+    let mut q = Query::select();
+    q.from(articles::Entity)
+        .columns([
+            (articles::Entity, articles::Column::Id),
+            (articles::Entity, articles::Column::PublishedAt),
+        ])
+        .cond_where(public_articles(articles::Entity, until));
     if let Some(section) = &filter.section {
         q.and_where(section_walk(section, page, until, dialect));
     }
