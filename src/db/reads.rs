@@ -405,15 +405,10 @@ fn typed_rows<T: DeserializeOwned>(
             .raw_bind_parameter(i + 1, bound(value).map_err(query_error)?)
             .map_err(query_error)?;
     }
-    let names: Vec<String> = prepared
-        .column_names()
-        .into_iter()
-        .map(String::from)
-        .collect();
     let mut rows = prepared.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(query_error)? {
-        let row = T::deserialize(row_de::Row { names: &names, row })
+        let row = T::deserialize(row_de::Row(row))
             .map_err(|e| DbErr::Type(format!("a row read on the calling thread: {e}")))?;
         out.push(row);
     }
@@ -524,11 +519,9 @@ mod row_de {
     use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
     use serde::forward_to_deserialize_any;
 
+    /// The row, whose statement names its columns.
     #[derive(Clone, Copy)]
-    pub struct Row<'a> {
-        pub names: &'a [String],
-        pub row: &'a rusqlite::Row<'a>,
-    }
+    pub struct Row<'a>(pub &'a rusqlite::Row<'a>);
 
     impl<'de> de::Deserializer<'de> for Row<'_> {
         type Error = Error;
@@ -589,14 +582,16 @@ mod row_de {
             &mut self,
             seed: K,
         ) -> Result<Option<K::Value>, Error> {
-            match self.row.names.get(self.next) {
-                Some(name) => {
-                    self.next += 1;
-                    let name: StrDeserializer<'_, Error> = name.as_str().into_deserializer();
-                    seed.deserialize(name).map(Some)
-                }
-                None => Ok(None),
+            let statement = self.row.0.as_ref();
+            if self.next == statement.column_count() {
+                return Ok(None);
             }
+            let name = statement
+                .column_name(self.next)
+                .map_err(de::Error::custom)?;
+            self.next += 1;
+            let name: StrDeserializer<'_, Error> = name.into_deserializer();
+            seed.deserialize(name).map(Some)
         }
 
         fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
@@ -604,7 +599,7 @@ mod row_de {
                 .next
                 .checked_sub(1)
                 .ok_or_else(|| de::Error::custom("a row's value asked before its column"))?;
-            let value = self.row.row.get_ref(index).map_err(de::Error::custom)?;
+            let value = self.row.0.get_ref(index).map_err(de::Error::custom)?;
             seed.deserialize(Cell(value))
         }
     }

@@ -671,7 +671,7 @@ mod tests {
         for d in [Dialect::Sqlite, Dialect::Postgres] {
             for (name, hours) in [("story-1", 0), ("harbor-vote-delayed", 50)] {
                 let now = Utc::now() - chrono::TimeDelta::hours(hours);
-                let Some(name) = slug(name) else { continue };
+                let name = Slug::parse(name).expect("a valid slug");
                 for comments in [None, Some(&stored)] {
                     let which = WhichArticle::Public(&name);
                     let filled = article_statement(d, now, which, comments);
