@@ -185,6 +185,8 @@ pub(crate) fn tags_array(d: Dialect, article: &str) -> String {
 }
 
 /// `value` for each row `from` reads, in `order`, as a JSON array's text.
+/// Only ever read, never stored in the schema, so the aggregate orders its
+/// rows itself: on SQLite no subquery whose values are parsed again.
 pub(crate) fn array(d: Dialect, value: &str, from: &str, order: &str) -> String {
-    d.as_text(&format!("({})", d.ordered_array(value, from, order)))
+    d.as_text(&format!("(SELECT {} {from})", d.array(value, order, None)))
 }
