@@ -6,7 +6,7 @@ mod lists;
 #[cfg(test)]
 pub(crate) use lists::pages_around;
 pub use lists::{count_articles, list_article_rows, rows_by_ids};
-pub(crate) use lists::{filtered_by_slug, page_stand_ins, paged, visible_until};
+pub(crate) use lists::{page_of_ids, page_stand_ins, visible_until};
 pub(crate) use lists::{resolve_filter, scoped_select};
 
 use crate::db::FetchRows;

@@ -222,10 +222,7 @@ fn write_article_list(
     .bind(page.limit.get() as i64)
     .push(" AS BIGINT) AS lim FROM (");
     let until = articles::visible_until(now, page);
-    sql.select_limited(
-        articles::paged(articles::filtered_by_slug(filter, page, until, d), page),
-        page.limit.get() + 1,
-    );
+    articles::page_of_ids(&mut sql, filter, page, until);
     sql.push(") q) p");
     sql
 }
