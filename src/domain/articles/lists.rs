@@ -301,7 +301,7 @@ pub(crate) fn visible_until(now: DateTime<Utc>, page: &PageRequest) -> DateTime<
 
 /// A list's select, newest first, from `page`'s cursor on, with one row more
 /// than the page holds to tell whether another follows.
-pub(crate) fn paged(mut q: SelectStatement, page: &PageRequest) -> SelectStatement {
+fn paged(mut q: SelectStatement, page: &PageRequest) -> SelectStatement {
     let at = Expr::col((articles::Entity, articles::Column::PublishedAt));
     let id = Expr::col((articles::Entity, articles::Column::Id));
     if let Some(after) = page.after {
@@ -349,6 +349,8 @@ pub(crate) fn page_of_ids(
         sql.select_limited(paged(q, page), rows);
         return;
     };
+    // The walk reads only public articles after the cursor: the list
+    // itself filters by tag and author alone.
     section_walk(sql, section, page, until);
     let mut joiner = " WHERE ";
     for (member_of, slug_value) in memberships(filter) {
