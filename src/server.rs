@@ -4,12 +4,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use sea_orm::DatabaseConnection;
 
 use crate::app::{self, AppState};
 use crate::config::HttpConfig;
 use crate::domain::replicas::Replicas;
+
+mod per_core;
 
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
@@ -152,18 +153,7 @@ pub async fn run(
         })
     };
 
-    // Responses leave in one write; Nagle's delay would only hold them back.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY could not be set");
-        }
-    });
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let served = per_core::serve(listener, router, shutdown_signal()).await;
     flusher.abort();
     outbox.abort();
     follower.abort();

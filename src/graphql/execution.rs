@@ -159,7 +159,7 @@ pub(super) async fn execute(
         &state.schema
     };
     // Never closed, so this waits for a turn rather than failing.
-    let turn = state.executing.acquire().await;
+    let turn = super::turn_to_execute().await;
     let response = schema.execute(gql).await;
     drop(turn);
 

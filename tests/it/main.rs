@@ -48,6 +48,7 @@ mod rest_sections;
 mod rest_taxonomy;
 mod revisions;
 mod search;
+mod serving;
 mod structured_data;
 mod subscriptions;
 mod subscriptions_ws;
