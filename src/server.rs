@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
+use axum::serve::ListenerExt;
+use sea_orm::{DatabaseConnection, DbBackend};
 
 use crate::app::{self, AppState};
 use crate::config::HttpConfig;
@@ -50,6 +51,7 @@ pub async fn run(
     http: HttpConfig,
     views_flush: Duration,
 ) -> Result<(), ServeError> {
+    let backend = db.get_database_backend();
     let state = AppState::new(db, &http);
     let replica_checks = replicas.map(|replicas| {
         state.desk.use_replicas(replicas);
@@ -153,7 +155,27 @@ pub async fn run(
         })
     };
 
-    let served = per_core::serve(listener, router, shutdown_signal()).await;
+    // SQLite is read on the request's own thread, so each core's runtime
+    // serves its connections alone. PostgreSQL's connections are driven by
+    // the runtime that opened them: on runtimes per core, requests on one
+    // core waited for the other to drive theirs, and served up to a quarter
+    // fewer (BENCHMARKS.md), so PostgreSQL keeps one work-stealing runtime.
+    let served = if backend == DbBackend::Sqlite {
+        per_core::serve(listener, router, shutdown_signal()).await
+    } else {
+        // Responses leave in one write; Nagle's delay would only hold them back.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY could not be set");
+            }
+        });
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    };
     flusher.abort();
     outbox.abort();
     follower.abort();

@@ -1,4 +1,5 @@
-//! Serving connections on one single-threaded runtime per core.
+//! Serving connections on one single-threaded runtime per core, for a
+//! SQLite store (read on the request's own thread, so a core needs no other).
 //!
 //! On tokio's work-stealing runtime each request's task may be woken on one
 //! worker and stolen by the other, and idle workers are woken to look for

@@ -1,5 +1,5 @@
-//! How the real binary serves connections: it deals them to one runtime per
-//! core, and each request still knows the address it came from.
+//! How the real binary serves connections: over SQLite it deals them to one
+//! runtime per core, and each request still knows the address it came from.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
