@@ -6,8 +6,8 @@
 //! work; per core, a connection's requests stay on the thread that reads
 //! them. The listener is accepted from on the main runtime and connections
 //! are dealt to the cores in turn, so each core serves as many: letting the
-//! kernel spread them (`SO_REUSEPORT`) put 10 of 16 on one core and 6 on
-//! the other, and one queued while the other idled (`BENCHMARKS.md`).
+//! kernel spread them (`SO_REUSEPORT`) spread them unevenly, and one core
+//! queued while the other idled (`BENCHMARKS.md`).
 //! Background work (flushes, the outbox, replica checks) stays on the main
 //! runtime.
 
