@@ -163,12 +163,7 @@ pub async fn run(
     let served = if backend == DbBackend::Sqlite {
         per_core::serve(listener, router, shutdown_signal()).await
     } else {
-        // Responses leave in one write; Nagle's delay would only hold them back.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "TCP_NODELAY could not be set");
-            }
-        });
+        let listener = listener.tap_io(|tcp| without_delay(tcp));
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -197,6 +192,13 @@ pub async fn run(
     }
     tracing::info!("newsdesk stopped");
     served.map_err(ServeError::Stopped)
+}
+
+/// Responses leave in one write; Nagle's delay would only hold them back.
+fn without_delay(tcp: &tokio::net::TcpStream) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!(error = %e, "TCP_NODELAY could not be set");
+    }
 }
 
 /// Several nodes without a shared store each let a token have its whole

@@ -65,8 +65,8 @@ pub struct GraphqlState {
 pub const EXECUTING_PER_CORE: usize = 4;
 
 thread_local! {
-    /// Turns to execute on this thread. Per thread, not shared: the server
-    /// runs one runtime per core, and with one count for all, one core's
+    /// Turns to execute on this thread. Per thread, not shared: over SQLite
+    /// the server runs one runtime per core, and with one count for all, one core's
     /// operations could hold every turn while the other core's connections
     /// waited with nothing to run (the article page at 64 connections
     /// served a third fewer).

@@ -68,10 +68,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        // Responses leave in one write; Nagle's delay would only hold them back.
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY could not be set");
-        }
+        super::without_delay(&tcp);
         match tcp.into_std() {
             Ok(tcp) => {
                 // A core's runtime lives as long as the process; its lane never closes.
