@@ -56,7 +56,7 @@ pub async fn serve(
         finished.push(finish);
     }
     let mut shutdown = pin!(shutdown);
-    let mut turn = 0;
+    let mut turns = lanes.iter().cycle();
     loop {
         let (tcp, addr) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -70,10 +70,11 @@ pub async fn serve(
         };
         super::without_delay(&tcp);
         match tcp.into_std() {
+            // A core's runtime lives as long as the process; its lane never closes.
             Ok(tcp) => {
-                // A core's runtime lives as long as the process; its lane never closes.
-                let _ = lanes[turn % cores].send((tcp, addr));
-                turn = turn.wrapping_add(1);
+                if let Some(lane) = turns.next() {
+                    let _ = lane.send((tcp, addr));
+                }
             }
             Err(e) => tracing::debug!(error = %e, "an accepted connection could not be handed on"),
         }

@@ -351,7 +351,7 @@ pub(crate) fn page_of_ids(
     };
     // The walk reads only public articles after the cursor: the list
     // itself filters by tag and author alone.
-    section_walk(sql, section, page, until);
+    section_walk(sql, section, page, until, rows);
     let mut joiner = " WHERE ";
     for (member_of, slug_value) in memberships(filter) {
         sql.push(joiner).push(member_of).bind(slug_value).push(")");
@@ -383,7 +383,13 @@ fn memberships(filter: &ArticleFilter) -> impl Iterator<Item = (&'static str, &s
 /// (`id IN (walk)`) had SQLite index those ids in a temporary b-tree and
 /// look each row up again, 13 % of the statement, and PostgreSQL answered
 /// 40 % fewer of them a second.
-fn section_walk(sql: &mut Sql, section: &Slug, page: &PageRequest, until: DateTime<Utc>) {
+fn section_walk(
+    sql: &mut Sql,
+    section: &Slug,
+    page: &PageRequest,
+    until: DateTime<Utc>,
+    rows: u64,
+) {
     let d = sql.dialect();
     let c = Alias::new("c");
     let mut newest = Query::select();
@@ -417,7 +423,6 @@ fn section_walk(sql: &mut Sql, section: &Slug, page: &PageRequest, until: DateTi
     // PostgreSQL plans a prepared statement once for all values, and for a
     // bound LIMIT it sorted each section's every article, 360 ms a page at a
     // million articles.
-    let rows = page.limit.get() + 1;
     match d {
         Dialect::Sqlite => sql
             .push("JOIN \"articles\" ON \"articles\".\"id\" IN (")
