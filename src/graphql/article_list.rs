@@ -7,6 +7,7 @@ use super::articles::Article;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::{along_connection, feed_relations, prefetch};
+use super::serial::Serial;
 use crate::domain::articles::{ArticleList, ArticleRow};
 use crate::domain::page::{CursorKind, Page, PageRequest};
 
@@ -34,7 +35,7 @@ impl PageInfo {
 #[derive(SimpleObject)]
 pub struct ArticleEdge {
     pub cursor: String,
-    pub node: Article,
+    pub node: Serial<Article>,
 }
 
 /// A page of published articles, newest first.
@@ -75,26 +76,33 @@ impl ArticleConnection {
 
 #[Object]
 impl ArticleConnection {
-    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleEdge>> {
+    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<ArticleEdge>>> {
         prefetch(ctx, &self.page.items, ctx.look_ahead().field("node")).await?;
         Ok(self
             .page
             .items
             .iter()
-            .map(|row| ArticleEdge {
-                cursor: row.cursor().encode(),
-                node: Article(row.clone()),
+            .map(|row| {
+                Serial(ArticleEdge {
+                    cursor: row.cursor().encode(),
+                    node: Serial(Article(row.clone())),
+                })
             })
             .collect())
     }
 
-    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Article>> {
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<Article>>> {
         prefetch(ctx, &self.page.items, ctx.look_ahead()).await?;
-        Ok(self.page.items.iter().cloned().map(Article).collect())
+        Ok(self
+            .page
+            .items
+            .iter()
+            .map(|row| Serial(Article(row.clone())))
+            .collect())
     }
 
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, |row| row.cursor().encode())
+    async fn page_info(&self) -> Serial<PageInfo> {
+        Serial(PageInfo::of(&self.page, |row| row.cursor().encode()))
     }
 
     /// All articles in the list, over every page. Counted only when asked.

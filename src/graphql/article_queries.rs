@@ -7,6 +7,7 @@ use super::articles::{Article, list_complexity};
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::{along, feed_parts, feed_relations, prefetch, wants_parts};
+use super::serial::Serial;
 use crate::domain::articles::{ArticleList, ArticleRow, ListArticles};
 use crate::domain::ids::Slug;
 use crate::domain::page::{BOX_LIMIT, CursorKind, Limit, PageRequest};
@@ -35,7 +36,7 @@ impl From<PopularWindow> for Window {
 /// A popular article and its views in the window.
 #[derive(SimpleObject)]
 pub struct PopularArticle {
-    pub article: Article,
+    pub article: Serial<Article>,
     pub views: i64,
 }
 
@@ -70,15 +71,15 @@ impl ArticleQuery {
         &self,
         ctx: &Context<'_>,
         slug: String,
-    ) -> async_graphql::Result<Option<Article>> {
+    ) -> async_graphql::Result<Option<Serial<Article>>> {
         let slug = Slug::parse_address(&slug, Resource::Article).gql()?;
         let reader = ctx.reader()?;
         if wants_parts(&ctx.look_ahead()) {
             let parts = ctx.shown(reader.article_parts(&slug).await.gql()?);
-            return Ok(Some(Article(feed_parts(ctx, parts).await?)));
+            return Ok(Some(Serial(Article(feed_parts(ctx, parts).await?))));
         }
         let row = ctx.shown(reader.article_row(&slug).await.gql()?);
-        Ok(Some(Article(row)))
+        Ok(Some(Serial(Article(row))))
     }
 
     /// The article a preview link opens: its latest saved version in any
@@ -88,10 +89,10 @@ impl ArticleQuery {
         &self,
         ctx: &Context<'_>,
         token: String,
-    ) -> async_graphql::Result<Option<Article>> {
+    ) -> async_graphql::Result<Option<Serial<Article>>> {
         ctx.keep_private();
         let row = ctx.desk().preview_row(&token).await.gql()?;
-        Ok(Some(Article(row)))
+        Ok(Some(Serial(Article(row))))
     }
 
     /// The most viewed published articles in the window.
@@ -101,7 +102,7 @@ impl ArticleQuery {
         ctx: &Context<'_>,
         #[graphql(default_with = "PopularWindow::Last7Days")] window: PopularWindow,
         first: Option<i32>,
-    ) -> async_graphql::Result<Vec<PopularArticle>> {
+    ) -> async_graphql::Result<Vec<Serial<PopularArticle>>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
         let item = ctx.look_ahead().field("article");
         let (ranked, relations) = ctx.shown(
@@ -115,9 +116,11 @@ impl ArticleQuery {
         prefetch(ctx, &rows, item).await?;
         Ok(ranked
             .into_iter()
-            .map(|(row, views)| PopularArticle {
-                article: Article(row),
-                views,
+            .map(|(row, views)| {
+                Serial(PopularArticle {
+                    article: Serial(Article(row)),
+                    views,
+                })
             })
             .collect())
     }

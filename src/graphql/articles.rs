@@ -19,6 +19,7 @@ use super::notes::ArticleNote;
 use super::related_links::RelatedLink;
 use super::revisions::RevisionConnection;
 use super::sections::Section;
+use super::serial::Serial;
 use super::taxonomy::{Author, Tag};
 use crate::domain::articles::{ArticleBody, ArticleRow};
 use crate::domain::live::EntryPage;
@@ -111,37 +112,43 @@ impl Article {
         self.0.reading_time_minutes
     }
 
-    async fn featured_image(&self) -> Option<FeaturedImage> {
-        self.0.featured_image().map(|i| FeaturedImage {
-            url: i.url,
-            alt: i.alt,
-            caption: i.caption,
-            credit: i.credit,
+    async fn featured_image(&self) -> Option<Serial<FeaturedImage>> {
+        self.0.featured_image().map(|i| {
+            Serial(FeaturedImage {
+                url: i.url,
+                alt: i.alt,
+                caption: i.caption,
+                credit: i.credit,
+            })
         })
     }
 
-    async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Section> {
+    async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Serial<Section>> {
         ctx.loader()?
             .load_one(SectionKey(self.0.section_id))
             .await
             .gql()?
-            .map(Section)
+            .map(|s| Serial(Section(s)))
             .ok_or_else(|| coded("the article's section is missing", code::INTERNAL))
     }
 
     /// In byline order.
-    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Author>> {
+    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<Author>>> {
         let authors = ctx.loader()?.load_one(AuthorsOf(self.0.id.0)).await.gql()?;
         Ok(authors
             .unwrap_or_default()
             .into_iter()
-            .map(Author)
+            .map(|a| Serial(Author(a)))
             .collect())
     }
 
-    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<Tag>>> {
         let tags = ctx.loader()?.load_one(TagsOf(self.0.id.0)).await.gql()?;
-        Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+        Ok(tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| Serial(Tag(t)))
+            .collect())
     }
 
     /// schema.org `NewsArticle` JSON-LD with a `BreadcrumbList` of the
@@ -195,13 +202,13 @@ impl Article {
         Ok(blocks.into_iter().map(Block::from).collect())
     }
 
-    async fn seo(&self, ctx: &Context<'_>) -> async_graphql::Result<Seo> {
+    async fn seo(&self, ctx: &Context<'_>) -> async_graphql::Result<Serial<Seo>> {
         let body = self.body(ctx).await?;
-        Ok(Seo {
+        Ok(Serial(Seo {
             title: body.seo.title.clone(),
             description: body.seo.description.clone(),
             canonical_url: body.seo.canonical_url.clone(),
-        })
+        }))
     }
 
     /// Live coverage still going on: show it as live, and subscribe to
@@ -225,7 +232,10 @@ impl Article {
     }
 
     /// The further-reading list, in the editor's order.
-    async fn related_links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelatedLink>> {
+    async fn related_links(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Serial<RelatedLink>>> {
         let links = ctx
             .loader()?
             .load_one(LinksOf(self.0.id.0))
@@ -249,7 +259,7 @@ impl Article {
                 .collect();
             prefetch(ctx, &rows, article).await?;
         }
-        Ok(links.into_iter().map(RelatedLink).collect())
+        Ok(links.into_iter().map(|l| Serial(RelatedLink(l))).collect())
     }
 
     /// Published articles sharing tags or the section, most overlap first, then newest.
@@ -260,7 +270,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
-    ) -> async_graphql::Result<Vec<Article>> {
+    ) -> async_graphql::Result<Vec<Serial<Article>>> {
         let limit = Limit::from_number("first", first.map(i64::from), BOX_LIMIT).gql()?;
         let Some(similar) = ctx
             .loader()?
@@ -276,7 +286,11 @@ impl Article {
         };
         feed_relations(ctx, &similar.relations).await?;
         prefetch(ctx, &similar.rows, ctx.look_ahead()).await?;
-        Ok(similar.rows.into_iter().map(Article).collect())
+        Ok(similar
+            .rows
+            .into_iter()
+            .map(|row| Serial(Article(row)))
+            .collect())
     }
 
     /// The live coverage, newest first.
@@ -330,7 +344,7 @@ impl Article {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<CommentConnection> {
+    ) -> async_graphql::Result<Serial<CommentConnection>> {
         let page =
             PageRequest::forward(CursorKind::Comments, first.map(i64::from), after.as_deref())
                 .gql()?;
@@ -346,6 +360,6 @@ impl Article {
                 items: Vec::new(),
                 next_cursor: None,
             });
-        Ok(CommentConnection(threads))
+        Ok(Serial(CommentConnection(threads)))
     }
 }

@@ -8,6 +8,7 @@ use super::articles::list_complexity;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::node::{Kind, global_id};
+use super::serial::Serial;
 use crate::domain::comments;
 use crate::domain::page::{Cursor, CursorKind, Page, PageRequest};
 use crate::domain::replies::{REPLIES_SHOWN, Replies};
@@ -41,7 +42,7 @@ impl Comment {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<ReplyConnection> {
+    ) -> async_graphql::Result<Serial<ReplyConnection>> {
         let page = PageRequest::forward(
             CursorKind::Replies,
             first.map(i64::from).or(Some(REPLIES_SHOWN as i64)),
@@ -49,10 +50,10 @@ impl Comment {
         )
         .gql()?;
         if let Some(shown) = already_read(&self.0.replies, &page) {
-            return Ok(shown);
+            return Ok(Serial(shown));
         }
         let replies = ctx.reader()?.replies(self.0.id, &page).await.gql()?;
-        Ok(ReplyConnection(ctx.shown(replies)))
+        Ok(Serial(ReplyConnection(ctx.shown(replies))))
     }
 }
 
@@ -86,29 +87,35 @@ pub struct ReplyConnection(pub Replies);
 
 #[Object]
 impl ReplyConnection {
-    async fn edges(&self) -> Vec<CommentEdge> {
+    async fn edges(&self) -> Vec<Serial<CommentEdge>> {
         self.0
             .items
             .iter()
-            .map(|c| CommentEdge {
-                cursor: reply_cursor(c).encode(),
-                node: Comment(c.clone()),
+            .map(|c| {
+                Serial(CommentEdge {
+                    cursor: reply_cursor(c).encode(),
+                    node: Serial(Comment(c.clone())),
+                })
             })
             .collect()
     }
 
-    async fn nodes(&self) -> Vec<Comment> {
-        self.0.items.iter().cloned().map(Comment).collect()
+    async fn nodes(&self) -> Vec<Serial<Comment>> {
+        self.0
+            .items
+            .iter()
+            .map(|c| Serial(Comment(c.clone())))
+            .collect()
     }
 
-    async fn page_info(&self) -> PageInfo {
+    async fn page_info(&self) -> Serial<PageInfo> {
         let cursor = |c: &comments::Comment| reply_cursor(c).encode();
-        PageInfo {
+        Serial(PageInfo {
             has_next_page: self.0.next.is_some(),
             has_previous_page: false,
             start_cursor: self.0.items.first().map(cursor),
             end_cursor: self.0.items.last().map(cursor),
-        }
+        })
     }
 
     /// All approved direct replies, over every page.
@@ -129,7 +136,7 @@ fn cursor_of(comment: &comments::Comment) -> String {
 #[derive(SimpleObject)]
 pub struct CommentEdge {
     pub cursor: String,
-    pub node: Comment,
+    pub node: Serial<Comment>,
 }
 
 /// A page of comment threads, oldest first.
@@ -137,22 +144,28 @@ pub struct CommentConnection(pub Page<comments::Comment>);
 
 #[Object]
 impl CommentConnection {
-    async fn edges(&self) -> Vec<CommentEdge> {
+    async fn edges(&self) -> Vec<Serial<CommentEdge>> {
         self.0
             .items
             .iter()
-            .map(|c| CommentEdge {
-                cursor: cursor_of(c),
-                node: Comment(c.clone()),
+            .map(|c| {
+                Serial(CommentEdge {
+                    cursor: cursor_of(c),
+                    node: Serial(Comment(c.clone())),
+                })
             })
             .collect()
     }
 
-    async fn nodes(&self) -> Vec<Comment> {
-        self.0.items.iter().cloned().map(Comment).collect()
+    async fn nodes(&self) -> Vec<Serial<Comment>> {
+        self.0
+            .items
+            .iter()
+            .map(|c| Serial(Comment(c.clone())))
+            .collect()
     }
 
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.0, cursor_of)
+    async fn page_info(&self) -> Serial<PageInfo> {
+        Serial(PageInfo::of(&self.0, cursor_of))
     }
 }

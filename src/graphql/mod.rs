@@ -25,6 +25,7 @@ pub mod response_order;
 pub mod revisions;
 pub mod search;
 pub mod sections;
+pub mod serial;
 pub mod streaming;
 pub mod subscriptions;
 pub mod taxonomy;
@@ -119,7 +120,8 @@ pub type NewsdeskSchema = Schema<Query, mutations::Mutation, subscriptions::Subs
 /// limits and fragment cycles, for requests known to pass every rule. Aliases and root fields are counted by
 /// each transport before the schema runs (`limits::check`, and
 /// `limits::Checked` for WebSockets), not by an extension: any extension
-/// puts every field on async-graphql's slower path.
+/// puts every field on async-graphql's slower path, and objects resolved by
+/// [`serial::Serial`] would not run it.
 pub fn schema(introspection: bool, validation: ValidationMode) -> NewsdeskSchema {
     let builder = Schema::build(
         Query::default(),

@@ -7,6 +7,7 @@ use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::ArticleKey;
 use super::node::{Kind, global_id};
+use super::serial::Serial;
 use crate::domain::related_links;
 
 /// Another article, or a page elsewhere.
@@ -50,7 +51,7 @@ impl RelatedLink {
     }
 
     /// The linked article, for an internal link.
-    async fn article(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Article>> {
+    async fn article(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Serial<Article>>> {
         let related_links::RelatedLink::Article { article, .. } = &self.0 else {
             return Ok(None);
         };
@@ -59,6 +60,6 @@ impl RelatedLink {
             .load_one(ArticleKey(article.id.0))
             .await
             .gql()?
-            .map(Article))
+            .map(|row| Serial(Article(row))))
     }
 }

@@ -8,6 +8,7 @@ use super::context::ContextExt;
 use super::error::GqlResult;
 use super::loaders::{ChildrenOf, SectionKey};
 use super::node::{Kind, global_id};
+use super::serial::Serial;
 use crate::domain::articles::ArticleList;
 use crate::domain::ids::Slug;
 use crate::domain::sections::SectionInfo;
@@ -34,7 +35,7 @@ impl Section {
         &self.0.description
     }
 
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Serial<Section>>> {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
@@ -43,7 +44,7 @@ impl Section {
             .load_one(SectionKey(parent))
             .await
             .gql()?
-            .map(Section))
+            .map(|s| Serial(Section(s))))
     }
 
     /// Subsections, in menu order.
