@@ -52,7 +52,7 @@ impl ArticleConnection {
         list: ArticleList,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         let page =
             PageRequest::forward(CursorKind::Articles, first.map(i64::from), after.as_deref())
                 .gql()?;
@@ -65,12 +65,12 @@ impl ArticleConnection {
         ctx: &Context<'_>,
         list: ArticleList,
         page: &PageRequest,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         let along = along_connection(&ctx.look_ahead());
         let (page, relations) =
             ctx.shown(ctx.reader()?.article_rows(&list, page, along).await.gql()?);
         feed_relations(ctx, &relations).await?;
-        Ok(ArticleConnection { page, list })
+        Ok(Serial(ArticleConnection { page, list }))
     }
 }
 

@@ -55,7 +55,7 @@ impl ArticleQuery {
         section: Option<String>,
         tag: Option<String>,
         author: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         let query = ListArticles::from_input(
             section.as_deref(),
             tag.as_deref(),

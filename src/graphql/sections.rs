@@ -68,7 +68,7 @@ impl Section {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         ArticleConnection::load(ctx, ArticleList::InSection(self.0.id), first, after).await
     }
 }

@@ -23,14 +23,16 @@ use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult,
-    Value,
+    ContainerType, ContextSelectionSet, Name, ObjectType, OutputType, Positioned, ServerError,
+    ServerResult, Value,
 };
 
 /// An object type resolved field after field: the same GraphQL type as `T`.
 pub struct Serial<T>(pub T);
 
-impl<T: ContainerType + Send + Sync> OutputType for Serial<T> {
+// Objects only: a union's or an interface's fields are collected by its
+// variants (`collect_all_fields`), and its own `resolve_field` answers none.
+impl<T: ObjectType + Send + Sync> OutputType for Serial<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }
@@ -58,7 +60,7 @@ impl<T: ContainerType + Send + Sync> OutputType for Serial<T> {
 }
 
 /// The object `root` with the fields `ctx` selects, each awaited in turn.
-async fn resolve_fields<T: ContainerType + Send + Sync>(
+async fn resolve_fields<T: ObjectType + Send + Sync>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
 ) -> ServerResult<Value> {

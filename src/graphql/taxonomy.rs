@@ -7,6 +7,7 @@ use super::articles::list_complexity;
 use super::context::ContextExt;
 use super::error::GqlResult;
 use super::node::{Kind, global_id};
+use super::serial::Serial;
 use crate::domain::articles::ArticleList;
 use crate::domain::authors;
 use crate::domain::ids::Slug;
@@ -45,7 +46,7 @@ impl Author {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         ArticleConnection::load(ctx, ArticleList::ByAuthor(self.0.id), first, after).await
     }
 }
@@ -74,7 +75,7 @@ impl Tag {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<ArticleConnection> {
+    ) -> async_graphql::Result<Serial<ArticleConnection>> {
         ArticleConnection::load(ctx, ArticleList::WithTag(self.0.id), first, after).await
     }
 }
