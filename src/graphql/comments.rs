@@ -88,24 +88,11 @@ pub struct ReplyConnection(pub Replies);
 #[Object]
 impl ReplyConnection {
     async fn edges(&self) -> Vec<Serial<CommentEdge>> {
-        self.0
-            .items
-            .iter()
-            .map(|c| {
-                Serial(CommentEdge {
-                    cursor: reply_cursor(c).encode(),
-                    node: Serial(Comment(c.clone())),
-                })
-            })
-            .collect()
+        edges_of(&self.0.items, |c| reply_cursor(c).encode())
     }
 
     async fn nodes(&self) -> Vec<Serial<Comment>> {
-        self.0
-            .items
-            .iter()
-            .map(|c| Serial(Comment(c.clone())))
-            .collect()
+        nodes_of(&self.0.items)
     }
 
     async fn page_info(&self) -> Serial<PageInfo> {
@@ -133,6 +120,25 @@ fn cursor_of(comment: &comments::Comment) -> String {
     .encode()
 }
 
+fn edges_of(
+    items: &[comments::Comment],
+    cursor: impl Fn(&comments::Comment) -> String,
+) -> Vec<Serial<CommentEdge>> {
+    items
+        .iter()
+        .map(|c| {
+            Serial(CommentEdge {
+                cursor: cursor(c),
+                node: Serial(Comment(c.clone())),
+            })
+        })
+        .collect()
+}
+
+fn nodes_of(items: &[comments::Comment]) -> Vec<Serial<Comment>> {
+    items.iter().map(|c| Serial(Comment(c.clone()))).collect()
+}
+
 #[derive(SimpleObject)]
 pub struct CommentEdge {
     pub cursor: String,
@@ -145,24 +151,11 @@ pub struct CommentConnection(pub Page<comments::Comment>);
 #[Object]
 impl CommentConnection {
     async fn edges(&self) -> Vec<Serial<CommentEdge>> {
-        self.0
-            .items
-            .iter()
-            .map(|c| {
-                Serial(CommentEdge {
-                    cursor: cursor_of(c),
-                    node: Serial(Comment(c.clone())),
-                })
-            })
-            .collect()
+        edges_of(&self.0.items, cursor_of)
     }
 
     async fn nodes(&self) -> Vec<Serial<Comment>> {
-        self.0
-            .items
-            .iter()
-            .map(|c| Serial(Comment(c.clone())))
-            .collect()
+        nodes_of(&self.0.items)
     }
 
     async fn page_info(&self) -> Serial<PageInfo> {
