@@ -4,13 +4,16 @@
 //! future is boxed (the box holds the whole `resolve_field` state machine,
 //! moved in by `memcpy`) and polled through a `FuturesUnordered`, which
 //! allocates a task for it and wakes through it. That pays off when fields
-//! wait on different reads; the objects wrapped here — comments, edges,
-//! bylines, page info — hold their fields' values already, or wait on a
-//! DataLoader whose batch a list has already loaded, and an article page
-//! resolves some 400 of their fields. [`Serial`] awaits each field in turn
-//! instead: the same resolvers, values, errors and order, without a box or
-//! a task per field. Items of a list still resolve concurrently, so a
-//! loader still sees every item's key in one batch.
+//! wait on different reads. The objects wrapped here — an article and what
+//! its page shows of it: comments, edges, bylines, sections, page info —
+//! mostly hold their fields' values already or find them in a DataLoader
+//! batch already loaded (the article's parts, a list's relations), and an
+//! article page resolves a hundred and more of their fields. [`Serial`]
+//! awaits each field in turn instead: the same resolvers, values, errors
+//! and order, without a box or a task per field. What still waits on a read
+//! of its own (an article's More like this) waits alone; the query's root
+//! fields and the items of a list still resolve concurrently, so a loader
+//! still sees every item's key in one batch.
 //!
 //! Schema extensions and custom directives, which wrap each field's future,
 //! are not run for these fields: the schema has neither ([`super::schema`]).
