@@ -170,12 +170,12 @@ impl Article {
     }
 
     /// Corrections, clarifications and updates, newest first.
-    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleNote>> {
+    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<ArticleNote>>> {
         let notes = ctx.loader()?.load_one(NotesOf(self.0.id.0)).await.gql()?;
         Ok(notes
             .unwrap_or_default()
             .into_iter()
-            .map(ArticleNote)
+            .map(|n| Serial(ArticleNote(n)))
             .collect())
     }
 

@@ -48,7 +48,7 @@ impl Section {
     }
 
     /// Subsections, in menu order.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<Section>>> {
         let children = ctx
             .loader()?
             .load_one(ChildrenOf(self.0.id.0))
@@ -57,7 +57,7 @@ impl Section {
         Ok(children
             .unwrap_or_default()
             .into_iter()
-            .map(Section)
+            .map(|s| Serial(Section(s)))
             .collect())
     }
 
@@ -83,19 +83,19 @@ impl SectionQuery {
         &self,
         ctx: &Context<'_>,
         slug: String,
-    ) -> async_graphql::Result<Option<Section>> {
+    ) -> async_graphql::Result<Option<Serial<Section>>> {
         let slug = Slug::parse_address(&slug, Resource::Section).gql()?;
         let found = ctx.reader()?.section_info(&slug).await.gql()?;
-        Ok(Some(Section(ctx.shown(found))))
+        Ok(Some(Serial(Section(ctx.shown(found)))))
     }
 
     /// The top-level sections in menu order; `children` walks the tree.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Serial<Section>>> {
         let all = ctx.shown(ctx.reader()?.all_sections().await.gql()?);
         Ok(all
             .into_iter()
             .filter(|s| s.parent_id.is_none())
-            .map(Section)
+            .map(|s| Serial(Section(s)))
             .collect())
     }
 }

@@ -5,8 +5,8 @@
 //! moved in by `memcpy`) and polled through a `FuturesUnordered`, which
 //! allocates a task for it and wakes through it. That pays off when fields
 //! wait on different reads. The objects wrapped here — an article and what
-//! its page shows of it: comments, edges, bylines, sections, page info —
-//! mostly hold their fields' values already or find them in a DataLoader
+//! its page shows of it (comments, edges, bylines, sections, notes, page
+//! info), and sections, authors and tags looked up by slug — mostly hold their fields' values already or find them in a DataLoader
 //! batch already loaded (the article's parts, a list's relations), and an
 //! article page resolves a hundred and more of their fields. [`Serial`]
 //! awaits each field in turn instead: the same resolvers, values, errors

@@ -90,16 +90,20 @@ impl TaxonomyQuery {
         &self,
         ctx: &Context<'_>,
         slug: String,
-    ) -> async_graphql::Result<Option<Author>> {
+    ) -> async_graphql::Result<Option<Serial<Author>>> {
         let slug = Slug::parse_address(&slug, Resource::Author).gql()?;
         let found = ctx.reader()?.author(&slug).await.gql()?;
-        Ok(Some(Author(ctx.shown(found))))
+        Ok(Some(Serial(Author(ctx.shown(found)))))
     }
 
     /// One tag; null with a NOT_FOUND error when there is none.
-    async fn tag(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Tag>> {
+    async fn tag(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<Serial<Tag>>> {
         let slug = Slug::parse_address(&slug, Resource::Tag).gql()?;
         let found = ctx.reader()?.tag(&slug).await.gql()?;
-        Ok(Some(Tag(ctx.shown(found))))
+        Ok(Some(Serial(Tag(ctx.shown(found)))))
     }
 }
