@@ -3,13 +3,16 @@
 //! rate limits, view flushes) through the `metrics` facade; what is a level
 //! rather than a count (the pool, the delivery queue, subscriptions) is
 //! read when `/metrics` is scraped. Requests are labelled by route template,
-//! never by raw path, so a crawler cannot grow the series without bound.
+//! never by raw path, and by a method the HTTP specifications name, never by
+//! whatever token a client sends, so a crawler cannot grow the series
+//! without bound.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -204,7 +207,15 @@ pub fn keep_up() -> Option<tokio::task::JoinHandle<()>> {
 /// What requests are counted by: the router's path templates.
 pub struct RequestMetrics {
     routes: matchit::Router<&'static str>,
+    /// The series of each kind of request answered so far. Asking the
+    /// registry for a series formats and hashes its labels, which cost every
+    /// request three lookups and four allocations; the kinds are bounded by
+    /// routes × methods × statuses.
+    seen: RwLock<HashMap<SeriesKey, RequestSeries>>,
 }
+
+/// A kind of request: its route's label, its method's, its status.
+type SeriesKey = (&'static str, &'static str, u16);
 
 /// The label of a request that matched no route.
 const UNMATCHED: &str = "unmatched";
@@ -222,7 +233,10 @@ impl RequestMetrics {
                 tracing::warn!(path, error = %e, "a route is counted as unmatched");
             }
         }
-        Arc::new(RequestMetrics { routes })
+        Arc::new(RequestMetrics {
+            routes,
+            seen: RwLock::default(),
+        })
     }
 
     fn template(&self, path: &str) -> &'static str {
@@ -230,16 +244,43 @@ impl RequestMetrics {
     }
 
     /// The series a request to `path` with `method` answered `status` is
-    /// counted in, looked up once for callers that count the same kind of
-    /// request again and again (the cache's front door).
-    pub fn series(&self, path: &str, method: &str, status: u16) -> RequestSeries {
-        let route = self.template(path);
-        let method = method.to_owned();
-        RequestSeries {
-            requests: metrics::counter!("newsdesk_http_requests_total", "route" => route, "method" => method.clone(), "status" => status.to_string()),
-            duration: metrics::histogram!("newsdesk_http_request_duration_seconds", "route" => route, "method" => method),
-            statements: metrics::histogram!("newsdesk_db_statements_per_request", "route" => route),
+    /// counted in, for callers that keep it (the cache's front door).
+    pub fn series(&self, path: &str, method: &Method, status: u16) -> RequestSeries {
+        let key = (self.template(path), method_label(method), status);
+        self.with_series(key, RequestSeries::clone)
+    }
+
+    /// Runs `f` on the series of `key`, registering it the first time.
+    fn with_series<T>(&self, key: SeriesKey, f: impl FnOnce(&RequestSeries) -> T) -> T {
+        if let Some(series) = self
+            .seen
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return f(series);
         }
+        let mut seen = self.seen.write().unwrap_or_else(PoisonError::into_inner);
+        f(seen
+            .entry(key)
+            .or_insert_with(|| RequestSeries::registered(key)))
+    }
+}
+
+/// A method's label: the methods of RFC 9110 and PATCH by name, any other
+/// token a client sends as `other`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::CONNECT => "CONNECT",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::PATCH => "PATCH",
+        _ => "other",
     }
 }
 
@@ -252,11 +293,23 @@ pub struct RequestSeries {
 }
 
 impl RequestSeries {
+    fn registered((route, method, status): SeriesKey) -> RequestSeries {
+        RequestSeries {
+            requests: metrics::counter!("newsdesk_http_requests_total", "route" => route, "method" => method, "status" => status.to_string()),
+            duration: metrics::histogram!("newsdesk_http_request_duration_seconds", "route" => route, "method" => method),
+            statements: metrics::histogram!("newsdesk_db_statements_per_request", "route" => route),
+        }
+    }
+
     /// Counts one request answered without a statement.
     pub fn record(&self, started: Instant) {
+        self.record_with(started, 0);
+    }
+
+    fn record_with(&self, started: Instant, statements: u32) {
         self.requests.increment(1);
         self.duration.record(started.elapsed().as_secs_f64());
-        self.statements.record(0.0);
+        self.statements.record(f64::from(statements));
     }
 }
 
@@ -284,16 +337,11 @@ pub async fn track(
     next: Next,
 ) -> Response {
     let route = metrics.template(request.uri().path());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let (response, statements) = crate::db::statements::counted(next.run(request)).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("newsdesk_http_requests_total", "route" => route, "method" => method.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("newsdesk_http_request_duration_seconds", "route" => route, "method" => method)
-        .record(started.elapsed().as_secs_f64());
-    metrics::histogram!("newsdesk_db_statements_per_request", "route" => route)
-        .record(f64::from(statements));
+    let key = (route, method, response.status().as_u16());
+    metrics.with_series(key, |series| series.record_with(started, statements));
     response
 }
 

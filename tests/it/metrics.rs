@@ -88,6 +88,38 @@ async fn requests_are_counted_by_route_template_and_status() {
 }
 
 #[tokio::test]
+async fn a_method_no_specification_names_is_counted_as_other() {
+    let app = TestApp::new().await;
+    let invented = "FROBNICATE";
+    let request = Request::builder()
+        .method(invented)
+        .uri("/api/v1/articles")
+        .body(Body::empty())
+        .unwrap();
+
+    let res = app.router.clone().oneshot(request).await.unwrap();
+    let scraped = scrape(&app).await;
+
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert!(
+        value(
+            &scraped,
+            "newsdesk_http_requests_total",
+            &[("route", "/api/v1/articles"), ("method", "other")]
+        )
+        .is_some(),
+        "unnamed methods share one series"
+    );
+    assert!(
+        !scraped
+            .samples
+            .iter()
+            .any(|s| s.labels.get("method") == Some(invented)),
+        "a client's token never becomes a label"
+    );
+}
+
+#[tokio::test]
 async fn the_exposition_shows_every_family_an_operator_watches() {
     let app = TestApp::new().await;
     let section = app.section("world").create().await;

@@ -191,7 +191,7 @@ impl Door {
     }
 
     fn front_copy(&self, asked: &Asked) -> FrontCopy {
-        let (path, method) = (asked.uri.path(), asked.method.as_str());
+        let (path, method) = (asked.uri.path(), &asked.method);
         FrontCopy {
             encodings: Default::default(),
             served: self.metrics.series(path, method, 200),
