@@ -1,6 +1,7 @@
 """Draws bench/run.sh results as an SVG: requests/s and p99 latency per
 request kind, for the response cache off and on and nginx serving the same
-bytes, at one connection count. Log scales: the three differ by 10-50x.
+bytes (to a GET, and to (c)'s own POST), at one connection count. Log
+scales: they differ by 10-50x.
 
     python3 bench/chart.py results.json chart.svg [connections]
 """
@@ -21,6 +22,7 @@ SERIES = [
     ("newsdesk", "off", "cache off", "#c0504d"),
     ("newsdesk", "on", "cache on", "#4f81bd"),
     ("nginx", "static", "nginx, static file", "#9bbb59"),
+    ("nginx", "static-post", "nginx, (c)'s POST", "#f79646"),
 ]
 
 

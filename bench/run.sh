@@ -3,8 +3,9 @@
 # release build, and loads it over loopback with wrk for five kinds of
 # request, with the response cache off and on, at 16 and 64 connections.
 # On PostgreSQL, pgbench runs the same SQL as a floor (when installed).
-# When nginx is installed it serves the same response bytes as static files
-# in the same run, for comparison. Prints a table and writes JSON results.
+# When nginx is installed it serves the same response bytes as static files,
+# each loaded right after Newsdesk's cache answers the same kind, for
+# comparison. Prints a table and writes JSON results.
 #
 #   bench/run.sh [--articles N] [--comments N] [--duration SECS]
 #                [--database-url URL] [--out FILE] [--reuse]
@@ -158,6 +159,57 @@ if status != "200" or "errors" in answer or answer.get("data") is None and "slug
 PY
 }
 
+# nginx serving the same response bytes as static files, loaded right after
+# Newsdesk's cache for each kind, so the two are compared in the same minute
+# (the host's speed drifts by a fifth over a run). Started once the cached
+# responses are saved as its files.
+NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
+start_nginx() {
+  mkdir -p "$WORK/nginx-tmp"
+  cat > "$WORK/nginx.conf" <<NGX
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-tmp; proxy_temp_path $WORK/nginx-tmp;
+  fastcgi_temp_path $WORK/nginx-tmp; uwsgi_temp_path $WORK/nginx-tmp; scgi_temp_path $WORK/nginx-tmp;
+  default_type application/json;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  # A static file is answered to GET alone; turning the 405 into the file
+  # answers (c)'s own POST too, body read and all, so (c) can be set against
+  # the same request as well as against a GET for the same bytes.
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; error_page 405 =200 \$uri; }
+}
+NGX
+  nginx -c "$WORK/nginx.conf" &
+  NGINX_PID=$!
+  for _ in $(seq 1 50); do
+    curl -sf "$NGINX_BASE/a.json" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: nginx did not start; see $WORK/nginx-error.log" >&2
+  exit 1
+}
+load_nginx() { # $1 kind, $2 connections
+  line=$(load "$NGINX_BASE/$1.json" "$2" "")
+  echo "{\"server\":\"nginx\",\"cache\":\"static\",\"kind\":\"$1\",\"connections\":$2,\"result\":$line}" >> "$RESULTS"
+  printf '%-9s static    %-5s c=%-3s %s\n' nginx "$1" "$2" "$line"
+  if [ "$1" = c ]; then
+    line=$(load "$NGINX_BASE/$1.json" "$2" "$WORK/page.json")
+    echo "{\"server\":\"nginx\",\"cache\":\"static-post\",\"kind\":\"$1\",\"connections\":$2,\"result\":$line}" >> "$RESULTS"
+    printf '%-9s post      %-5s c=%-3s %s\n' nginx "$1" "$2" "$line"
+  fi
+}
+NGINX=0
+if command -v nginx >/dev/null; then
+  NGINX=1
+else
+  echo "nginx is not installed: skipping the static-file comparison (apt-get install nginx-light)"
+fi
+
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 for cache in off on; do
@@ -165,21 +217,7 @@ for cache in off on; do
   start_server "$mb"
   curl -sf -X POST -H 'content-type: application/json' --data @"$WORK/register.json" \
     "$BASE/graphql" >/dev/null
-  for kind in $KINDS; do
-    path=$(kind_path "$kind")
-    body=""; [ "$kind" = c ] && body="$WORK/page.json"
-    check_answer "$kind" "$path" "$body"
-    for conns in $CONNECTIONS; do
-      warm_up "$BASE$path" "$conns" "$body"
-      line=$(load "$BASE$path" "$conns" "$body")
-      echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
-      printf '%-9s cache %-3s %-5s c=%-3s %s\n' newsdesk "$cache" "$kind" "$conns" "$line"
-    done
-  done
-  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-  echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"peak_rss_kb\":$rss}" >> "$RESULTS"
-  echo "peak RSS (cache $cache): $rss kB"
-  if [ "$cache" = on ]; then
+  if [ "$cache" = on ] && [ "$NGINX" = 1 ]; then
     mkdir -p "$WORK/www"
     for kind in a b c d; do
       path=$(kind_path "$kind")
@@ -189,7 +227,28 @@ for cache in off on; do
         curl -sf "$BASE$path" > "$WORK/www/$kind.json"
       fi
     done
+    start_nginx
   fi
+  for kind in $KINDS; do
+    path=$(kind_path "$kind")
+    body=""; [ "$kind" = c ] && body="$WORK/page.json"
+    check_answer "$kind" "$path" "$body"
+    for conns in $CONNECTIONS; do
+      warm_up "$BASE$path" "$conns" "$body"
+      line=$(load "$BASE$path" "$conns" "$body")
+      echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
+      printf '%-9s cache %-3s %-5s c=%-3s %s\n' newsdesk "$cache" "$kind" "$conns" "$line"
+      if [ -n "$NGINX_PID" ] && [ -f "$WORK/www/$kind.json" ]; then
+        load_nginx "$kind" "$conns"
+      fi
+    done
+  done
+  if [ -n "$NGINX_PID" ]; then
+    kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+  fi
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  echo "{\"server\":\"newsdesk\",\"cache\":\"$cache\",\"peak_rss_kb\":$rss}" >> "$RESULTS"
+  echo "peak RSS (cache $cache): $rss kB"
   stop_server
 done
 
@@ -232,38 +291,6 @@ if [[ "$DATABASE_URL" == postgres* ]]; then
   else
     echo "pgbench is not installed: skipping the PostgreSQL floor (apt-get install postgresql-contrib)"
   fi
-fi
-
-if command -v nginx >/dev/null; then
-  mkdir -p "$WORK/nginx-tmp"
-  cat > "$WORK/nginx.conf" <<NGX
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-tmp; proxy_temp_path $WORK/nginx-tmp;
-  fastcgi_temp_path $WORK/nginx-tmp; uwsgi_temp_path $WORK/nginx-tmp; scgi_temp_path $WORK/nginx-tmp;
-  default_type application/json;
-  sendfile on; tcp_nopush on; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-NGX
-  nginx -c "$WORK/nginx.conf" &
-  NGINX_PID=$!
-  sleep 0.5
-  for kind in a b c d; do
-    for conns in $CONNECTIONS; do
-      line=$(load "http://127.0.0.1:$NGINX_PORT/$kind.json" "$conns" "")
-      echo "{\"server\":\"nginx\",\"cache\":\"static\",\"kind\":\"$kind\",\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
-      printf '%-9s static    %-5s c=%-3s %s\n' nginx "$kind" "$conns" "$line"
-    done
-  done
-  kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
-else
-  echo "nginx is not installed: skipping the static-file comparison (apt-get install nginx-light)"
 fi
 
 mkdir -p "$(dirname "$OUT")"

@@ -38,6 +38,7 @@ def main():
                     else "–"
                 )
         print(f"| {label} | " + " | ".join(cells) + " |")
+    print_cache_against_nginx(runs, connections)
     floors = [
         (kind, label, c, runs[("pgbench", "floor", kind, c)]["rps"], runs.get(("newsdesk", "off", kind, c)))
         for kind, label in KINDS
@@ -68,6 +69,26 @@ def main():
         for step in ("create", "publish", "comment", "approve"):
             w = writes[step]
             print(f"| {step} | {w['count']:,} | {w['p50_ms']:.1f} ms | {w['p99_ms']:.1f} ms | {w['errors']} |")
+
+
+def print_cache_against_nginx(runs, connections):
+    """The cached rate as a share of nginx's for the same response bytes; for
+    (c), also of nginx answering the same POST, when the run has it."""
+    rows = []
+    for kind, label in KINDS:
+        for c in connections:
+            cached = runs.get(("newsdesk", "on", kind, c))
+            static = runs.get(("nginx", "static", kind, c))
+            if not (cached and static):
+                continue
+            post = runs.get(("nginx", "static-post", kind, c))
+            same_post = f"{cached['rps'] / post['rps']:.0%} of {post['rps']:,.0f}" if post else "–"
+            rows.append(f"| {label} | {c} | {cached['rps'] / static['rps']:.0%} of {static['rps']:,.0f} | {same_post} |")
+    if rows:
+        print()
+        print("| Request | connections | cache on / nginx, GET | cache on / nginx, the same POST |")
+        print("| --- | --- | --- | --- |")
+        print("\n".join(rows))
 
 
 if __name__ == "__main__":
