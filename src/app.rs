@@ -1,4 +1,4 @@
-//! The application: shared state and the one router that `main` serves and
+//! The application: shared state and the one service that `main` serves and
 //! the tests drive.
 
 use std::sync::Arc;
@@ -182,8 +182,14 @@ fn shared_limits(fleet: &FleetConfig) -> Option<SharedLimits> {
 /// Smaller bodies gain less from compression than it costs.
 const COMPRESS_ABOVE_BYTES: u64 = 1024;
 
-/// Builds the complete router with its middleware.
-pub fn build(state: AppState, http: &HttpConfig) -> Router {
+/// The application as one service: the response cache's front door, which
+/// answers what the store holds and hands everything else to the router
+/// with its middleware. Nothing stands before it, so a hit pays for no
+/// routing.
+pub type App = CacheFront;
+
+/// Builds the complete application.
+pub fn build(state: AppState, http: &HttpConfig) -> App {
     let rest = RestState {
         desk: state.desk.clone(),
         auth: state.auth.clone(),
@@ -235,14 +241,14 @@ pub fn build(state: AppState, http: &HttpConfig) -> Router {
             },
             request::request_context,
         ));
-    Router::new().fallback_service(CacheFront::new(
+    CacheFront::new(
         stack,
         state.cache.clone(),
         state.desk.clone(),
         graphql::http::PATH,
         http.body_limit_bytes,
         request_metrics,
-    ))
+    )
 }
 
 fn cors(origins: &CorsOrigins) -> CorsLayer {

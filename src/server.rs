@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::ServiceExt as _;
 use axum::serve::ListenerExt;
 use sea_orm::{DatabaseConnection, DbBackend};
 
@@ -65,7 +66,7 @@ pub async fn run(
             }
         })
     });
-    let router = app::build(state.clone(), &http);
+    let app = app::build(state.clone(), &http);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
@@ -161,12 +162,12 @@ pub async fn run(
     // core waited for the other to drive theirs, and served up to a quarter
     // fewer (BENCHMARKS.md), so PostgreSQL keeps one work-stealing runtime.
     let served = if backend == DbBackend::Sqlite {
-        per_core::serve(listener, router, shutdown_signal()).await
+        per_core::serve(listener, app, shutdown_signal()).await
     } else {
         let listener = listener.tap_io(|tcp| without_delay(tcp));
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
         .await

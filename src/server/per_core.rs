@@ -19,7 +19,6 @@ use std::num::NonZeroUsize;
 use std::pin::pin;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{ConnectInfo, Request};
 use axum::serve::{IncomingStream, Listener};
 use tokio::net::{TcpListener, TcpStream};
@@ -27,14 +26,16 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tower::ServiceExt;
 use tower::service_fn;
 
+use crate::app::App;
+
 /// A connection accepted on the main runtime, on its way to a core.
 type Accepted = (std::net::TcpStream, SocketAddr);
 
-/// Serves `router` on `listener` with one runtime per core until `shutdown`
+/// Serves `app` on `listener` with one runtime per core until `shutdown`
 /// completes, then lets every core finish the requests in flight.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    app: App,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let local = listener.local_addr()?;
@@ -48,7 +49,7 @@ pub async fn serve(
         start_core(
             core,
             Lane { incoming, local },
-            router.clone(),
+            app.clone(),
             stopped.clone(),
             done,
         )?;
@@ -93,7 +94,7 @@ pub async fn serve(
 fn start_core(
     core: usize,
     lane: Lane,
-    router: Router,
+    app: App,
     mut stopped: watch::Receiver<bool>,
     done: oneshot::Sender<io::Result<()>>,
 ) -> io::Result<()> {
@@ -108,11 +109,11 @@ fn start_core(
                 // `into_make_service_with_connect_info` would add it.
                 let connections = service_fn(move |incoming: IncomingStream<'_, Lane>| {
                     let peer = ConnectInfo(*incoming.remote_addr());
-                    let router = router.clone().map_request(move |mut request: Request| {
+                    let app = app.clone().map_request(move |mut request: Request| {
                         request.extensions_mut().insert(peer);
                         request
                     });
-                    std::future::ready(Ok::<_, Infallible>(router))
+                    std::future::ready(Ok::<_, Infallible>(app))
                 });
                 let served = axum::serve(lane, connections)
                     .with_graceful_shutdown(async move {

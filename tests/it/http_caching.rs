@@ -217,10 +217,10 @@ async fn a_graphql_mutation_is_never_stored() {
     assert_eq!(res.header("cache-control"), Some("private, no-store"));
 }
 
-/// Sends through the router without the contract check, which reads bodies as JSON.
+/// Sends through the service without the contract check, which reads bodies as JSON.
 async fn raw_get(app: &TestApp, uri: &str, accept_encoding: &str) -> (Option<String>, Vec<u8>) {
     let response = app
-        .router
+        .service
         .clone()
         .oneshot(
             Request::get(uri)

@@ -97,7 +97,7 @@ async fn a_method_no_specification_names_is_counted_as_other() {
         .body(Body::empty())
         .unwrap();
 
-    let res = app.router.clone().oneshot(request).await.unwrap();
+    let res = app.service.clone().oneshot(request).await.unwrap();
     let scraped = scrape(&app).await;
 
     assert!(res.status().is_client_error(), "{}", res.status());

@@ -31,7 +31,7 @@ async fn add_entry(app: &TestApp, token: &str, id: i64, body: &str) {
 async fn an_sse_subscriber_hears_each_live_entry_added_over_rest() {
     let (app, token) = newsroom().await;
     let id = app.article("storm").create().await;
-    let mut events = subscribe(&app.router, LIVE, json!({ "slug": "storm" }), None).await;
+    let mut events = subscribe(&app.service, LIVE, json!({ "slug": "storm" }), None).await;
     assert_eq!(events.status, 200);
     assert_eq!(events.content_type.as_deref(), Some("text/event-stream"));
     wait_for_subscribers(&app.state.desk, 1).await;
@@ -61,7 +61,7 @@ async fn a_subscriber_hears_only_its_own_article() {
     let (app, token) = newsroom().await;
     let storm = app.article("storm").create().await;
     let other = app.article("other").create().await;
-    let mut events = subscribe(&app.router, LIVE, json!({ "slug": "storm" }), None).await;
+    let mut events = subscribe(&app.service, LIVE, json!({ "slug": "storm" }), None).await;
     wait_for_subscribers(&app.state.desk, 1).await;
 
     add_entry(&app, &token, other, "elsewhere").await;
@@ -78,7 +78,7 @@ async fn subscribing_to_an_unpublished_article_is_not_found() {
     let (app, _) = newsroom().await;
 
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         LIVE,
         json!({ "slug": "no-such-article" }),
         None,
@@ -101,7 +101,7 @@ async fn an_approved_comment_reaches_subscribers_but_a_held_one_does_not() {
         .create()
         .await;
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         "subscription { commentApproved(slug: \"storm\") { body authorName } }",
         json!({}),
         None,
@@ -138,7 +138,7 @@ async fn an_edit_of_a_published_article_reaches_article_updated_subscribers() {
     let (app, token) = newsroom().await;
     let (id, etag) = published_draft(&app, &token).await;
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         "subscription { articleUpdated(slug: \"port-talks-resume\") { title bodyMarkdown } }",
         json!({}),
         None,
@@ -171,8 +171,8 @@ async fn a_live_event_written_on_one_node_reaches_subscribers_on_both() {
     let (app, token) = newsroom().await;
     let id = app.article("storm").create().await;
     let other_node = app.another_node().await;
-    let mut here = subscribe(&app.router, LIVE, json!({ "slug": "storm" }), None).await;
-    let mut there = subscribe(&other_node.router, LIVE, json!({ "slug": "storm" }), None).await;
+    let mut here = subscribe(&app.service, LIVE, json!({ "slug": "storm" }), None).await;
+    let mut there = subscribe(&other_node.service, LIVE, json!({ "slug": "storm" }), None).await;
     wait_for_subscribers(&app.state.desk, 1).await;
     wait_for_subscribers(&other_node.state.desk, 1).await;
 
@@ -193,7 +193,7 @@ async fn a_query_sent_as_an_event_stream_answers_once_and_completes() {
     app.article("storm").create().await;
 
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         "{ article(slug: \"storm\") { slug } }",
         json!({}),
         None,
@@ -212,7 +212,7 @@ async fn once_an_article_is_unpublished_its_subscribers_hear_nothing_more() {
     let (app, token) = newsroom().await;
     let (id, etag) = published_draft(&app, &token).await;
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         LIVE,
         json!({ "slug": "port-talks-resume" }),
         None,
@@ -245,7 +245,7 @@ async fn a_plain_event_source_subscribes_by_get() {
     let (app, token) = newsroom().await;
     let id = app.article("storm").create().await;
     let mut events = subscribe_by_get(
-        &app.router,
+        &app.service,
         "subscription { liveEntryAdded(slug: \"storm\") { bodyMarkdown } }",
     )
     .await;
@@ -264,7 +264,7 @@ async fn a_plain_event_source_subscribes_by_get() {
 async fn a_mutation_cannot_be_sent_as_an_event_stream_by_get() {
     let (app, _) = newsroom().await;
 
-    let events = subscribe_by_get(&app.router, "mutation { deleteTag(id: \"VGFnOjE\") }").await;
+    let events = subscribe_by_get(&app.service, "mutation { deleteTag(id: \"VGFnOjE\") }").await;
 
     assert_eq!(events.status, 405);
 }
@@ -277,7 +277,7 @@ async fn a_burst_of_writes_does_not_hold_back_the_events_after_it() {
 
     let (app, token) = newsroom().await;
     let id = app.article("storm").create().await;
-    let mut events = subscribe(&app.router, LIVE, json!({ "slug": "storm" }), None).await;
+    let mut events = subscribe(&app.service, LIVE, json!({ "slug": "storm" }), None).await;
     wait_for_subscribers(&app.state.desk, 1).await;
 
     // More entries than the fan-out reads at once, twice over, in one commit.
@@ -316,7 +316,7 @@ async fn an_event_shows_what_went_public_after_the_subscription_opened() {
         .await;
     let (id, etag) = published_draft(&app, &token).await;
     let mut events = subscribe(
-        &app.router,
+        &app.service,
         "subscription { articleUpdated(slug: \"port-talks-resume\") { relatedLinks { article { slug } } } }",
         json!({}),
         None,

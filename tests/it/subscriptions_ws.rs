@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::ServiceExt as _;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -22,11 +23,11 @@ async fn serve(app: &TestApp) -> SocketAddr {
         .await
         .expect("a free port");
     let addr = listener.local_addr().expect("a bound address");
-    let router = app.router.clone();
+    let service = app.service.clone();
     tokio::spawn(async move {
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            service.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await
     });

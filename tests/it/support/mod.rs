@@ -1,5 +1,6 @@
 //! The test harness: a real app on a fresh database, requests through the
-//! real router, and fixture builders.
+//! real service (the cache's front door and the router behind it), and
+//! fixture builders.
 
 pub mod contract;
 pub mod db;
@@ -9,11 +10,10 @@ pub mod receiver;
 pub mod smtp;
 pub mod streams;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use newsdesk::app::{self, AppState};
+use newsdesk::app::{self, App, AppState};
 use newsdesk::config::HttpConfig;
 use newsdesk::domain::time::ManualClock;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -25,7 +25,7 @@ use tower::ServiceExt;
 
 /// A running Newsdesk on its own database.
 pub struct TestApp {
-    pub router: Router,
+    pub service: App,
     pub state: AppState,
     /// The app's pool, for fixtures that write directly.
     db: DatabaseConnection,
@@ -75,7 +75,7 @@ impl TestAppBuilder {
         state.desk.report_statements_to(count);
         TestApp {
             db: conn,
-            router: app::build(state.clone(), &self.http),
+            service: app::build(state.clone(), &self.http),
             state,
             statements,
             db_url,
@@ -158,7 +158,7 @@ pub fn slugs(items: &Value) -> Vec<String> {
 /// Another Newsdesk node over a test app's database, with a pool, caches
 /// and subscribers of its own: what a second machine would be.
 pub struct Node {
-    pub router: Router,
+    pub service: App,
     pub state: AppState,
 }
 
@@ -168,7 +168,7 @@ impl TestApp {
         let conn = db::connect(&self.db_url).await;
         let state = AppState::new(conn, &self.http);
         Node {
-            router: app::build(state.clone(), &self.http),
+            service: app::build(state.clone(), &self.http),
             state,
         }
     }
@@ -321,16 +321,16 @@ impl TestApp {
         .await
     }
 
-    /// Sends a request through the real router and checks the answer against openapi.yaml.
+    /// Sends a request through the real service and checks the answer against openapi.yaml.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        send_through(&self.router, request).await
+        send_through(&self.service, request).await
     }
 }
 
 impl Node {
     pub async fn get(&self, uri: &str) -> TestResponse {
         send_through(
-            &self.router,
+            &self.service,
             Request::get(uri)
                 .body(Body::empty())
                 .expect("a valid request"),
@@ -340,7 +340,7 @@ impl Node {
 
     pub async fn get_as(&self, uri: &str, token: &str) -> TestResponse {
         send_through(
-            &self.router,
+            &self.service,
             Request::get(uri)
                 .header("authorization", format!("Bearer {token}"))
                 .body(Body::empty())
@@ -351,7 +351,7 @@ impl Node {
 
     pub async fn post_json(&self, uri: &str, body: Value) -> TestResponse {
         send_through(
-            &self.router,
+            &self.service,
             Request::post(uri)
                 .header("content-type", "application/json")
                 .body(Body::from(body.to_string()))
@@ -361,15 +361,15 @@ impl Node {
     }
 }
 
-/// Sends a request through `router` and checks the answer against openapi.yaml.
-async fn send_through(router: &Router, request: Request<Body>) -> TestResponse {
+/// Sends a request through `service` and checks the answer against openapi.yaml.
+async fn send_through(service: &App, request: Request<Body>) -> TestResponse {
     let method: Method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = router
+    let response = service
         .clone()
         .oneshot(request)
         .await
-        .expect("the router never fails");
+        .expect("the service never fails");
     let status = response.status();
     let headers = response.headers().clone();
     let body = response

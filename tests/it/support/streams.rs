@@ -1,12 +1,12 @@
 //! Reading GraphQL subscriptions in tests: Server-Sent Events through the
-//! real router, one event at a time.
+//! real service, one event at a time.
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
+use newsdesk::app::App;
 use newsdesk::domain::Newsdesk;
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -48,7 +48,7 @@ impl EventStream {
 
 /// POSTs an operation asking for an event stream, and reads it in the background.
 pub async fn subscribe(
-    router: &Router,
+    service: &App,
     query: &str,
     variables: Value,
     token: Option<&str>,
@@ -61,7 +61,7 @@ pub async fn subscribe(
         request = request.header("authorization", format!("Bearer {token}"));
     }
     open(
-        router,
+        service,
         request
             .body(Body::from(body.to_string()))
             .expect("a valid request"),
@@ -70,7 +70,7 @@ pub async fn subscribe(
 }
 
 /// Asks for an operation's event stream by GET, as a plain `EventSource` does.
-pub async fn subscribe_by_get(router: &Router, query: &str) -> EventStream {
+pub async fn subscribe_by_get(service: &App, query: &str) -> EventStream {
     let encoded: String = query
         .bytes()
         .map(|b| match b {
@@ -84,16 +84,16 @@ pub async fn subscribe_by_get(router: &Router, query: &str) -> EventStream {
         .header("accept", "text/event-stream")
         .body(Body::empty())
         .expect("a valid request");
-    open(router, request).await
+    open(service, request).await
 }
 
 /// Sends `request` and reads its event stream in the background.
-async fn open(router: &Router, request: Request<Body>) -> EventStream {
-    let response = router
+async fn open(service: &App, request: Request<Body>) -> EventStream {
+    let response = service
         .clone()
         .oneshot(request)
         .await
-        .expect("the router answers");
+        .expect("the service answers");
     let status = response.status().as_u16();
     let content_type = response
         .headers()
