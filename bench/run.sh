@@ -72,16 +72,19 @@ else
 fi
 
 BASE="http://127.0.0.1:$PORT"
+await_answer() { # $1 URL, $2 what answers it, $3 its log: waits up to ten seconds
+  for _ in $(seq 1 100); do
+    curl -sf "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: $2 did not start; see $3" >&2
+  exit 1
+}
 start_server() { # $1: cache megabytes (0 = off)
   NEWSDESK_LOG=warn NEWSDESK_CACHE_MB=$1 "$BIN" --database-url "$DATABASE_URL" \
     --bind "127.0.0.1:$PORT" --no-demo > "$WORK/server-$1.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -sf "$BASE/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "bench: the server did not start; see $WORK/server-$1.log" >&2
-  exit 1
+  await_answer "$BASE/readyz" "the server" "$WORK/server-$1.log"
 }
 stop_server() {
   kill "$SERVER_PID"
@@ -186,12 +189,7 @@ http {
 NGX
   nginx -c "$WORK/nginx.conf" &
   NGINX_PID=$!
-  for _ in $(seq 1 50); do
-    curl -sf "$NGINX_BASE/a.json" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "bench: nginx did not start; see $WORK/nginx-error.log" >&2
-  exit 1
+  await_answer "$NGINX_BASE/a.json" nginx "$WORK/nginx-error.log"
 }
 load_nginx() { # $1 kind, $2 connections
   line=$(load "$NGINX_BASE/$1.json" "$2" "")

@@ -32,7 +32,7 @@ use crate::domain::Newsdesk;
 use crate::http::metrics::RequestMetrics;
 use crate::http::request::{self, REQUEST_ID_HEADER};
 
-/// The router behind the cache's front door.
+/// The response cache's front door, with the router it hands the rest to.
 #[derive(Clone)]
 pub struct CacheFront {
     inner: Router,
